@@ -1,0 +1,1 @@
+"""The bundled, offline model-license database."""

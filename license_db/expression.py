@@ -1,0 +1,98 @@
+"""License expressions (``mit AND llama3.1``, ``MIT OR Apache-2.0``) as a small typed tree.
+
+Parsing is the license-expression library's job (SPDX grammar, precedence, parentheses); this
+module only turns its result into frozen records the policy can walk with ``match``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from license_expression import ExpressionError, Licensing, LicenseSymbol
+
+_LICENSING = Licensing()
+
+
+class LicenseExpressionError(ValueError):
+    """Raised for text that is not a license expression."""
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseId:
+    """One license, by database id or SPDX id as written."""
+
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """``A AND B``: every branch applies."""
+
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """``A OR B``: the user may choose one branch."""
+
+    args: tuple[Expr, ...]
+
+
+Expr = LicenseId | AllOf | AnyOf
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Expr:
+    """Parse ``text``; raise LicenseExpressionError when it is not an expression."""
+    if not text or not text.strip():
+        raise LicenseExpressionError("empty license expression")
+    try:
+        parsed = _LICENSING.parse(text, simple=False)
+    except ExpressionError as exc:
+        raise LicenseExpressionError(f"{text!r}: {exc}") from exc
+    if parsed is None:
+        raise LicenseExpressionError(f"{text!r}: empty license expression")
+    return _convert(parsed)
+
+
+def _convert(node: object) -> Expr:
+    if isinstance(node, LicenseSymbol):
+        return LicenseId(str(node.key))
+    operator = str(getattr(node, "operator", "")).strip().upper()
+    args = tuple(_convert(arg) for arg in getattr(node, "args", ()))
+    if operator == "AND":
+        return AllOf(args)
+    if operator == "OR":
+        return AnyOf(args)
+    # "X WITH exception": keep the exception visible as part of the key.
+    return LicenseId(str(node))
+
+
+def ids(expr: Expr) -> tuple[str, ...]:
+    """Every license id in ``expr``, in order of appearance, without duplicates."""
+    match expr:
+        case LicenseId(key):
+            return (key,)
+        case AllOf(args) | AnyOf(args):
+            seen: dict[str, None] = {}
+            for arg in args:
+                seen.update(dict.fromkeys(ids(arg)))
+            return tuple(seen)
+    raise TypeError(expr)  # pragma: no cover - exhaustive
+
+
+def render(expr: Expr) -> str:
+    """``expr`` as text, parenthesised where precedence needs it."""
+    match expr:
+        case LicenseId(key):
+            return key
+        case AllOf(args):
+            return " AND ".join(_wrap(a) for a in args)
+        case AnyOf(args):
+            return " OR ".join(_wrap(a) for a in args)
+    raise TypeError(expr)  # pragma: no cover - exhaustive
+
+
+def _wrap(expr: Expr) -> str:
+    return render(expr) if isinstance(expr, LicenseId) else f"({render(expr)})"

@@ -1,0 +1,113 @@
+"""Record types of the bundled license database. Data only; validation lives in ``validate``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+SCHEMA_VERSION = 1
+
+
+class Commercial(str, Enum):
+    """Whether a license permits commercial use."""
+
+    YES = "yes"
+    NO = "no"
+    CONDITIONAL = "conditional"  # allowed under a condition (MAU / revenue limit, AUP, ...)
+    UNKNOWN = "unknown"  # not verified: never read as "yes"
+
+
+class LimitEffect(str, Enum):
+    """What crossing a MAU or revenue threshold means under a license."""
+
+    NEEDS_LICENSE = "needs-license"  # the grant ends above it; a separate license is needed
+    DUTY = "duty"  # only an extra duty applies above it (e.g. a display requirement)
+
+
+class Rule(str, Enum):
+    """Which resolution rule decided a model's license, in the order they are tried."""
+
+    EXACT = "exact"
+    ALIAS = "alias"
+    FAMILY = "family"
+    DERIVATIVE = "derivative"
+    API = "api"
+    SPACY = "spacy"
+    ULTRALYTICS = "ultralytics"
+    PACKAGE = "package"
+    MODEL_CARD = "model-card"  # a local model folder's card or config named it
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseTerms:
+    """One license's terms as structured data the policy can compute with.
+
+    ``None`` on a tri-state field means the fact was not verified (listed in ``missing``):
+    policy code must treat it as unknown, never as permission.
+    """
+
+    id: str
+    name: str
+    family: str
+    category: str  # permissive, copyleft, non-commercial, research-only, responsible-ai, ...
+    commercial: Commercial
+    sources: tuple[str, ...]
+    spdx: str | None = None
+    hub_id: str | None = None
+    commercial_note: str | None = None
+    mau_limit: int | None = None
+    mau_basis: str | None = None
+    revenue_limit_usd: int | None = None
+    revenue_basis: str | None = None
+    limit_effect: LimitEffect = LimitEffect.NEEDS_LICENSE
+    modification: bool | None = None
+    distribution: bool | None = None
+    hosting_allowed: bool | None = None
+    hosted_service_counts_as_distribution: bool = False
+    attribution: str | None = None
+    naming_rule: str | None = None
+    license_copy_required: bool | None = None
+    notice_file_required: bool | None = None
+    share_alike: bool | None = None
+    use_restrictions: tuple[str, ...] = ()  # categories of the controlled vocabulary
+    use_restrictions_raw: tuple[str, ...] = ()  # the facts' own tags, for display
+    use_restrictions_flow_down: bool | None = None
+    output_training_restricted: bool | None = None
+    output_training: str | None = None
+    geographic_restriction: str | None = None
+    restricted_regions: tuple[str, ...] = ()  # ISO codes / "EU" where the grant is withheld
+    proprietary_api: bool = False
+    aup_url: str | None = None
+    notes: str | None = None
+    primary_text_read: bool = False
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRecord:
+    """One model id with its license (an id or an expression such as ``mit AND llama3.1``)."""
+
+    model_id: str
+    license: str
+    source: str
+    tier: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The database's answer for one identifier, with the rule that decided it.
+
+    ``model_id`` is the canonical id the answer is about; ``detail`` says how the rule applied
+    (the alias target, the family pattern, the base model of a derivative...).
+    """
+
+    query: str
+    model_id: str
+    license: str
+    rule: Rule
+    detail: str
+    source: str
+    tier: int | None = None
+    base_model: str | None = None
+    inferred: bool = False
+    provider: str | None = None

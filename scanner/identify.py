@@ -1,0 +1,81 @@
+"""Raw text -> ModelId. Decides what is a model identifier and what is a local path or noise.
+
+Every extractor passes the strings it found through here, so one set of rules decides, for all
+file kinds, that ``outputs/final-model`` (a folder in the repo) or ``./ckpt`` is not a Hub model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from scanner.types import ModelId
+
+_HUB_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?"
+_HUB_ID = re.compile(rf"^(?:{_HUB_PART}/)?{_HUB_PART}$")
+_REVISION = re.compile(r"@[A-Za-z0-9._/-]+$")
+_HUB_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<id>[^/?#\s]+/[^/?#\s]+)"
+)
+_HUB_SCHEMES = ("hf://", "hf_hub:", "huggingface://", "hf-hub:")
+
+WEIGHT_EXTENSIONS = (
+    ".bin", ".pt", ".pth", ".ckpt", ".safetensors", ".gguf", ".ggml", ".onnx", ".h5",
+    ".hdf5", ".pkl", ".pickle", ".pb", ".tflite", ".mlmodel", ".engine", ".npz", ".joblib",
+    ".keras", ".msgpack", ".zip", ".tar", ".gz", ".json", ".yaml", ".yml", ".txt", ".model",
+)  # fmt: skip
+
+_PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "$", "%", "{")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_NOT_MODEL_WORDS = frozenset({"none", "null", "true", "false", "auto", "default", "local", "cpu",
+                              "cuda", "mps", "model", "models", "checkpoint", "output", "outputs"})
+
+
+def strip_hub_prefix(raw: str) -> str:
+    """Remove Hub URL / scheme decorations: ``https://huggingface.co/org/x`` -> ``org/x``."""
+    text = raw.strip()
+    url = _HUB_URL.match(text)
+    if url:
+        return url.group("id")
+    for scheme in _HUB_SCHEMES:
+        if text.startswith(scheme):
+            return text[len(scheme):]
+    return text
+
+
+def looks_like_path(raw: str) -> bool:
+    """True for strings that are file-system paths rather than identifiers."""
+    text = raw.strip()
+    if not text or text.startswith(_PATH_PREFIXES) or _DRIVE.match(text) or "\\" in text:
+        return True
+    if text.count("/") > 1 or text.endswith("/"):
+        return True
+    return text.lower().endswith(WEIGHT_EXTENSIONS)
+
+
+def hub_id(
+    raw: str,
+    *,
+    bare_ok: bool = True,
+    exists: Callable[[str], bool] | None = None,
+) -> ModelId | None:
+    """The Hub id in ``raw``, or None when it is a path, a URL elsewhere, or not id-shaped.
+
+    ``bare_ok`` accepts un-namespaced ids (``gpt2``), right only where the call makes the string a
+    model. ``exists`` says whether a repo-relative path exists: an existing folder is local.
+    """
+    text = strip_hub_prefix(raw)
+    text = _REVISION.sub("", text)
+    if "://" in text or looks_like_path(text) or not _HUB_ID.match(text):
+        return None
+    if "/" not in text and (not bare_ok or text.lower() in _NOT_MODEL_WORDS):
+        return None
+    if exists is not None and exists(text):
+        return None
+    return ModelId(text)
+
+
+def plain_name(raw: str, pattern: re.Pattern[str]) -> ModelId | None:
+    """``raw`` stripped, when it matches ``pattern`` (spaCy packages, API names, weight files)."""
+    text = raw.strip()
+    return ModelId(text) if pattern.fullmatch(text) else None

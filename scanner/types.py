@@ -1,0 +1,212 @@
+"""Shared frozen records passed between the scanner's stages. No logic lives here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import NewType
+
+from license_db.schema import LicenseTerms, Match
+
+ModelId = NewType("ModelId", str)
+"""A normalised model identifier, made only by ``scanner.identify``."""
+
+
+class SourceKind(str, Enum):
+    """What kind of file a path is; chooses the extractor."""
+
+    PYTHON = "python"
+    NOTEBOOK = "notebook"
+    REQUIREMENTS = "requirements"
+    PYPROJECT = "pyproject"
+    SETUP_CFG = "setup_cfg"
+    YAML = "yaml"
+    JSON = "json"
+    TOML = "toml"
+
+
+class RefKind(str, Enum):
+    """What a reference points at; decides how the database resolves it."""
+
+    HUGGINGFACE = "huggingface"  # a Hub repo id, "org/name" or a legacy bare id
+    API = "api"  # a hosted proprietary model name ("gpt-4o"), provider in ModelRef.provider
+    SPACY = "spacy"  # a spaCy pipeline package ("en_core_web_sm")
+    ULTRALYTICS = "ultralytics"  # an Ultralytics weights name ("yolov8n.pt")
+    TORCH_HUB = "torch_hub"  # "owner/repo:model" from torch.hub.load
+    TIMM = "timm"  # a timm architecture name loaded with pretrained weights
+    OPEN_CLIP = "open_clip"  # "arch:pretrained-tag"
+    OLLAMA = "ollama"  # an Ollama tag ("llama3.1:8b")
+    PACKAGE = "package"  # a Python package whose own license governs the weights it fetches
+    LOCAL = "local"  # a model folder inside the repository (raw is its repo-relative path)
+    DATASET = "dataset"  # a Hub dataset id (datasets carry licenses too)
+
+
+class Confidence(str, Enum):
+    """How sure the extractor is; LOW for the tokenizer fallback on unparsable files."""
+
+    HIGH = "high"
+    LOW = "low"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRef:
+    """One place in one file that names a model.
+
+    ``path`` is repo-relative POSIX; ``line``/``column`` are 1-based and point at the value's
+    expression (for a resolved constant: the use site, with ``via`` naming where the value came
+    from). ``raw`` is the identifier as found after value resolution; ``extractor`` is a stable id
+    such as ``py.from_pretrained``; ``cell`` is the 1-based notebook cell.
+    """
+
+    path: str
+    line: int
+    column: int
+    kind: RefKind
+    raw: str
+    extractor: str
+    source: SourceKind
+    cell: int | None = None
+    confidence: Confidence = Confidence.HIGH
+    provider: str | None = None
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedRef:
+    """A model argument whose value cannot be known statically (``model=args.model``)."""
+
+    path: str
+    line: int
+    column: int
+    expression: str
+    extractor: str
+    source: SourceKind
+    cell: int | None = None
+    reason: str = "value is not known statically"
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be read or parsed (fully); the scan goes on."""
+
+    path: str
+    message: str
+    line: int | None = None
+    internal: bool = False  # an unexpected exception in our code: fails the run closed (exit 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything one extractor found in one file."""
+
+    refs: tuple[ModelRef, ...] = ()
+    unresolved: tuple[UnresolvedRef, ...] = ()
+    errors: tuple[FileError, ...] = ()
+
+
+EMPTY_EXTRACTION = Extraction()
+
+
+class Verdict(str, Enum):
+    """The outcome for one finding, ordered PASS < WARN < FAIL."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        """0, 1, 2 for pass, warn, fail."""
+        return ("pass", "warn", "fail").index(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyLine:
+    """Where a policy fact comes from: a file and 1-based line, or the embedded default."""
+
+    file: str
+    line: int | None
+    key: str  # dotted key, e.g. "usage.monthly_active_users"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One reason behind a verdict: the rule, the license term and the policy line that decided."""
+
+    code: str  # stable rule code, e.g. "MDL003"
+    verdict: Verdict
+    message: str
+    term: str | None = None  # license term that decided, e.g. "mau_limit = 700000000"
+    term_source: str | None = None  # where that term is documented (URL)
+    policy: PolicyLine | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """A duty that comes with using a model that passes (attribution, notice, flow-down...)."""
+
+    code: str  # e.g. "OBL001"
+    license: str
+    text: str
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A reference the database resolved to a license (``match.license`` may be an expression)."""
+
+    ref: ModelRef
+    model: ModelId
+    match: Match
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A reference whose license the database does not know: data, not an error."""
+
+    ref: ModelRef
+    model: ModelId
+    reason: str
+
+
+Resolved = Known | Unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The policy's verdict on one reference, with every reason and obligation behind it."""
+
+    ref: ModelRef
+    model: ModelId
+    verdict: Verdict
+    license: str | None  # license id or expression; None when unknown
+    match: Match | None
+    reasons: tuple[Reason, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+    suppressed: str | None = None  # why it is suppressed (inline ignore, baseline); None if not
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything one scan produced, ready for a report format."""
+
+    decisions: tuple[Decision, ...]
+    unresolved: tuple[UnresolvedRef, ...]
+    errors: tuple[FileError, ...]
+    db_version: str
+    policy_source: str  # the policy file's path, or "embedded default"
+    unresolved_verdict: Verdict = Verdict.WARN
+    licenses: tuple[LicenseTerms, ...] = field(default=())  # terms of every license referenced
+    stale_baseline: tuple[str, ...] = ()  # baseline entries that no longer match
+
+    @property
+    def worst(self) -> Verdict:
+        """The worst verdict among unsuppressed decisions and unresolved references."""
+        ranks = [d.verdict for d in self.decisions if d.suppressed is None]
+        if self.unresolved:
+            ranks.append(self.unresolved_verdict)
+        return max(ranks, key=lambda v: v.rank, default=Verdict.PASS)
