@@ -76,11 +76,14 @@ class LicenseTerms:
     output_training: str | None = None
     geographic_restriction: str | None = None
     restricted_regions: tuple[str, ...] = ()  # ISO codes / "EU" where the grant is withheld
+    restricted_regions_scope: str | None = None  # which models/uses the regional clause covers
     proprietary_api: bool = False
     aup_url: str | None = None
     notes: str | None = None
     primary_text_read: bool = False
     missing: tuple[str, ...] = ()
+    not_applicable: tuple[str, ...] = ()  # checked against the text and absent (e.g. no MAU cap)
+    hub_license_name: str | None = None  # model-card ``license_name`` when hub_id is "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,8 @@ class ModelRecord:
     license: str
     source: str
     tier: int | None = None
+    kind: str = "huggingface"  # RefKind value: huggingface, spacy or ultralytics
+    conflict: str | None = None  # the sources' competing claims, when they disagreed
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,3 +116,4 @@ class Match:
     base_model: str | None = None
     inferred: bool = False
     provider: str | None = None
+    rule_id: str | None = None  # the curated family / Ollama / package rule that decided, if any

@@ -8,6 +8,9 @@ a policy's ``usage.intended_uses`` names categories from this list and nothing e
 from __future__ import annotations
 
 USE_CATEGORIES: dict[str, str] = {
+    "acceptable-use-policy": (
+        "any use the licensor's separate acceptable-use policy forbids (its items not itemised)"
+    ),
     "automated-legal-decisions": "fully automated decisions that affect a person's legal rights or obligations",
     "biometric-processing": "biometric identification or categorisation of people",
     "child-safety": "content or uses that harm or exploit minors, CSAM",

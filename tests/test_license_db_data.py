@@ -1,0 +1,214 @@
+"""Integrity of the bundled license database: schema, sources, ids, order, rule coverage."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import license_db
+from license_db import build
+from license_db.expression import ids, parse
+from license_db.schema import SCHEMA_VERSION, Commercial, LicenseTerms, LimitEffect
+from license_db.vocabulary import USE_CATEGORIES
+from tests.test_license_db_resolve import FAMILY, OLLAMA, RESOLVE
+
+DB = license_db.load()
+FACTS = Path(__file__).resolve().parents[1].parent / "shared" / "license-facts"
+TRI_STATE = ("modification", "distribution", "license_copy_required", "share_alike",
+             "use_restrictions_flow_down", "mau_limit", "revenue_limit_usd", "naming_rule",
+             "attribution")  # fmt: skip
+
+
+def _data(name: str) -> str:
+    return resources.files("license_db").joinpath("data").joinpath(name).read_text("utf-8")
+
+
+def test_manifest_versions_and_digests() -> None:
+    manifest = json.loads(_data("manifest.json"))
+    assert (manifest["db_version"], manifest["schema_version"]) == (
+        license_db.DB_VERSION,
+        SCHEMA_VERSION,
+    )
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(_data(name).encode()).hexdigest() == digest, name
+    assert (DB.version, DB.built) == (license_db.DB_VERSION, manifest["built"])
+
+
+def test_every_model_license_is_known() -> None:
+    for model in DB.models():
+        for key in ids(parse(model.license)):
+            assert DB.license(key) is not None, (model.model_id, key)
+            assert DB.license(key).id == key  # type: ignore[union-attr]
+
+
+def test_every_model_has_source_and_tier() -> None:
+    for model in DB.models():
+        assert model.source and model.tier in (1, 2, 3, 4, 5), model.model_id
+        assert model.kind in ("huggingface", "spacy", "ultralytics")
+
+
+def test_every_api_model_names_a_proprietary_license() -> None:
+    for model in DB._bundle.api_models:
+        terms = DB.license(model.license)
+        assert terms is not None and terms.proprietary_api, model.name
+        assert model.source.startswith("https://"), model.name
+
+
+@pytest.mark.parametrize("terms", DB.licenses(), ids=lambda t: t.id)
+def test_license_has_required_fields(terms: LicenseTerms) -> None:
+    assert terms.id and terms.name and terms.family and terms.category
+    assert isinstance(terms.commercial, Commercial)
+    assert terms.sources and all(s.strip() for s in terms.sources)
+    assert set(terms.use_restrictions) <= USE_CATEGORIES.keys()
+    assert list(terms.use_restrictions) == sorted(set(terms.use_restrictions))
+    for name in TRI_STATE:
+        if name in terms.missing:  # not verified: must stay unknown, never a guess
+            assert getattr(terms, name) is None, (terms.id, name)
+    assert not set(terms.missing) & set(terms.not_applicable)
+    if "commercial" in terms.missing:
+        assert terms.commercial is Commercial.UNKNOWN
+
+
+def test_no_duplicate_ids() -> None:
+    models = [m.model_id.lower() for m in DB.models()]
+    aliases = [a.alias.lower() for a in DB._bundle.aliases]
+    licenses = [t.id for t in DB.licenses()]
+    rules = [r.id for r in (*DB.family_rules(), *DB.ollama_rules(), *DB._bundle.packages)]
+    api = [(m.name.lower(), m.provider) for m in DB._bundle.api_models]
+    for values in (models + aliases, licenses, rules, api):
+        assert len(values) == len(set(values))
+
+
+def test_files_are_sorted() -> None:
+    models = [m["model_id"] for m in json.loads(_data("models.json"))]
+    assert models == sorted(models, key=lambda m: (m.lower(), m))
+    licenses = [t["id"] for t in json.loads(_data("licenses.json"))]
+    assert licenses == sorted(licenses)
+    aliases = [a["alias"] for a in json.loads(_data("aliases.json"))]
+    assert aliases == sorted(aliases, key=str.lower)
+    names = [(m["name"].lower(), m["name"]) for m in json.loads(_data("api_models.json"))["models"]]
+    assert [n for n, _ in names] == sorted(n for n, _ in names)
+
+
+def test_aliases_point_at_records_with_the_same_license() -> None:
+    records = {m.model_id: m for m in DB.models()}
+    for alias in DB._bundle.aliases:
+        assert "/" not in alias.alias and alias.target in records
+
+
+def test_every_rule_is_exercised_by_a_table_row() -> None:
+    exercised = {row[2] for row in FAMILY} | {row[2] for row in OLLAMA}
+    exercised |= {row[5] for row in RESOLVE if row[5]}
+    declared = {r.id for r in (*DB.family_rules(), *DB.ollama_rules(), *DB._bundle.packages)}
+    assert declared == exercised
+
+
+def test_exceptions_carve_out_of_a_later_general_rule() -> None:
+    rules = {r.id: (i, r) for i, r in enumerate(DB.family_rules())}
+    for query, _, rule_id in FAMILY:
+        index, rule = rules[rule_id]
+        if rule.exception_of is None:
+            continue
+        general_index, general = rules[rule.exception_of]
+        assert general_index > index
+        assert re.fullmatch(general.match, query.lower()), (query, general.id)
+
+
+def test_family_rules_agree_with_every_verified_model() -> None:
+    family = [{"id": r.id, "license": r.license, "match": r.match} for r in DB.family_rules()]
+    models = [dataclasses.asdict(m) for m in DB.models()]
+    assert build.rule_conflicts(models, [{**r, "regex": r["match"]} for r in family]) == []
+
+
+@pytest.mark.parametrize(
+    ("license_id", "field", "value"),
+    [
+        ("llama3.1", "mau_limit", 700_000_000),
+        ("llama3.1", "commercial", Commercial.CONDITIONAL),
+        ("llama4", "restricted_regions", ("EU",)),
+        ("llama3.3", "restricted_regions", ()),
+        ("llama2", "naming_rule", None),
+        ("qwen", "mau_limit", 100_000_000),
+        ("stabilityai-ai-community", "revenue_limit_usd", 1_000_000),
+        ("modified-mit-kimi", "limit_effect", LimitEffect.DUTY),
+        ("llama3", "limit_effect", LimitEffect.NEEDS_LICENSE),
+        ("flux-1-dev-non-commercial-license", "commercial", Commercial.NO),
+        ("flux-1-dev-non-commercial-license", "commercial_note",
+         "no (model); outputs may be used commercially"),
+        ("gemma", "use_restrictions_flow_down", True),
+        ("gemma", "output_training_restricted", True),
+        ("llama3.2", "output_training_restricted", False),
+        ("llama2", "output_training_restricted", True),
+        ("lgpl-lr", "modification", None),
+        ("yi-license", "commercial", Commercial.UNKNOWN),
+        ("mnpl", "hosting_allowed", False),
+        ("proprietary-api-openai", "proprietary_api", True),
+        ("proprietary-api-openai", "commercial", Commercial.YES),
+        ("proprietary-api-mistral", "commercial", Commercial.CONDITIONAL),
+        ("proprietary-api-mistral", "distribution", False),
+        ("proprietary-api-mistral", "use_restrictions", ()),
+        ("bigcode-openrail-m", "use_restrictions",
+         ("automated-legal-decisions", "disinformation", "illegal-activity", "impersonation",
+          "malware", "undisclosed-ai-content")),
+        ("cc-by-nc-4.0", "use_restrictions", ()),
+        ("cc-by-nc-4.0", "use_restrictions_raw", ("commercial-use",)),
+    ],
+)  # fmt: skip
+def test_license_terms(license_id: str, field: str, value: object) -> None:
+    terms = DB.license(license_id)
+    assert terms is not None and getattr(terms, field) == value
+
+
+def test_llama_attribution_wording() -> None:
+    terms = DB.license("llama3.1")
+    assert terms is not None and terms.attribution is not None
+    assert '"Built with Llama"' in terms.attribution
+    assert "mau_limit" in DB.license("apache-2.0").not_applicable  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("apache-2.0", "apache-2.0"),
+        ("Apache-2.0", "apache-2.0"),
+        ("CC-BY-NC-4.0", "cc-by-nc-4.0"),
+        ("GPL-3.0-only", "gpl-3.0"),
+        ("modified-mit", "modified-mit-kimi"),
+        ("LLAMA3.1", "llama3.1"),
+        ("no-such-license", None),
+    ],
+)
+def test_license_lookup(key: str, expected: str | None) -> None:
+    found = DB.license(key)
+    assert (found.id if found else None) == expected
+
+
+def test_every_raw_use_tag_is_mapped() -> None:
+    for terms in DB.licenses():
+        for tag in terms.use_restrictions_raw:
+            assert tag in build.USE_TAG_CATEGORIES or tag in build.NOT_USE_TAGS, tag
+    mapped = {c for cats in build.USE_TAG_CATEGORIES.values() for c in cats}
+    assert mapped <= USE_CATEGORIES.keys()
+
+
+def test_stats() -> None:
+    stats = DB.stats()
+    assert stats["version"] == license_db.DB_VERSION
+    assert stats["schema_version"] == SCHEMA_VERSION
+    assert stats["family_rules"] == len(DB.family_rules())
+    assert stats["aliases"] == 8
+    assert stats["licenses"] == len(DB.licenses())
+
+
+@pytest.mark.skipif(not FACTS.is_dir(), reason="../shared/license-facts is not beside the repo")
+def test_build_regenerates_the_committed_data_byte_identically() -> None:
+    files, report = build.build(FACTS)
+    assert report.errors == []
+    for name, text in files.items():
+        assert _data(name) == text, f"{name} is stale: run python -m license_db.build"

@@ -1,0 +1,609 @@
+"""Resolution table for the bundled license database: every rule, in the order it is tried."""
+
+from __future__ import annotations
+
+import pytest
+
+import license_db
+from license_db.db import hub_id, strip_suffixes
+from license_db.schema import Commercial, Match, Rule
+
+DB = license_db.load()
+
+# (query, kind, model_id, license, rule, rule_id, base_model, provider, inferred)
+RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None, bool]] = [
+    # exact ids, case-insensitive, revision / tag suffixes, Hub URLs
+    (
+        "meta-llama/Llama-3.2-1B-Instruct",
+        "huggingface",
+        "meta-llama/Llama-3.2-1B-Instruct",
+        "llama3.2",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "META-LLAMA/llama-3.2-1b-INSTRUCT",
+        "huggingface",
+        "meta-llama/Llama-3.2-1B-Instruct",
+        "llama3.2",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "Qwen/Qwen2.5-3B@main",
+        "huggingface",
+        "Qwen/Qwen2.5-3B",
+        "qwen-research",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "google/gemma-2-9b-it:latest",
+        "huggingface",
+        "google/gemma-2-9b-it",
+        "gemma",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "https://huggingface.co/black-forest-labs/FLUX.1-schnell",
+        "huggingface",
+        "black-forest-labs/FLUX.1-schnell",
+        "apache-2.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
+        "huggingface",
+        "deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
+        "mit AND llama3.1",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    # aliases: legacy un-namespaced ids
+    (
+        "bert-base-uncased",
+        "huggingface",
+        "google-bert/bert-base-uncased",
+        "apache-2.0",
+        Rule.ALIAS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    ("GPT2", "huggingface", "openai-community/gpt2", "mit", Rule.ALIAS, None, None, None, False),
+    (
+        "roberta-base",
+        "huggingface",
+        "FacebookAI/roberta-base",
+        "mit",
+        Rule.ALIAS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    # derivative inference: re-packagers and quantisation suffixes
+    (
+        "unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
+        "huggingface",
+        "unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
+        "llama3.2",
+        Rule.DERIVATIVE,
+        None,
+        "meta-llama/Llama-3.2-1B-Instruct",
+        None,
+        True,
+    ),
+    (
+        "TheBloke/Llama-2-7B-GGUF",
+        "huggingface",
+        "TheBloke/Llama-2-7B-GGUF",
+        "llama2",
+        Rule.DERIVATIVE,
+        None,
+        "meta-llama/Llama-2-7b",
+        None,
+        True,
+    ),
+    (
+        "mlx-community/Qwen2.5-3B-Instruct-4bit",
+        "huggingface",
+        "mlx-community/Qwen2.5-3B-Instruct-4bit",
+        "qwen-research",
+        Rule.DERIVATIVE,
+        None,
+        "Qwen/Qwen2.5-3B-Instruct",
+        None,
+        True,
+    ),
+    (
+        "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+        "huggingface",
+        "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF",
+        "llama3.1",
+        Rule.DERIVATIVE,
+        None,
+        "meta-llama/Meta-Llama-3.1-8B-Instruct",
+        None,
+        True,
+    ),
+    (
+        "unsloth/gpt2",
+        "huggingface",
+        "unsloth/gpt2",
+        "mit",
+        Rule.DERIVATIVE,
+        None,
+        "openai-community/gpt2",
+        None,
+        True,
+    ),
+    (
+        "someone/FLUX.1-dev-fp8",
+        "huggingface",
+        "someone/FLUX.1-dev-fp8",
+        "flux-1-dev-non-commercial-license",
+        Rule.DERIVATIVE,
+        None,
+        "black-forest-labs/FLUX.1-dev",
+        None,
+        True,
+    ),
+    (
+        "mradermacher/Llama-3.2-7B-Custom-i1-GGUF",
+        "huggingface",
+        "mradermacher/Llama-3.2-7B-Custom-i1-GGUF",
+        "llama3.2",
+        Rule.DERIVATIVE,
+        "llama-3.2",
+        "llama-3.2-7b-custom",
+        None,
+        True,
+    ),
+    # hosted API names, litellm-style prefixes
+    ("gpt-4o", "api", "gpt-4o", "proprietary-api-openai", Rule.API, None, None, "openai", False),
+    (
+        "claude-3-5-sonnet-20240620",
+        "huggingface",
+        "claude-3-5-sonnet-20240620",
+        "proprietary-api-anthropic",
+        Rule.API,
+        None,
+        None,
+        "anthropic",
+        False,
+    ),
+    (
+        "anthropic/claude-3-5-sonnet-20240620",
+        "api",
+        "claude-3-5-sonnet-20240620",
+        "proprietary-api-anthropic",
+        Rule.API,
+        None,
+        None,
+        "anthropic",
+        False,
+    ),
+    (
+        "openai/gpt-4o",
+        "api",
+        "gpt-4o",
+        "proprietary-api-openai",
+        Rule.API,
+        None,
+        None,
+        "openai",
+        False,
+    ),
+    (
+        "azure/gpt-4o",
+        "api",
+        "azure/gpt-4o",
+        "proprietary-api-azure",
+        Rule.API,
+        None,
+        None,
+        "azure",
+        False,
+    ),
+    (
+        "bedrock/anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "api",
+        "anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "proprietary-api-bedrock",
+        Rule.API,
+        None,
+        None,
+        "bedrock",
+        False,
+    ),
+    (
+        "mistral/mistral-large-latest",
+        "api",
+        "mistral/mistral-large-latest",
+        "proprietary-api-mistral",
+        Rule.API,
+        None,
+        None,
+        "mistral",
+        False,
+    ),
+    (
+        "anthropic/claude-not-yet-released",
+        "api",
+        "claude-not-yet-released",
+        "proprietary-api-anthropic",
+        Rule.API,
+        None,
+        None,
+        "anthropic",
+        True,
+    ),
+    (
+        "command-r-plus",
+        "api",
+        "command-r-plus",
+        "proprietary-api-cohere",
+        Rule.API,
+        None,
+        None,
+        "cohere",
+        False,
+    ),
+    # spaCy packages and Ultralytics weights
+    ("en_core_web_sm", "spacy", "en_core_web_sm", "mit", Rule.SPACY, None, None, None, False),
+    ("es-core-news-sm", "spacy", "es_core_news_sm", "gpl-3.0", Rule.SPACY, None, None, None, False),
+    (
+        "it_core_news_lg==3.8.0",
+        "spacy",
+        "it_core_news_lg",
+        "cc-by-nc-sa-3.0",
+        Rule.SPACY,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "de_core_news_sm",
+        "huggingface",
+        "de_core_news_sm",
+        "mit",
+        Rule.SPACY,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "yolov8n.pt",
+        "ultralytics",
+        "yolov8n.pt",
+        "agpl-3.0",
+        Rule.ULTRALYTICS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "YOLO11s-seg",
+        "ultralytics",
+        "yolo11s-seg.pt",
+        "agpl-3.0",
+        Rule.ULTRALYTICS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "ultralytics/yolov5:yolov5s",
+        "torch_hub",
+        "yolov5s.pt",
+        "agpl-3.0",
+        Rule.ULTRALYTICS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    # packages whose license governs the weights they fetch
+    (
+        "ultralytics",
+        "package",
+        "ultralytics",
+        "agpl-3.0",
+        Rule.PACKAGE,
+        "package-ultralytics",
+        None,
+        None,
+        False,
+    ),
+    (
+        "Ultralytics==8.3.0",
+        "package",
+        "ultralytics",
+        "agpl-3.0",
+        Rule.PACKAGE,
+        "package-ultralytics",
+        None,
+        None,
+        False,
+    ),
+    # timm / open_clip names that are Hub ids
+    (
+        "hf-hub:google/gemma-2-2b",
+        "timm",
+        "google/gemma-2-2b",
+        "gemma",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+]
+
+# Every Ollama rule, by an example tag.
+OLLAMA: list[tuple[str, str, str]] = [
+    ("llama2:13b", "llama2", "ollama-llama2"),
+    ("codellama:7b-instruct", "llama2", "ollama-codellama"),
+    ("llama3", "llama3", "ollama-llama3"),
+    ("llama3.1:8b", "llama3.1", "ollama-llama3.1"),
+    ("llama3.2-vision:11b", "llama3.2", "ollama-llama3.2"),
+    ("llama3.3:70b", "llama3.3", "ollama-llama3.3"),
+    ("llama4:scout", "llama4", "ollama-llama4"),
+    ("gemma2:9b", "gemma", "ollama-gemma"),
+    ("qwen3:30b-a3b", "apache-2.0", "ollama-qwen3"),
+    ("ollama/mixtral:8x7b", "apache-2.0", "ollama-mixtral"),
+    ("starcoder2:3b", "bigcode-openrail-m", "ollama-starcoder2"),
+    ("phi4", "mit", "ollama-phi3"),
+]
+
+# Every family rule, by an id no exact record covers (so the rule itself decides).
+FAMILY: list[tuple[str, str, str]] = [
+    ("meta-llama/Llama-Guard-2-8B-Foo", "llama3", "llama-guard-2"),
+    ("meta-llama/Llama-Guard-3-8B-New", "llama3.1", "llama-guard-3-8b"),
+    ("meta-llama/Llama-Guard-3-1B-Foo", "llama3.2", "llama-guard-3-1b-11b"),
+    ("meta-llama/Llama-2-7b-chat-foo", "llama2", "llama-2"),
+    ("meta-llama/Meta-Llama-3-8B-Foo", "llama3", "llama-3"),
+    ("meta-llama/Llama-3.1-8B-Foo", "llama3.1", "llama-3.1"),
+    ("meta-llama/Llama-3.2-3B-Foo", "llama3.2", "llama-3.2"),
+    ("meta-llama/Llama-3.3-70B-Foo", "llama3.3", "llama-3.3"),
+    ("meta-llama/Llama-4-Scout-17B-16E-Foo", "llama4", "llama-4"),
+    ("codellama/CodeLlama-34b-Instruct-hf", "llama2", "codellama"),
+    ("google/gemma-4-31b-it", "unknown", "gemma-4-unverified"),
+    ("google/gemma-3-1b-foo", "gemma", "gemma"),
+    ("Qwen/Qwen-Image-Foo", "apache-2.0", "qwen-image"),
+    ("Qwen/Qwen-1_8B", "tongyi-qianwen-research", "qwen-v1-1.8b-research"),
+    ("Qwen/Qwen-7B", "tongyi-qianwen", "qwen-v1"),
+    ("Qwen/Qwen1.5-0.5B", "tongyi-qianwen-research", "qwen1.5-0.5b-research"),
+    ("Qwen/Qwen1.5-7B", "tongyi-qianwen", "qwen1.5"),
+    ("Qwen/Qwen2-72B-Instruct", "tongyi-qianwen", "qwen2-72b"),
+    ("Qwen/Qwen2-VL-72B", "qwen", "qwen2-vl-72b"),
+    ("Qwen/Qwen2-7B-Instruct", "apache-2.0", "qwen2"),
+    ("Qwen/Qwen2.5-VL-3B-Instruct", "qwen-research", "qwen2.5-3b-research"),
+    ("Qwen/Qwen2.5-VL-72B-Instruct", "qwen", "qwen2.5-72b"),
+    ("Qwen/Qwen2.5-Math-7B", "apache-2.0", "qwen2.5"),
+    ("Qwen/Qwen3-Coder-Foo", "apache-2.0", "qwen3"),
+    ("mistralai/Codestral-22B-v0.1-foo", "mnpl", "mistral-mnpl"),
+    ("mistralai/Mistral-Large-Instruct-2411-FP8", "mrl", "mistral-mrl"),
+    ("mistralai/Devstral-2-123B-Instruct-2601", "mistral-modified-mit", "mistral-modified-mit"),
+    ("mistralai/Voxtral-4B-TTS-2604", "cc-by-nc-4.0", "mistral-voxtral-tts"),
+    ("mistralai/Mistral-7B-Instruct-v0.4", "apache-2.0", "mistral-apache"),
+    ("black-forest-labs/FLUX.1-schnell-foo", "apache-2.0", "flux1-schnell"),
+    ("black-forest-labs/FLUX.1-Canny-dev", "flux-1-dev-non-commercial-license", "flux1-dev"),
+    ("stabilityai/stable-diffusion-xl-base-0.9", "sdxl-0.9-research", "sdxl-0.9"),
+    ("stabilityai/stable-diffusion-xl-base-1.0-foo", "openrail++", "sdxl"),
+    ("stabilityai/stable-diffusion-2-1", "openrail++", "sd2"),
+    ("stabilityai/stable-diffusion-3.5-large-turbo", "stabilityai-ai-community", "sd3"),
+    (
+        "stabilityai/stable-video-diffusion-img2vid-xt-1-1-foo",
+        "stabilityai-ai-community",
+        "svd-xt-1-1",
+    ),
+    ("stabilityai/stable-video-diffusion-img2vid-foo", "sai-nc-community", "svd"),
+    ("stabilityai/sd-turbo", "sai-nc-community", "sai-turbo"),
+    ("stabilityai/stablelm-tuned-alpha-7b", "cc-by-nc-sa-4.0", "stablelm-tuned-alpha"),
+    ("stabilityai/stablelm-base-alpha-3b", "cc-by-sa-4.0", "stablelm-base"),
+    ("CompVis/stable-diffusion-v1-1", "creativeml-openrail-m", "sd1"),
+    ("DeepFloyd/IF-I-XL-v1.0", "deepfloyd-if-license", "deepfloyd-if"),
+    ("bigcode/starcoder2-15b-instruct-v0.1", "bigcode-openrail-m", "bigcode-starcoder"),
+    ("bigscience/bloomz-7b1", "bigscience-bloom-rail-1.0", "bigscience-bloom"),
+    ("deepseek-ai/DeepSeek-R1-Distill-Qwen-3B", "mit AND apache-2.0", "deepseek-r1-distill-qwen"),
+    (
+        "deepseek-ai/DeepSeek-R1-Distill-Llama-8B-foo",
+        "mit AND llama3.1",
+        "deepseek-r1-distill-llama-8b",
+    ),
+    (
+        "deepseek-ai/DeepSeek-R1-Distill-Llama-70B-foo",
+        "mit AND llama3.3",
+        "deepseek-r1-distill-llama-70b",
+    ),
+    ("deepseek-ai/DeepSeek-R1-0528", "mit", "deepseek-r1"),
+    ("deepseek-ai/DeepSeek-V4-Lite", "mit", "deepseek-v4"),
+    ("deepseek-ai/deepseek-llm-7b-chat", "deepseek", "deepseek-license"),
+    ("microsoft/phi-1", "microsoft-research-license", "phi-1-research"),
+    ("microsoft/Phi-3.5-MoE-instruct", "mit", "phi-mit"),
+    ("tiiuae/falcon-180B-foo", "falcon-180b-tii-license-1.0", "falcon-180b"),
+    ("tiiuae/falcon-7b-instruct", "apache-2.0", "falcon-7b-40b"),
+    ("tiiuae/falcon-11B", "falcon-llm-license", "falcon-2-3"),
+    ("CohereForAI/c4ai-command-r7b-12-2024", "cohere-c4ai-cc-by-nc-4.0", "cohere-c4ai"),
+    ("sentence-transformers/clip-ViT-B-32", "unknown", "sentence-transformers-clip"),
+    ("sentence-transformers/all-MiniLM-L6-v1", "apache-2.0", "sentence-transformers"),
+    ("openai/clip-vit-large-patch14-336", "unknown", "openai-clip"),
+    ("openai/whisper-large-v2", "mit", "openai-whisper"),
+    ("openai/gpt-oss-safeguard-20b", "apache-2.0", "openai-gpt-oss"),
+    ("openai-community/gpt2-foo", "mit", "openai-gpt2"),
+    ("ibm-granite/granite-3.1-8b-instruct", "apache-2.0", "ibm-granite"),
+    ("01-ai/Yi-34B-Chat-foo", "apache-2.0", "yi"),
+    ("databricks/dbrx-instruct", "databricks-open-model", "dbrx"),
+]
+
+UNKNOWN: list[tuple[str, str]] = [
+    ("someone/my-private-model", "huggingface"),
+    ("meta-llama/NotALlama", "huggingface"),
+    ("mistralai/Mistral-Large-Instruct-2607", "huggingface"),  # unlisted Mistral: not guessed
+    ("Qwen/Qwen2.5", "huggingface"),
+    ("someone/random-model-GGUF", "huggingface"),
+    ("unsloth/not-a-known-base", "huggingface"),
+    ("gpt-99-ultra", "api"),
+    ("en_core_web_xxl", "spacy"),
+    ("yolov99n.pt", "ultralytics"),
+    ("qwen2.5:7b", "ollama"),  # sizes differ in license: no ollama rule
+    ("torch", "package"),
+    ("squad", "dataset"),
+    ("meta-llama/Llama-3.2-1B", "dataset"),
+    ("resnet50", "timm"),
+    ("ViT-B-32:openai", "open_clip"),
+    ("pytorch/vision:resnet50", "torch_hub"),
+    ("   ", "huggingface"),
+    ("meta-llama/Llama-3.2-1B", "no-such-kind"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "model_id", "license_id", "rule", "rule_id", "base", "provider", "inferred"),
+    RESOLVE,
+)
+def test_resolve(
+    query: str,
+    kind: str,
+    model_id: str,
+    license_id: str,
+    rule: Rule,
+    rule_id: str | None,
+    base: str | None,
+    provider: str | None,
+    inferred: bool,
+) -> None:
+    match = DB.lookup(query, kind)
+    assert match is not None
+    got = (match.model_id, match.license, match.rule, match.rule_id, match.base_model)
+    assert got == (model_id, license_id, rule, rule_id, base)
+    assert (match.provider, match.inferred, match.query) == (provider, inferred, query)
+    assert match.source
+
+
+@pytest.mark.parametrize(("query", "license_id", "rule_id"), FAMILY)
+def test_family_rule(query: str, license_id: str, rule_id: str) -> None:
+    match = DB.lookup(query)
+    assert match is not None
+    assert (match.rule, match.rule_id, match.license, match.model_id) == (
+        Rule.FAMILY,
+        rule_id,
+        license_id,
+        query,
+    )
+    assert (match.tier, match.inferred) == (2, False)
+
+
+@pytest.mark.parametrize(("query", "license_id", "rule_id"), OLLAMA)
+def test_ollama_rule(query: str, license_id: str, rule_id: str) -> None:
+    match = DB.lookup(query, "ollama")
+    assert match is not None
+    assert (match.rule, match.rule_id, match.license) == (Rule.FAMILY, rule_id, license_id)
+
+
+@pytest.mark.parametrize(("query", "kind"), UNKNOWN)
+def test_unknown_is_none(query: str, kind: str) -> None:
+    assert DB.lookup(query, kind) is None
+
+
+def test_api_match_names_a_proprietary_license() -> None:
+    match = DB.lookup("xai/grok-2", "api")
+    assert match is not None
+    terms = DB.license(match.license)
+    assert terms is not None
+    assert (terms.proprietary_api, terms.distribution, terms.commercial) == (
+        True,
+        False,
+        Commercial.CONDITIONAL,
+    )
+
+
+def test_ollama_hub_names_resolve_as_hub_ids() -> None:
+    match = DB.lookup("hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "ollama")
+    assert match is not None
+    assert (match.rule, match.license, match.base_model) == (
+        Rule.DERIVATIVE,
+        "llama3.2",
+        "meta-llama/Llama-3.2-1B-Instruct",
+    )
+
+
+def _never_permissive(match: Match | None) -> bool:
+    if match is None:
+        return True
+    terms = DB.license(match.license.split(" ")[0])
+    return terms is not None and terms.commercial is not Commercial.YES
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "google/gemma-4-31b-it",  # claimed Apache-2.0 by third parties only: stays unknown
+        "sentence-transformers/clip-ViT-B-32",  # wraps weights without a declared license
+        "mistralai/Codestral-22B-v0.1-GGUF",  # MNPL even when quantised
+        "someone/Qwen2.5-72B-Instruct-AWQ",  # Qwen license (MAU cap), not Apache like 7B
+        "TheBloke/FLUX.1-dev-GGUF",
+        "not/a-model",
+    ],
+)
+def test_restricted_models_are_never_permissive(query: str) -> None:
+    assert _never_permissive(DB.lookup(query))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("org/name", "org/name"),
+        ("org/name@v1.0", "org/name"),
+        ("org/name:tag", "org/name"),
+        ("https://huggingface.co/org/name/tree/main", "org/name"),
+        ("hf://org/name", "org/name"),
+        ("hf-hub:org/name", "org/name"),
+        (" gpt2 ", "gpt2"),
+    ],
+)
+def test_hub_id(raw: str, expected: str) -> None:
+    assert hub_id(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("llama-3.2-1b-instruct-bnb-4bit", "llama-3.2-1b-instruct"),
+        ("llama-3.2-1b-instruct-unsloth-bnb-4bit", "llama-3.2-1b-instruct"),
+        ("meta-llama-3.1-8b-instruct-q4_k_m-gguf", "meta-llama-3.1-8b-instruct"),
+        ("qwen2.5-7b-instruct-gptq-int4", "qwen2.5-7b-instruct"),
+        ("model-i1-gguf", "model"),
+        ("gguf", "gguf"),
+        ("plain-name", "plain-name"),
+    ],
+)
+def test_strip_suffixes(name: str, expected: str) -> None:
+    assert strip_suffixes(name, DB._derivatives.suffixes) == expected
