@@ -25,7 +25,7 @@ from typing import Any
 from license_db import DB_VERSION  # bump it when the facts or curated rules change
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import SCHEMA_VERSION, Commercial, LimitEffect
-from license_db.vocabulary import USE_CATEGORIES
+from license_db.vocabulary import USE_CATEGORIES, USE_TAG_CATEGORIES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,103 +39,7 @@ DEFAULT_FACTS = REPO_ROOT.parent / "shared" / "license-facts"
 CURATED = DATA_DIR / "curated.toml"
 OUTPUTS = ("licenses.json", "models.json", "aliases.json", "api_models.json", "rules.json")
 
-# -- the one mapping table from the facts' use-restriction tags to the vocabulary -------------
-
-USE_TAG_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "adverse-impact-protected-characteristics": ("discrimination",),
-    "anthropic-usage-policy": ("acceptable-use-policy",),
-    "automated-decisions-material-rights": ("automated-legal-decisions",),
-    "automated-legal-decisions": ("automated-legal-decisions",),
-    "automated-legal-decisions-without-disclosure": ("automated-legal-decisions",),
-    "biometric-processing": ("biometric-processing",),
-    "child-exploitation": ("child-safety",),
-    "clinical-or-medical-advice": ("medical-advice",),
-    "cohere-aup": ("acceptable-use-policy",),
-    "content-filter-required": ("safety-circumvention",),
-    "critical-infrastructure-operation": ("critical-infrastructure",),
-    "csam": ("child-safety",),
-    "csam-ncii": ("child-safety", "sexual-content"),
-    "databricks-aup": ("acceptable-use-policy",),
-    "defamation": ("defamation-harassment",),
-    "defamation-harassment": ("defamation-harassment",),
-    "discrimination-in-essential-services": ("discrimination",),
-    "exploit-vulnerable-groups": ("exploit-vulnerable-groups",),
-    "export-control-compliance": ("illegal-activity",),
-    "facilitating-crime": ("illegal-activity",),
-    "fake-engagement": ("spam",),
-    "falcon-aup": ("acceptable-use-policy",),
-    "fraud-disinformation": ("disinformation",),
-    "fraud-scams-phishing-malware": ("disinformation", "malware"),
-    "generative-ai-prohibited-use-policy": ("acceptable-use-policy",),
-    "guardrail-circumvention": ("safety-circumvention",),
-    "harassment-bullying": ("defamation-harassment",),
-    "harm-minors": ("child-safety",),
-    "harm-minors-or-living-beings": ("child-safety", "violence"),
-    "harmful-disinformation": ("disinformation",),
-    "harmful-pii": ("personal-data",),
-    "hate": ("violence",),
-    "human-trafficking-sexual-violence": ("violence", "illegal-activity"),
-    "illegal-activity": ("illegal-activity",),
-    "illegal-drugs": ("weapons-drugs",),
-    "illegal-goods-substances": ("weapons-drugs",),
-    "illegal-use": ("illegal-activity",),
-    "illegal-use-or-third-party-rights": ("illegal-activity",),
-    "illegal-use-privacy-law": ("illegal-activity", "personal-data"),
-    "impersonation": ("impersonation",),
-    "impersonation-of-humans": ("impersonation",),
-    "impersonation-without-consent": ("impersonation",),
-    "incitement-to-violence": ("violence",),
-    "ip-infringement": ("illegal-activity",),
-    "law-enforcement-justice-immigration": ("law-enforcement",),
-    "malware": ("malware",),
-    "medical-advice": ("medical-advice",),
-    "military": ("military",),
-    "military-nuclear": ("military",),
-    "military-warfare-nuclear-espionage": ("military",),
-    "misleading-expertise-claims": ("medical-advice",),
-    "model-extraction": ("model-extraction",),
-    "openai-usage-policies": ("acceptable-use-policy",),
-    "pii-without-authorisation": ("personal-data",),
-    "privacy-law-violation": ("personal-data", "illegal-activity"),
-    "protected-class-discrimination": ("discrimination",),
-    "publicity-or-digital-replica-rights": ("impersonation",),
-    "regulated-inappropriate-content": ("illegal-activity",),
-    "represent-output-as-human": ("impersonation",),
-    "reverse-engineering": ("model-extraction",),
-    "safety-filter-circumvention": ("safety-circumvention",),
-    "self-harm": ("self-harm",),
-    "sensitive-personal-data": ("personal-data",),
-    "sexual-solicitation": ("sexual-content",),
-    "sexually-explicit-content": ("sexual-content",),
-    "social-scoring-discrimination": ("discrimination",),
-    "spam": ("spam",),
-    "stability-aup": ("acceptable-use-policy",),
-    "surveillance": ("surveillance",),
-    "third-party-rights-infringement": ("illegal-activity",),
-    "tracking-without-consent": ("surveillance",),
-    "trade-control-compliance": ("illegal-activity",),
-    "trustworthy-ai-terms": ("acceptable-use-policy",),
-    "under-18-users": ("minors-as-users",),
-    "undisclosed-machine-generated-content": ("undisclosed-ai-content",),
-    "unlawful-fraudulent-defamatory-abusive": (
-        "illegal-activity",
-        "disinformation",
-        "defamation-harassment",
-    ),
-    "unlicensed-professional-practice": ("medical-advice",),
-    "violence-terrorism": ("violence",),
-    "violent-extremism": ("violence",),
-    "weapons": ("weapons-drugs",),
-    "xai-aup: comply-with-law": ("acceptable-use-policy", "illegal-activity"),
-    "xai-aup: do-not-harm-people-or-property": ("acceptable-use-policy", "violence"),
-    "xai-aup: respect-guardrails-do-not-mislead": (
-        "acceptable-use-policy",
-        "safety-circumvention",
-        "disinformation",
-    ),
-}
-"""Raw tag -> vocabulary categories. Every tag of licenses.toml must be here or in NOT_USE_TAGS."""
-
+# Every use-restriction tag of licenses.toml must be in vocabulary.USE_TAG_CATEGORIES or here.
 NOT_USE_TAGS: dict[str, str] = {
     "commercial-or-production-use": "commercial / hosting fields",
     "commercial-supply-incl-hosted-services": "commercial / hosting fields",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from license_expression import ExpressionError, Licensing, LicenseSymbol
+from license_expression import ExpressionError, LicenseSymbol, Licensing
 
 _LICENSING = Licensing()
 

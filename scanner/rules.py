@@ -42,6 +42,7 @@ _RULES = (
     RuleInfo("MDL021", "dataset-license", "a dataset reference, evaluated only when the policy asks"),
     RuleInfo("MDL022", "share-alike-license", "the license requires derivatives to keep the same license"),
     RuleInfo("MDL023", "copyleft-network-use", "network-copyleft (AGPL) terms reach a hosted service"),
+    RuleInfo("MDL024", "license-choice", "a choice of licenses (OR): the best fit decides"),
 )
 
 _OBLIGATIONS = (
