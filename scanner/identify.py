@@ -20,15 +20,57 @@ _HUB_URL = re.compile(
 _HUB_SCHEMES = ("hf://", "hf_hub:", "huggingface://", "hf-hub:")
 
 WEIGHT_EXTENSIONS = (
-    ".bin", ".pt", ".pth", ".ckpt", ".safetensors", ".gguf", ".ggml", ".onnx", ".h5",
-    ".hdf5", ".pkl", ".pickle", ".pb", ".tflite", ".mlmodel", ".engine", ".npz", ".joblib",
-    ".keras", ".msgpack", ".zip", ".tar", ".gz", ".json", ".yaml", ".yml", ".txt", ".model",
-)  # fmt: skip
+    ".bin",
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".safetensors",
+    ".gguf",
+    ".ggml",
+    ".onnx",
+    ".h5",
+    ".hdf5",
+    ".pkl",
+    ".pickle",
+    ".pb",
+    ".tflite",
+    ".mlmodel",
+    ".engine",
+    ".npz",
+    ".joblib",
+    ".keras",
+    ".msgpack",
+    ".zip",
+    ".tar",
+    ".gz",
+    ".json",
+    ".yaml",
+    ".yml",
+    ".txt",
+    ".model",
+)
 
 _PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "$", "%", "{")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_NOT_MODEL_WORDS = frozenset({"none", "null", "true", "false", "auto", "default", "local", "cpu",
-                              "cuda", "mps", "model", "models", "checkpoint", "output", "outputs"})
+_NOT_MODEL_WORDS = frozenset(
+    {
+        "none",
+        "null",
+        "true",
+        "false",
+        "auto",
+        "default",
+        "local",
+        "cpu",
+        "cuda",
+        "mps",
+        "model",
+        "models",
+        "checkpoint",
+        "output",
+        "outputs",
+    }
+)
 
 
 def strip_hub_prefix(raw: str) -> str:
@@ -39,7 +81,7 @@ def strip_hub_prefix(raw: str) -> str:
         return url.group("id")
     for scheme in _HUB_SCHEMES:
         if text.startswith(scheme):
-            return text[len(scheme):]
+            return text[len(scheme) :]
     return text
 
 

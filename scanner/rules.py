@@ -21,27 +21,47 @@ class RuleInfo:
 _RULES = (
     RuleInfo("MDL001", "unknown-model-license", "the database does not know this model's license"),
     RuleInfo("MDL002", "unresolved-model-reference", "the model argument is not known statically"),
-    RuleInfo("MDL003", "commercial-use-not-permitted", "the license forbids the repository's commercial use"),
+    RuleInfo(
+        "MDL003",
+        "commercial-use-not-permitted",
+        "the license forbids the repository's commercial use",
+    ),
     RuleInfo("MDL004", "user-limit-exceeded", "monthly active users exceed the license's limit"),
     RuleInfo("MDL005", "revenue-limit-exceeded", "annual revenue exceeds the license's limit"),
     RuleInfo("MDL006", "distribution-not-permitted", "the license forbids distributing the model"),
     RuleInfo("MDL007", "modification-not-permitted", "the license forbids modifying the model"),
     RuleInfo("MDL008", "restricted-intended-use", "an intended use is a use the license restricts"),
-    RuleInfo("MDL009", "output-training-restricted", "the license restricts training models on outputs"),
+    RuleInfo(
+        "MDL009", "output-training-restricted", "the license restricts training models on outputs"
+    ),
     RuleInfo("MDL010", "geographic-restriction", "the license withholds the grant in the region"),
     RuleInfo("MDL011", "license-denied", "the license is on the policy's deny-list"),
     RuleInfo("MDL012", "license-not-allowed", "the license is not on the policy's allow-list"),
-    RuleInfo("MDL013", "inferred-license", "the license is inferred from a base model, not declared"),
+    RuleInfo(
+        "MDL013", "inferred-license", "the license is inferred from a base model, not declared"
+    ),
     RuleInfo("MDL014", "proprietary-api", "a hosted proprietary API: data leaves the organisation"),
-    RuleInfo("MDL015", "hosted-service-not-permitted", "the license forbids offering it as a service"),
+    RuleInfo(
+        "MDL015", "hosted-service-not-permitted", "the license forbids offering it as a service"
+    ),
     RuleInfo("MDL016", "unverified-license-term", "a term the policy needs is not verified"),
     RuleInfo("MDL017", "exception-expiring", "an exception covering this finding expires soon"),
-    RuleInfo("MDL018", "exception-not-applicable", "an exception no longer applies (license or expiry)"),
+    RuleInfo(
+        "MDL018", "exception-not-applicable", "an exception no longer applies (license or expiry)"
+    ),
     RuleInfo("MDL019", "file-not-scanned", "a file could not be read or parsed"),
-    RuleInfo("MDL020", "low-confidence-reference", "found by the fallback tokenizer in a broken file"),
-    RuleInfo("MDL021", "dataset-license", "a dataset reference, evaluated only when the policy asks"),
-    RuleInfo("MDL022", "share-alike-license", "the license requires derivatives to keep the same license"),
-    RuleInfo("MDL023", "copyleft-network-use", "network-copyleft (AGPL) terms reach a hosted service"),
+    RuleInfo(
+        "MDL020", "low-confidence-reference", "found by the fallback tokenizer in a broken file"
+    ),
+    RuleInfo(
+        "MDL021", "dataset-license", "a dataset reference, evaluated only when the policy asks"
+    ),
+    RuleInfo(
+        "MDL022", "share-alike-license", "the license requires derivatives to keep the same license"
+    ),
+    RuleInfo(
+        "MDL023", "copyleft-network-use", "network-copyleft (AGPL) terms reach a hosted service"
+    ),
     RuleInfo("MDL024", "license-choice", "a choice of licenses (OR): the best fit decides"),
 )
 
@@ -50,7 +70,11 @@ _OBLIGATIONS = (
     RuleInfo("OBL002", "license-copy", "ship a copy of the license with the model"),
     RuleInfo("OBL003", "notice-file", "ship a NOTICE file naming the license and copyright"),
     RuleInfo("OBL004", "derivative-naming", "name derivatives as the license requires"),
-    RuleInfo("OBL005", "use-restrictions-flow-down", "pass the use restrictions on to every downstream user"),
+    RuleInfo(
+        "OBL005",
+        "use-restrictions-flow-down",
+        "pass the use restrictions on to every downstream user",
+    ),
     RuleInfo("OBL006", "acceptable-use-policy", "comply with the acceptable use policy"),
     RuleInfo("OBL007", "share-alike", "license derivatives under the same terms"),
     RuleInfo("OBL008", "data-leaves-organisation", "inputs are sent to a third-party provider"),

@@ -135,7 +135,7 @@ def test_rail_model_for_medical_advice_fails_naming_the_restriction() -> None:
     assert (decision.verdict, codes(decision)) == (FAIL, [("MDL008", FAIL)])
     assert reason(decision, "MDL008") == (
         "intended use 'medical-advice' is restricted by creativeml-openrail-m (license tag: "
-        "medical-advice): medical advice or clinical decisions, and other unlicensed "
+        "medical-advice): medical advice, clinical decisions, other unlicensed "
         "professional practice"
     )
     assert decision.reasons[0].policy == PolicyLine(P, 9, "usage.intended_uses[0]")

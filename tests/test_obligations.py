@@ -254,8 +254,8 @@ Required notices and duties:
     medical-advice, personal-data (OBL005)
 
 Use restrictions to pass on to your users:
-  - automated-legal-decisions: fully automated decisions that affect a
-    person's legal rights or obligations
+  - automated-legal-decisions: automated decisions affecting a person's legal
+    rights
   - child-safety: content or uses that harm or exploit minors, CSAM
   - defamation-harassment: defaming, harassing, bullying or intimidating
     people
@@ -269,7 +269,7 @@ Use restrictions to pass on to your users:
     rights
   - law-enforcement: predictive policing, law-enforcement, justice or
     immigration decisions
-  - medical-advice: medical advice or clinical decisions, and other unlicensed
+  - medical-advice: medical advice, clinical decisions, other unlicensed
     professional practice
   - personal-data: collecting or processing personal or sensitive data without
     authorisation
@@ -309,7 +309,7 @@ Use restrictions (binding on you):
     rights
   - impersonation: impersonating people or passing machine output off as human
   - malware: generating malicious code or attacking computer systems
-  - medical-advice: medical advice or clinical decisions, and other unlicensed
+  - medical-advice: medical advice, clinical decisions, other unlicensed
     professional practice
   - military: military, warfare, nuclear or espionage uses
   - personal-data: collecting or processing personal or sensitive data without

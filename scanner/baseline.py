@@ -1,0 +1,117 @@
+"""Baselines: accept today's failing findings so that only new ones block.
+
+An entry is ``(code, path, model)``: no line numbers and no timestamps, so moving code around
+never invalidates it. The file is sorted JSON with a version key. A failing decision is accepted
+when every code behind its verdict has an entry for its path and model; a new reason code, a new
+file or a new model is not covered. Entries that match no current finding are reported as stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from scanner.suppress import deciding_codes
+from scanner.types import Decision, Report, Verdict
+
+VERSION = 1
+SUPPRESSED = "baseline"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Entry:
+    """One accepted finding: rule code, repo-relative path and model id."""
+
+    path: str
+    model: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.code} {self.model}"
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """The accepted findings, sorted and without duplicates."""
+
+    entries: tuple[Entry, ...] = ()
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> Baseline:
+        """A baseline of ``entries``, sorted and deduplicated."""
+        return cls(tuple(sorted(set(entries))))
+
+
+def entries_of(decision: Decision) -> tuple[Entry, ...]:
+    """The entries that accept ``decision`` (one per code behind its verdict)."""
+    codes = sorted(deciding_codes(decision))
+    return tuple(Entry(decision.ref.path, decision.model, code) for code in codes)
+
+
+def from_report(report: Report) -> Baseline:
+    """The baseline accepting every failing, not otherwise suppressed decision of ``report``."""
+    failing = (d for d in report.decisions if d.verdict is Verdict.FAIL and d.suppressed is None)
+    return Baseline.of(entry for decision in failing for entry in entries_of(decision))
+
+
+def dumps(baseline: Baseline) -> str:
+    """``baseline`` as the file's JSON text (sorted, stable, newline-terminated)."""
+    entries = [{"code": e.code, "path": e.path, "model": e.model} for e in baseline.entries]
+    document = {"tool": "model-license-guard", "version": VERSION, "entries": entries}
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def write(report: Report) -> str:
+    """The baseline file text accepting the failing findings of ``report``."""
+    return dumps(from_report(report))
+
+
+def load(text: str) -> Baseline:
+    """Parse a baseline file; ValueError with a pointed message when it is malformed."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise ValueError(f"not valid JSON: {where}: {exc.msg}") from exc
+    if not isinstance(document, dict):
+        raise ValueError("expected a JSON object with 'version' and 'entries'")
+    version = document.get("version")
+    if version != VERSION:
+        raise ValueError(f"unsupported baseline version {version!r} (expected {VERSION})")
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        raise ValueError("'entries' must be a list")
+    return Baseline.of(_entry(index, item) for index, item in enumerate(entries))
+
+
+def _entry(index: int, item: object) -> Entry:
+    if not isinstance(item, dict):
+        raise ValueError(f"entries[{index}]: expected an object with code, path and model")
+    values: list[str] = []
+    for key in ("path", "model", "code"):
+        value = item.get(key)
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"entries[{index}]: '{key}' must be a non-empty string")
+        values.append(value)
+    return Entry(*values)
+
+
+def apply(report: Report, baseline: Baseline) -> Report:
+    """``report`` with accepted failing decisions marked ``suppressed="baseline"``.
+
+    Entries that match no failing finding (fixed, moved to another file, renamed) are listed in
+    ``Report.stale_baseline``.
+    """
+    accepted = frozenset(baseline.entries)
+    used: set[Entry] = set()
+    decisions: list[Decision] = []
+    for decision in report.decisions:
+        entries = entries_of(decision) if decision.verdict is Verdict.FAIL else ()
+        used.update(entry for entry in entries if entry in accepted)
+        covered = bool(entries) and all(entry in accepted for entry in entries)
+        if covered and decision.suppressed is None:
+            decision = replace(decision, suppressed=SUPPRESSED)
+        decisions.append(decision)
+    stale = tuple(str(entry) for entry in baseline.entries if entry not in used)
+    return replace(report, decisions=tuple(decisions), stale_baseline=stale)

@@ -1,0 +1,291 @@
+"""Command line: parses arguments, dispatches, prints and exits. Nothing else prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+import license_db
+from license_db import LicenseDB
+from scanner import baseline as baseline_mod
+from scanner import explain as explain_mod
+from scanner.discover import discover
+from scanner.obligations import render_notice
+from scanner.policy import Policy, PolicyError, default_policy, find_policy, load_policy
+from scanner.policy_template import STARTER_POLICY
+from scanner.report import FORMATS
+from scanner.report.text import render as render_text
+from scanner.rules import describe
+from scanner.scan import ScanInput, scan
+from scanner.types import Report, Verdict
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+POLICY_FILE = ".model-license-guard.toml"
+BASELINE_FILE = ".model-license-guard-baseline.json"
+
+
+class UsageError(Exception):
+    """A problem with the command line or its inputs: exit 2 with a one-line message."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except UsageError as exc:
+        print(f"model-license-guard: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except PolicyError as exc:
+        print("\n".join(str(problem) for problem in exc.problems), file=sys.stderr)
+        print(
+            f"model-license-guard: invalid policy ({len(exc.problems)} problem(s))", file=sys.stderr
+        )
+        return EXIT_ERROR
+    except Exception:
+        traceback.print_exc()
+        print("model-license-guard: internal error (failing closed)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="model-license-guard",
+        description="Find the ML models a repository uses and check their licenses.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _scan_parser(commands.add_parser("scan", help="scan files or the repository"))
+    base = commands.add_parser("baseline", help="accept the current failing findings")
+    _scan_options(base)
+    base.add_argument("--output", "-o", type=Path, help=f"baseline file (default {BASELINE_FILE})")
+    base.set_defaults(handler=_cmd_baseline)
+    notice = commands.add_parser("obligations", help="write a NOTICE-style summary of duties")
+    _scan_options(notice)
+    notice.add_argument("--output", "-o", type=Path, help="write to FILE instead of stdout")
+    notice.set_defaults(handler=_cmd_obligations)
+    explain = commands.add_parser("explain", help="a model's license, terms and verdict")
+    explain.add_argument("model")
+    explain.add_argument("--kind", help="huggingface, api, spacy, ultralytics, ollama, package")
+    _policy_options(explain)
+    explain.add_argument("--json", action="store_true", help="machine-readable output")
+    explain.set_defaults(handler=_cmd_explain)
+    database = commands.add_parser("db", help="the bundled database's version and counts")
+    database.add_argument("--json", action="store_true", help="machine-readable output")
+    database.set_defaults(handler=_cmd_db)
+    init = commands.add_parser("init", help=f"write a commented starter {POLICY_FILE}")
+    init.add_argument("--root", type=Path, default=None, help="repository root")
+    init.add_argument("--force", action="store_true", help="overwrite an existing file")
+    init.set_defaults(handler=_cmd_init)
+    validate = commands.add_parser("validate-policy", help="check the policy file and stop")
+    _policy_options(validate)
+    validate.set_defaults(handler=_cmd_validate)
+    return parser
+
+
+def _scan_parser(parser: argparse.ArgumentParser) -> None:
+    _scan_options(parser)
+    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    parser.add_argument("--baseline", type=Path, help="accept findings listed in this baseline")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when a finding fails")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.set_defaults(handler=_cmd_scan)
+
+
+def _scan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the files git knows)",
+    )
+    _policy_options(parser)
+    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
+
+
+def _policy_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", type=Path, help=f"policy file (default: {POLICY_FILE})")
+    parser.add_argument("--root", type=Path, default=None, help="repository root (default: git)")
+    parser.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    report = _run_scan(args, _load_baseline(args.baseline))
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and sys.stdout.isatty()
+    )
+    text = (
+        render_text(report, color=color) if args.format == "text" else FORMATS[args.format](report)
+    )
+    _emit(text, args.output)
+    if args.format != "text":
+        _print_diagnostics(report)
+    return _exit_code(report, args.exit_zero)
+
+
+def _cmd_baseline(args: argparse.Namespace) -> int:
+    report = _run_scan(args, None)
+    target = args.output or (_root(args) / BASELINE_FILE)
+    target.write_text(baseline_mod.write(report), encoding="utf-8")
+    count = sum(1 for d in report.decisions if d.verdict is Verdict.FAIL)
+    print(f"wrote {count} failing finding(s) to {target}", file=sys.stderr)
+    return EXIT_ERROR if _internal_errors(report) else EXIT_OK
+
+
+def _cmd_obligations(args: argparse.Namespace) -> int:
+    report = _run_scan(args, None)
+    _emit(render_notice(report.decisions, license_db.load()), args.output)
+    return EXIT_ERROR if _internal_errors(report) else EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    db = license_db.load()
+    policy = _policy(args, db)
+    explanation = explain_mod.explain(args.model, db, policy, args.today or date.today(), args.kind)
+    if args.json:
+        print(json.dumps(explain_mod.to_json(explanation), indent=2))
+    else:
+        print(explain_mod.to_text(explanation))
+    return EXIT_OK
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    stats = license_db.load().stats()
+    if args.json:
+        print(json.dumps(stats, indent=2, sort_keys=True))
+    else:
+        print("\n".join(f"{key}: {value}" for key, value in stats.items()))
+    return EXIT_OK
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists (use --force to overwrite)")
+    target.write_text(STARTER_POLICY, encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    policy = _policy(args, license_db.load())
+    print(f"{policy.source}: ok")
+    return EXIT_OK
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) -> Report:
+    root = _root(args)
+    db = license_db.load()
+    policy = _policy(args, db)
+    files = discover(root, [_under(root, path) for path in args.paths])
+    inputs = ScanInput(root, db, policy, args.today or date.today(), args.jobs, baseline)
+    return scan(files, inputs)
+
+
+def _policy(args: argparse.Namespace, db: LicenseDB) -> Policy:
+    root = _root(args)
+    if args.policy is not None and not args.policy.is_file():
+        raise UsageError(f"policy file {args.policy} does not exist")
+    path = find_policy(root, args.policy)
+    return default_policy() if path is None else load_policy(root, args.policy, db)
+
+
+def _root(args: argparse.Namespace) -> Path:
+    if args.root is not None:
+        if not args.root.is_dir():
+            raise UsageError(f"--root {args.root} is not a folder")
+        return Path(args.root).resolve()
+    paths: list[Path] = list(getattr(args, "paths", []) or [])
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    start = paths[0] if paths else Path.cwd()
+    folder = start if start.is_dir() else start.parent
+    return _git_root(folder) or (folder.resolve() if paths and start.is_dir() else Path.cwd())
+
+
+def _under(root: Path, path: Path) -> Path:
+    absolute = path.resolve()
+    try:
+        absolute.relative_to(root)
+    except ValueError as exc:
+        raise UsageError(f"{path} is outside the repository root {root}") from exc
+    return absolute
+
+
+def _git_root(folder: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (
+        Path(out.stdout.strip()).resolve() if out.returncode == 0 and out.stdout.strip() else None
+    )
+
+
+def _load_baseline(path: Path | None) -> baseline_mod.Baseline | None:
+    if path is None:
+        return None
+    try:
+        return baseline_mod.load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from exc
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _print_diagnostics(report: Report) -> None:
+    code = describe("MDL019")
+    for error in report.errors:
+        where = f"{error.path}:{error.line}" if error.line else error.path
+        print(f"{where}: {code.code} {error.message}", file=sys.stderr)
+
+
+def _internal_errors(report: Report) -> bool:
+    return any(error.internal for error in report.errors)
+
+
+def _exit_code(report: Report, exit_zero: bool) -> int:
+    if _internal_errors(report):
+        return EXIT_ERROR
+    if report.worst is Verdict.FAIL and not exit_zero:
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"model-license-guard {version('model-license-guard')}"
+    except PackageNotFoundError:
+        return "model-license-guard (not installed)"

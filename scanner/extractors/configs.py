@@ -1,0 +1,557 @@
+"""YAML, JSON and TOML configs: values of keys that name models (``base_model``, ``_name_or_path``).
+
+Each format is read into one small positional tree (``Scalar`` / ``Mapping`` / ``Sequence``) and a
+single walker applies the ``MODEL_KEYS`` table, so the three formats agree on what a model key is.
+YAML is only composed with ``SafeLoader`` (nodes, never objects); JSON and TOML are validated by the
+standard library and their value positions located in the text.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import sys
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from collections.abc import Mapping as MappingT
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from scanner.context import RepoContext
+from scanner.identify import hub_id
+from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+MAX_CONFIG_BYTES = 1_000_000
+"""Configs larger than this are data (tokenizer vocabularies, datasets), not configuration."""
+
+LOCK_FILES = frozenset(
+    {"package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "conda-lock.yml"}
+)
+"""Lock files that do not end in ``.lock`` (``yarn.lock``, ``poetry.lock``, ``uv.lock``...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """What a value under a model key may be: its kind and whether a bare id (``gpt2``) counts."""
+
+    kind: RefKind
+    bare_ok: bool
+
+
+_STRONG = KeySpec(RefKind.HUGGINGFACE, bare_ok=True)
+_WEAK = KeySpec(RefKind.HUGGINGFACE, bare_ok=False)
+_DATASET = KeySpec(RefKind.DATASET, bare_ok=False)
+_SPACY = KeySpec(RefKind.SPACY, bare_ok=False)
+
+MODEL_KEYS: MappingT[str, KeySpec] = {
+    # keys whose value is a model by construction: bare Hub ids ("gpt2") are accepted
+    "_name_or_path": _STRONG,
+    "name_or_path": _STRONG,
+    "model_name_or_path": _STRONG,
+    "pretrained_model_name_or_path": _STRONG,
+    "base_model": _STRONG,
+    "base_model_name": _STRONG,
+    "base_model_id": _STRONG,
+    "base_model_name_or_path": _STRONG,
+    "model_id": _STRONG,
+    "model_name": _STRONG,
+    "model_checkpoint": _STRONG,
+    "pretrained_model": _STRONG,
+    "pretrained_model_name": _STRONG,
+    "tokenizer_name": _STRONG,
+    "tokenizer_name_or_path": _STRONG,
+    "tokenizer_id": _STRONG,
+    "hf_model": _STRONG,
+    "hf_model_id": _STRONG,
+    "hf_model_name": _STRONG,
+    "teacher_model": _STRONG,
+    "teacher_model_name_or_path": _STRONG,
+    "student_model": _STRONG,
+    "reward_model": _STRONG,
+    "reward_model_name_or_path": _STRONG,
+    "ref_model": _STRONG,
+    "draft_model": _STRONG,
+    "speculative_model": _STRONG,
+    "embedding_model": _STRONG,
+    "embedding_model_name": _STRONG,
+    "embed_model": _STRONG,
+    "embed_model_name": _STRONG,
+    "reranker_model": _STRONG,
+    "rerank_model": _STRONG,
+    "cross_encoder_model": _STRONG,
+    "sentence_transformer_model": _STRONG,
+    "llm_model": _STRONG,
+    "llm_model_name": _STRONG,
+    "chat_model": _STRONG,
+    "vision_tower": _STRONG,
+    "mm_vision_tower": _STRONG,
+    "peft_model_id": _STRONG,
+    "adapter_name_or_path": _STRONG,
+    # generic words: only namespaced Hub ids, API model names and known package names count
+    "model": _WEAK,
+    "models": _WEAK,
+    "tokenizer": _WEAK,
+    "checkpoint": _WEAK,
+    "pretrained": _WEAK,
+    "llm": _WEAK,
+    "engine": _WEAK,
+    "encoder": _WEAK,
+    "decoder": _WEAK,
+    "generator": _WEAK,
+    "embedder": _WEAK,
+    "vision_model": _WEAK,
+    "text_model": _WEAK,
+    # datasets carry licenses too
+    "dataset_name": _DATASET,
+    "dataset_id": _DATASET,
+    "dataset_name_or_path": _DATASET,
+    # spaCy pipelines named in configs
+    "spacy_model": _SPACY,
+    "spacy_model_name": _SPACY,
+    "spacy_pipeline": _SPACY,
+}
+"""Key names (lower case, ``-`` written ``_``) whose values name models, with what they may be."""
+
+NESTED_NAME_KEYS = frozenset({"name", "id", "path", "repo", "repo_id", "name_or_path"})
+"""Inside a mapping under a model key (``model: {name: ...}``) these keys carry the model."""
+
+SPACY_PACKAGE = re.compile(r"[a-z]{2,3}_(?:core|dep|ent|sent|trf|pytt|vectors)_[a-z0-9_]+")
+"""A spaCy pipeline package name (``en_core_web_sm``, ``xx_ent_wiki_sm``)."""
+
+ULTRALYTICS_WEIGHTS = re.compile(r"yolo[a-z0-9.-]*\.pt", re.IGNORECASE)
+"""An Ultralytics weights file the library downloads by name (``yolov8n.pt``, ``yolo11s.pt``)."""
+
+API_MODELS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (provider, re.compile(pattern, re.IGNORECASE))
+    for provider, pattern in (
+        (
+            "openai",
+            r"(?:ft:)?(?:gpt-(?:3\.5|4|5|image|realtime|audio)[\w.:-]*|chatgpt-[\w.-]+"
+            r"|o[1-9](?:-[\w.-]+)?|text-embedding-[\w.-]+|text-(?:davinci|curie|babbage|ada)-\d+"
+            r"|(?:davinci|babbage)-002|dall-e-[23]|tts-1(?:-hd)?|whisper-1|codex-mini[\w.-]*"
+            r"|(?:omni|text)-moderation-[\w.-]+)",
+        ),
+        ("anthropic", r"claude-[\w.@:-]+"),
+        ("google", r"gemini-[\w.-]+"),
+        ("cohere", r"command-[\w.-]+|embed-(?:english|multilingual)-[\w.-]+|rerank-[\w.-]+"),
+        (
+            "mistral",
+            r"mistral-(?:large|medium|small|tiny|embed|saba|ocr)[\w.-]*|codestral-[\w.-]+"
+            r"|open-(?:mistral|mixtral|codestral)-[\w.-]+|pixtral-large[\w.-]*"
+            r"|(?:ministral|magistral|devstral)-[\w.-]+",
+        ),
+        ("xai", r"grok-[\w.-]+"),
+        ("deepseek", r"deepseek-(?:chat|reasoner)"),
+    )
+)
+"""Hosted proprietary model names, by the provider whose terms govern them."""
+
+_VENDOR_PREFIXES = frozenset({
+    "openai", "azure", "azure_ai", "anthropic", "gemini", "vertex_ai", "mistral", "cohere",
+    "cohere_chat", "xai", "deepseek", "bedrock", "text-completion-openai",
+})  # fmt: skip
+"""LiteLLM prefixes that are also Hub orgs (``openai/whisper-large-v3``): API names only."""
+
+_HOST_PREFIXES = frozenset({
+    "openrouter", "groq", "together_ai", "fireworks_ai", "deepinfra", "huggingface", "replicate",
+    "perplexity", "anyscale", "nvidia_nim", "sambanova", "cerebras", "novita", "nebius",
+    "lambda_ai", "hyperbolic", "featherless_ai",
+})  # fmt: skip
+"""LiteLLM prefixes of hosts serving other makers' models; ``ollama/`` is handled on its own."""
+
+_LITELLM_PREFIXES = _VENDOR_PREFIXES | _HOST_PREFIXES
+_BARE_ID_SHAPE = re.compile(r"[\d._-]")
+_BEDROCK_VENDOR = re.compile(r"^(?:(?:us|eu|apac|global)\.)?(?:anthropic|cohere|mistral)\.")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A classified model value: its kind, the identifier as reported, and the API provider."""
+
+    kind: RefKind
+    raw: str
+    provider: str | None = None
+
+
+def api_model(raw: str) -> Found | None:
+    """The hosted model ``raw`` names (``gpt-4o``, ``anthropic/claude-3-opus``), or None."""
+    value = raw.strip()
+    parts = value.split("/")
+    prefixes = [p.lower() for p in parts[:-1]]
+    name = _BEDROCK_VENDOR.sub("", parts[-1])
+    for provider, pattern in API_MODELS:
+        if pattern.fullmatch(name) and all(
+            p in _LITELLM_PREFIXES or p == provider for p in prefixes
+        ):
+            return Found(RefKind.API, value, provider)
+    if not prefixes:
+        return None
+    if prefixes[0] in ("ollama", "ollama_chat") and len(parts) == 2:
+        return Found(RefKind.OLLAMA, parts[1])
+    if prefixes[0] in _HOST_PREFIXES:
+        rest = "/".join(parts[1:])
+        model = hub_id(rest, bare_ok=False)
+        return Found(RefKind.HUGGINGFACE, model, prefixes[0]) if model else None
+    return None
+
+
+def classify(value: str, spec: KeySpec, path: str, ctx: RepoContext) -> Found | None:
+    """What a string under a model key names, or None for paths, placeholders and noise."""
+    text = value.strip()
+    if not text or len(text) > 300:
+        return None
+    if spec.kind is RefKind.SPACY or SPACY_PACKAGE.fullmatch(text):
+        return Found(RefKind.SPACY, text) if SPACY_PACKAGE.fullmatch(text) else None
+    if spec.kind is RefKind.HUGGINGFACE:
+        if ULTRALYTICS_WEIGHTS.fullmatch(text):
+            return Found(RefKind.ULTRALYTICS, text)
+        found = api_model(text)
+        if found is not None:
+            return found
+        folder = local_folder(text, path, ctx)
+        if folder is not None:
+            return Found(RefKind.LOCAL, folder)
+    model = hub_id(text, bare_ok=spec.bare_ok, exists=lambda rel: _exists(rel, path, ctx))
+    if model is None or ("/" not in model and not _BARE_ID_SHAPE.search(model)):
+        return None  # a bare single word ("fast", "chat") is an alias, not a legacy Hub id
+    return Found(spec.kind, model)
+
+
+def local_folder(value: str, path: str, ctx: RepoContext) -> str | None:
+    """The repo-relative folder ``value`` names, from the repo root or the config's folder."""
+    if "://" in value or value.startswith(("/", "~", "$")):
+        return None
+    for base in dict.fromkeys(("", posixpath.dirname(path))):
+        rel = posixpath.normpath(posixpath.join(base, value))
+        if rel not in (".", "") and ctx.is_dir(rel):
+            return rel
+    return None
+
+
+def _exists(rel: str, path: str, ctx: RepoContext) -> bool:
+    here = posixpath.normpath(posixpath.join(posixpath.dirname(path), rel))
+    return ctx.exists(rel) or ctx.exists(here)
+
+
+def normalise_key(key: str) -> str:
+    """Key as looked up in ``MODEL_KEYS``: lower case, ``-`` written ``_``."""
+    return key.strip().lower().replace("-", "_")
+
+
+# --- the positional tree shared by the three formats ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A leaf; ``value`` is None unless it is a string. ``line`` 0 means not located yet."""
+
+    value: str | None
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A mapping with string keys, in document order."""
+
+    items: tuple[tuple[str, Node], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A list."""
+
+    items: tuple[Node, ...]
+
+
+Node = Scalar | Mapping | Sequence
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A string value under a model key."""
+
+    key: str
+    spec: KeySpec
+    scalar: Scalar
+
+
+def model_values(root: Node) -> Iterator[Hit]:
+    """Every string under a model key, including lists and ``{name: ...}`` mappings below one."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, str, KeySpec | None]] = [(root, "", None)]
+    while stack:
+        node, key, spec = stack.pop()
+        if id(node) in seen:  # YAML aliases share nodes: visit each once
+            continue
+        seen.add(id(node))
+        match node:
+            case Scalar(value=str()) if spec is not None:
+                yield Hit(key, spec, node)
+            case Sequence(items=items):
+                stack.extend((item, key, spec) for item in reversed(items))
+            case Mapping(items=items):
+                stack.extend((child, k, _child_spec(k, spec)) for k, child in reversed(items))
+
+
+def _child_spec(key: str, parent: KeySpec | None) -> KeySpec | None:
+    name = normalise_key(key)
+    spec = MODEL_KEYS.get(name)
+    if spec is None and parent is not None and name in NESTED_NAME_KEYS:
+        return parent
+    return spec
+
+
+# --- extractors -------------------------------------------------------------------------------
+
+
+def extract_yaml(path: str, text: str, ctx: RepoContext) -> Extraction:
+    """Model references in a YAML file (every document)."""
+    if skipped(path, text):
+        return Extraction()
+    try:
+        roots = [_from_yaml(node, {}) for node in yaml.compose_all(text, Loader=yaml.SafeLoader)]
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        return _error(path, f"invalid YAML: {err.problem or err.context}", line)
+    except yaml.YAMLError as err:
+        return _error(path, f"invalid YAML: {err}", None)
+    except RecursionError:
+        return _error(path, "invalid YAML: nested too deeply", None)
+    hits = [hit for root in roots if root is not None for hit in model_values(root)]
+    return _extraction(path, hits, ctx, SourceKind.YAML, "yaml.model_key")
+
+
+def _from_yaml(node: yaml.Node, memo: dict[int, Node]) -> Node:
+    if id(node) in memo:
+        return memo[id(node)]
+    result: Node
+    if isinstance(node, yaml.MappingNode):
+        result = Mapping(
+            tuple(
+                (key.value, _from_yaml(value, memo))
+                for key, value in node.value
+                if isinstance(key, yaml.ScalarNode)
+            )
+        )
+    elif isinstance(node, yaml.SequenceNode):
+        result = Sequence(tuple(_from_yaml(item, memo) for item in node.value))
+    else:
+        is_str = node.tag == "tag:yaml.org,2002:str"
+        mark = node.start_mark
+        result = Scalar(node.value if is_str else None, mark.line + 1, mark.column + 1)
+    memo[id(node)] = result
+    return result
+
+
+def extract_json(path: str, text: str, ctx: RepoContext) -> Extraction:
+    """Model references in a JSON file (e.g. a Hugging Face ``config.json``'s ``_name_or_path``)."""
+    if skipped(path, text):
+        return Extraction()
+    try:
+        json.loads(text)
+        root = _JsonReader(text).document()
+    except json.JSONDecodeError as err:
+        return _error(path, f"invalid JSON: {err.msg}", err.lineno)
+    except RecursionError:
+        return _error(path, "invalid JSON: nested too deeply", None)
+    return _extraction(path, list(model_values(root)), ctx, SourceKind.JSON, "json.model_key")
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_LITERAL = re.compile(r"[^\s,\]}]+")
+_JSON_SPACE = re.compile(r"\s*")
+
+
+class _JsonReader:
+    """Positions for a document ``json.loads`` already accepted."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.newlines = [i for i, char in enumerate(text) if char == "\n"]
+
+    def document(self) -> Node:
+        self._space()
+        return self._value()
+
+    def _space(self) -> None:
+        match = _JSON_SPACE.match(self.text, self.pos)
+        self.pos = match.end() if match else self.pos
+
+    def _value(self) -> Node:
+        char = self.text[self.pos]
+        if char == "{":
+            return Mapping(tuple(self._members("}", self._pair)))
+        if char == "[":
+            return Sequence(tuple(self._members("]", self._value)))
+        line = bisect_right(self.newlines, self.pos - 1) + 1
+        start = self.newlines[line - 2] + 1 if line > 1 else 0
+        column = self.pos - start + 1
+        if char == '"':
+            return Scalar(self._string(), line, column)
+        literal = _JSON_LITERAL.match(self.text, self.pos)
+        self.pos = literal.end() if literal else self.pos + 1
+        return Scalar(None, line, column)
+
+    def _members(self, close: str, item: Callable[[], Any]) -> Iterator[Any]:
+        self.pos += 1
+        self._space()
+        while self.text[self.pos] != close:
+            yield item()
+            self._space()
+            if self.text[self.pos] == ",":
+                self.pos += 1
+                self._space()
+        self.pos += 1
+
+    def _pair(self) -> tuple[str, Node]:
+        key = self._string()
+        self._space()
+        self.pos += 1  # the colon
+        self._space()
+        return key, self._value()
+
+    def _string(self) -> str:
+        match = _JSON_STRING.match(self.text, self.pos)
+        assert match is not None  # the document is valid JSON
+        self.pos = match.end()
+        value: str = json.loads(match.group())
+        return value
+
+
+def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
+    """Model references in a TOML file (``pyproject.toml`` tool sections, app configs)."""
+    if skipped(path, text):
+        return Extraction()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        line = re.search(r"at line (\d+)", str(err))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
+        return _error(path, f"invalid TOML: {message}", int(line.group(1)) if line else None)
+    hits = list(model_values(_from_toml(data)))
+    located = locate_toml_strings(text, [(hit.key, hit.scalar.value or "") for hit in hits])
+    hits = [
+        Hit(hit.key, hit.spec, Scalar(hit.scalar.value, line, column))
+        for hit, (line, column) in zip(hits, located, strict=True)
+    ]
+    return _extraction(path, hits, ctx, SourceKind.TOML, "toml.model_key")
+
+
+def _from_toml(value: object) -> Node:
+    match value:
+        case dict():
+            return Mapping(tuple((str(k), _from_toml(v)) for k, v in value.items()))
+        case list():
+            return Sequence(tuple(_from_toml(v) for v in value))
+        case str():
+            return Scalar(value, 0, 0)
+        case _:
+            return Scalar(None, 0, 0)
+
+
+_TOML_TOKEN = re.compile(
+    r'(?P<comment>#[^\n]*)|(?P<ml_basic>"""(?:[^\\]|\\.)*?"""(?!"))|(?P<ml_lit>\'\'\'.*?\'\'\'(?!\'))'
+    r'|(?P<basic>"(?:[^"\\\n]|\\.)*")|(?P<lit>\'[^\'\n]*\')',
+    re.DOTALL,
+)
+
+
+_TOML_KEY_BEFORE = re.compile(
+    r"""["']?([\w.-]+)["']?\s*=\s*[\[{]?(?:\s*(?:"(?:[^"\\]|\\.)*"|'[^']*')\s*,)*\s*$"""
+)
+"""``key = `` (possibly ``key = ["a", ``) right before a string on its line."""
+
+
+@dataclass(frozen=True, slots=True)
+class TomlString:
+    """A TOML string literal: decoded value, 1-based line/column, the key assigned on its line."""
+
+    value: str
+    line: int
+    column: int
+    key: str | None
+
+
+def toml_strings(text: str) -> list[TomlString]:
+    """Every string literal in a (valid) TOML text, in order, with its position."""
+    lines = text.split("\n")
+    out: list[TomlString] = []
+    for match in _TOML_TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "comment" or kind is None:
+            continue
+        token = match.group()
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        before = lines[line - 1][: column - 1]
+        key = _TOML_KEY_BEFORE.search(before)
+        out.append(TomlString(_toml_decode(token, kind), line, column, key and key.group(1)))
+    return out
+
+
+def _toml_decode(token: str, kind: str) -> str:
+    if kind == "lit":
+        return token[1:-1]
+    if kind == "ml_lit":
+        return token[3:-3].removeprefix("\n")
+    value: str = tomllib.loads(f"v = {token}")["v"]
+    return value
+
+
+def locate_toml_strings(text: str, wanted: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    """Line and column for each ``(key, value)`` found by walking the parsed document, in order.
+
+    Strings assigned to the key on their own line win; values in multi-line arrays fall back to
+    any string literal with that value. Repeats map to successive occurrences.
+    """
+    strings = toml_strings(text)
+    used: set[int] = set()
+    result: list[tuple[int, int]] = []
+    for key, value in wanted:
+        last = key.rsplit(".", 1)[-1]
+        same = [i for i, s in enumerate(strings) if s.value == value and i not in used]
+        keyed = [i for i in same if (strings[i].key or "").rsplit(".", 1)[-1] == last]
+        pick = (keyed or same or [-1])[0]
+        used.add(pick)
+        result.append((strings[pick].line, strings[pick].column) if pick >= 0 else (1, 1))
+    return result
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+
+def skipped(path: str, text: str) -> bool:
+    """True for lock files and files too large to be configuration."""
+    name = posixpath.basename(path).lower()
+    too_large = len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8")) > MAX_CONFIG_BYTES
+    return name in LOCK_FILES or name.endswith(".lock") or too_large
+
+
+def _extraction(
+    path: str, hits: list[Hit], ctx: RepoContext, source: SourceKind, extractor: str
+) -> Extraction:
+    refs = []
+    for hit in hits:
+        found = classify(hit.scalar.value or "", hit.spec, path, ctx)
+        if found is not None:
+            ref = ModelRef(
+                path, hit.scalar.line, hit.scalar.column, found.kind, found.raw, extractor,
+                source, provider=found.provider,
+            )  # fmt: skip
+            refs.append(ref)
+    return Extraction(refs=tuple(refs))
+
+
+def _error(path: str, message: str, line: int | None) -> Extraction:
+    return Extraction(errors=(FileError(path, message, line),))

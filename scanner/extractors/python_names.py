@@ -1,0 +1,178 @@
+"""How a resolved argument string becomes a reference, per library convention (``Naming``).
+
+Local-path checks happen before this (``is_path_like``); here a string is validated for its kind
+and rewritten where the library's own convention says so (``all-MiniLM-L6-v2`` in
+sentence-transformers means ``sentence-transformers/all-MiniLM-L6-v2``; whisper's ``large-v3``
+means ``openai/whisper-large-v3``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from scanner.extractors.python_patterns import CallPattern, Naming
+from scanner.identify import hub_id, looks_like_path, plain_name
+from scanner.types import RefKind
+
+UNKNOWN_OPTION = "?"  # an option keyword whose value is not a literal
+
+_API_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}")
+_OLLAMA_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+_SPACY_PACKAGE = re.compile(r"[a-z]{2,3}_[a-z0-9_]+")
+_TORCH_HUB_REPO = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?::[\w./-]+)?")
+_HF_PREFIXES = ("hf_hub:", "hf-hub:")
+_PATH_START = ("./", "../", "/", "~", ".\\", "\\", "$")
+
+_WHISPER_ALIASES = {"large": "large-v3", "turbo": "large-v3-turbo"}
+_WHISPER_SIZES = frozenset({
+    "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+    "large-v1", "large-v2", "large-v3", "large-v3-turbo", *_WHISPER_ALIASES,
+})  # fmt: skip
+_DATASET_BUILDERS = frozenset({
+    "csv", "json", "parquet", "text", "arrow", "pandas", "imagefolder", "audiofolder",
+    "videofolder", "webdataset", "xml", "sql", "generator", "spark", "cache",
+})  # fmt: skip
+# sentence-transformers loads these plain transformers checkpoints under their own name and
+# every other un-namespaced name from the sentence-transformers organisation.
+_ST_PLAIN_CHECKPOINTS = frozenset({
+    "albert-base-v1", "albert-base-v2", "albert-large-v1", "albert-large-v2", "albert-xlarge-v1",
+    "albert-xlarge-v2", "albert-xxlarge-v1", "albert-xxlarge-v2", "bert-base-cased",
+    "bert-base-cased-finetuned-mrpc", "bert-base-chinese", "bert-base-german-cased",
+    "bert-base-german-dbmdz-cased", "bert-base-german-dbmdz-uncased",
+    "bert-base-multilingual-cased", "bert-base-multilingual-uncased", "bert-base-uncased",
+    "bert-large-cased", "bert-large-cased-whole-word-masking",
+    "bert-large-cased-whole-word-masking-finetuned-squad", "bert-large-uncased",
+    "bert-large-uncased-whole-word-masking",
+    "bert-large-uncased-whole-word-masking-finetuned-squad", "camembert-base", "ctrl",
+    "distilbert-base-cased", "distilbert-base-cased-distilled-squad",
+    "distilbert-base-german-cased", "distilbert-base-multilingual-cased",
+    "distilbert-base-uncased", "distilbert-base-uncased-distilled-squad",
+    "distilbert-base-uncased-finetuned-sst-2-english", "distilgpt2", "distilroberta-base",
+    "gpt2", "gpt2-large", "gpt2-medium", "gpt2-xl", "openai-gpt", "roberta-base",
+    "roberta-base-openai-detector", "roberta-large", "roberta-large-mnli",
+    "roberta-large-openai-detector", "t5-11b", "t5-3b", "t5-base", "t5-large", "t5-small",
+    "transfo-xl-wt103", "xlm-clm-ende-1024", "xlm-clm-enfr-1024", "xlm-mlm-100-1280",
+    "xlm-mlm-17-1280", "xlm-mlm-en-2048", "xlm-mlm-ende-1024", "xlm-mlm-enfr-1024",
+    "xlm-mlm-enro-1024", "xlm-mlm-tlm-xnli15-1024", "xlm-mlm-xnli15-1024", "xlm-roberta-base",
+    "xlm-roberta-large", "xlm-roberta-large-finetuned-conll02-dutch",
+    "xlm-roberta-large-finetuned-conll02-spanish",
+    "xlm-roberta-large-finetuned-conll03-english",
+    "xlm-roberta-large-finetuned-conll03-german", "xlnet-base-cased", "xlnet-large-cased",
+})  # fmt: skip
+_HOSTED = (Naming.API, Naming.LITELLM, Naming.OLLAMA)
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """What a string names: the reference's kind, raw identifier and provider."""
+
+    kind: RefKind
+    raw: str
+    provider: str | None = None
+
+
+def is_hosted(pattern: CallPattern) -> bool:
+    """True when the pattern names hosted models, which are never local paths."""
+    return pattern.naming in _HOSTED
+
+
+def is_path_like(pattern: CallPattern, text: str) -> bool:
+    """True when ``text`` is a file-system path for this pattern's library."""
+    if is_hosted(pattern):
+        return False
+    if pattern.naming is Naming.ULTRALYTICS:  # a bare weights file name is a model here
+        return text.startswith(_PATH_START) or "/" in text or "\\" in text
+    return looks_like_path(text)
+
+
+def name_model(
+    pattern: CallPattern, text: str, pair: str | None, option: str | None
+) -> Named | None:
+    """The reference ``text`` makes in a call of ``pattern``; None when it names no model."""
+    text = text.strip()
+    match pattern.naming:
+        case Naming.HUB:
+            return _hub(text, pattern.bare_ok)
+        case Naming.HUB_REPO:
+            return _hub_repo(text, option)
+        case Naming.SENTENCE_TRANSFORMERS:
+            return _sentence_transformers(text)
+        case Naming.WHISPER:
+            size = _WHISPER_ALIASES.get(text, text)
+            return (
+                Named(RefKind.HUGGINGFACE, f"openai/whisper-{size}")
+                if text in _WHISPER_SIZES
+                else None
+            )
+        case Naming.DATASET:
+            if text.lower() in _DATASET_BUILDERS or hub_id(text) is None:
+                return None
+            return Named(RefKind.DATASET, text)
+        case Naming.API:
+            return Named(RefKind.API, text, pattern.provider) if _API_NAME.fullmatch(text) else None
+        case Naming.LITELLM:
+            return _litellm(text)
+        case Naming.OLLAMA:
+            return Named(RefKind.OLLAMA, text) if _OLLAMA_TAG.fullmatch(text) else None
+        case Naming.SPACY:
+            return Named(RefKind.SPACY, text) if plain_name(text, _SPACY_PACKAGE) else None
+        case Naming.ULTRALYTICS:
+            return Named(RefKind.ULTRALYTICS, text) if _PLAIN.fullmatch(text) else None
+    return _combined(pattern.naming, text, pair, option)
+
+
+def _combined(naming: Naming, text: str, pair: str | None, option: str | None) -> Named | None:
+    """Names made from the model argument and a second argument or an option."""
+    match naming:
+        case Naming.TIMM:
+            if text.startswith(_HF_PREFIXES):
+                return _hub(text, bare_ok=False)
+            if option in (None, "False", "0") or not _PLAIN.fullmatch(text):
+                return None  # no pretrained weights, so no model license is involved
+            return Named(RefKind.TIMM, text)
+        case Naming.OPEN_CLIP:
+            if text.startswith(_HF_PREFIXES):
+                return _hub(text, bare_ok=False)
+            if pair is None or not _PLAIN.fullmatch(text) or not _PLAIN.fullmatch(pair):
+                return None  # no pretrained tag (random init) or a local checkpoint file
+            return Named(RefKind.OPEN_CLIP, f"{text}:{pair}")
+        case Naming.TORCH_HUB:
+            repo = _TORCH_HUB_REPO.fullmatch(text)
+            if option == "local" or repo is None or pair is None or not _PLAIN.fullmatch(pair):
+                return None
+            return Named(RefKind.TORCH_HUB, f"{repo.group('repo')}:{pair}")
+    return None
+
+
+def _hub(text: str, bare_ok: bool) -> Named | None:
+    return Named(RefKind.HUGGINGFACE, text) if hub_id(text, bare_ok=bare_ok) else None
+
+
+def _hub_repo(text: str, option: str | None) -> Named | None:
+    if option == "space":
+        return None  # a Space is an app, not a model
+    named = _hub(text, bare_ok=True)
+    if named is not None and option == "dataset":
+        return Named(RefKind.DATASET, text)
+    return named
+
+
+def _sentence_transformers(text: str) -> Named | None:
+    named = _hub(text, bare_ok=True)
+    if named is None or "/" in text or text in _ST_PLAIN_CHECKPOINTS:
+        return named
+    return Named(RefKind.HUGGINGFACE, f"sentence-transformers/{text}")
+
+
+def _litellm(text: str) -> Named | None:
+    """``provider/model``: huggingface/ and ollama/ prefixes name those kinds of model."""
+    provider, _, model = text.partition("/")
+    if model and provider == "huggingface":
+        return _hub(model, bare_ok=True)
+    if model and provider in ("ollama", "ollama_chat"):
+        return Named(RefKind.OLLAMA, model) if _OLLAMA_TAG.fullmatch(model) else None
+    if not _API_NAME.fullmatch(text):
+        return None
+    return Named(RefKind.API, text, provider if model else "litellm")

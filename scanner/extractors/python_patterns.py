@@ -1,0 +1,260 @@
+"""The one table of Python call patterns that load a model, and how a call is matched to a row.
+
+A row names the libraries that provide the callable (module globs: ``langchain*`` matches
+``langchain_openai``), the callables as dotted suffixes (``*.`` marks a method on any receiver,
+e.g. a client object), which positional argument or keyword holds the model, and how that string
+becomes a reference (``naming``). The first matching row wins; a new pattern is one new row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from fnmatch import fnmatchcase
+
+from scanner.types import RefKind
+
+
+class Naming(str, Enum):
+    """How a resolved argument string becomes a reference (see ``python_names``)."""
+
+    HUB = "hub"  # a Hub repo id
+    HUB_REPO = "hub_repo"  # a Hub repo id whose repo_type option may make it a dataset or space
+    SENTENCE_TRANSFORMERS = "sentence_transformers"  # short names live under sentence-transformers/
+    WHISPER = "whisper"  # openai-whisper size names -> openai/whisper-<size>
+    DATASET = "dataset"  # a Hub dataset id, except the builtin file loaders
+    API = "api"  # a hosted model name
+    LITELLM = "litellm"  # "provider/model", provider prefix decides the kind
+    OLLAMA = "ollama"  # an Ollama tag
+    SPACY = "spacy"  # a spaCy pipeline package
+    ULTRALYTICS = "ultralytics"  # a weights or config file name resolved by ultralytics
+    TIMM = "timm"  # a timm architecture, a model only with pretrained weights
+    OPEN_CLIP = "open_clip"  # architecture + pretrained tag
+    TORCH_HUB = "torch_hub"  # "owner/repo" + entrypoint
+
+
+@dataclass(frozen=True, slots=True)
+class ArgSpec:
+    """Where an argument sits: a 0-based position (None: keyword-only) and its keyword names."""
+
+    position: int | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CallPattern:
+    """One way of naming a model in a call; ``id`` is the stable extractor id of its findings."""
+
+    id: str
+    libraries: tuple[str, ...]  # module globs providing the callable; () = any receiver
+    callables: tuple[str, ...]  # dotted suffixes; a leading "*." is a method on any receiver
+    arg: ArgSpec
+    kind: RefKind
+    naming: Naming = Naming.HUB
+    provider: str | None = None
+    bare_ok: bool = True  # un-namespaced Hub ids ("gpt2") count
+    pair: ArgSpec | None = None  # a second argument completing the name (open_clip tag, hub model)
+    option: str | None = None  # keyword whose literal value the naming consults
+    string_keywords: tuple[str, ...] = ()  # keywords that name a model only when given a string
+
+
+def _arg(position: int | None, *keywords: str) -> ArgSpec:
+    return ArgSpec(position, keywords)
+
+
+_HF = RefKind.HUGGINGFACE
+_HF_LIBRARIES = (
+    "transformers", "diffusers", "peft", "sentence_transformers", "optimum", "accelerate",
+    "huggingface_hub", "trl", "setfit", "auto_gptq", "gptqmodel", "awq", "unsloth", "timm",
+    "open_clip", "span_marker", "gliner", "flair", "transformers_js", "mlx_lm", "mlx_vlm",
+    "llama_cpp", "ctransformers", "petals", "adapters", "bitsandbytes", "tokenizers",
+)  # fmt: skip
+_OPENAI_METHODS = (
+    "*.chat.completions.create", "*.chat.completions.parse", "*.chat.completions.stream",
+    "*.completions.create", "*.responses.create", "*.responses.parse", "*.responses.stream",
+    "*.embeddings.create", "*.images.generate", "*.images.edit", "*.moderations.create",
+    "*.audio.speech.create", "*.audio.transcriptions.create", "*.audio.translations.create",
+    "*.ChatCompletion.create", "*.Completion.create", "*.Embedding.create",
+)  # fmt: skip
+_MODEL = _arg(None, "model")
+_MODEL_OR_NAME = _arg(None, "model", "model_name")
+
+CALL_PATTERNS: tuple[CallPattern, ...] = (
+    # Hugging Face ecosystem
+    CallPattern("py.pipeline", ("transformers",), ("pipeline",), _arg(1, "model"), _HF,
+                string_keywords=("tokenizer",)),
+    CallPattern("py.peft_adapter", ("peft",), ("PeftModel*.from_pretrained",),
+                _arg(1, "model_id"), _HF),
+    CallPattern("py.llama_cpp", ("llama_cpp",), ("Llama.from_pretrained",), _arg(0, "repo_id"),
+                _HF),
+    CallPattern("py.from_pretrained", _HF_LIBRARIES, ("*.from_pretrained",),
+                _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF),
+    CallPattern("py.from_pretrained.any", (), ("*.from_pretrained",),
+                _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF,
+                bare_ok=False),
+    CallPattern("py.sentence_transformers", ("sentence_transformers",),
+                ("SentenceTransformer", "SparseEncoder", "CrossEncoder"),
+                _arg(0, "model_name_or_path", "model_name"), _HF,
+                naming=Naming.SENTENCE_TRANSFORMERS),
+    CallPattern("py.hf_hub", ("huggingface_hub",),
+                ("hf_hub_download", "snapshot_download", "hf_hub_url", "*.hf_hub_download",
+                 "*.snapshot_download"),
+                _arg(0, "repo_id"), _HF, naming=Naming.HUB_REPO, option="repo_type"),
+    CallPattern("py.hf_inference", ("huggingface_hub",),
+                ("InferenceClient", "AsyncInferenceClient"), _arg(0, "model"), _HF),
+    CallPattern("py.vllm", ("vllm",), ("LLM", "EngineArgs", "AsyncEngineArgs"), _arg(0, "model"),
+                _HF),
+    CallPattern("py.datasets", ("datasets",), ("load_dataset",), _arg(0, "path"),
+                RefKind.DATASET, naming=Naming.DATASET),
+    # Hosted APIs
+    CallPattern("py.openai", ("openai",), _OPENAI_METHODS, _MODEL, RefKind.API,
+                naming=Naming.API, provider="openai"),
+    CallPattern("py.anthropic", ("anthropic",),
+                ("*.messages.create", "*.messages.stream", "*.messages.parse",
+                 "*.messages.count_tokens", "*.completions.create"),
+                _MODEL, RefKind.API, naming=Naming.API, provider="anthropic"),
+    CallPattern("py.google_generativeai", ("google.generativeai", "google.genai"),
+                ("GenerativeModel",), _arg(0, "model_name", "model"), RefKind.API,
+                naming=Naming.API, provider="google"),
+    CallPattern("py.google_genai", ("google.genai", "google.generativeai"),
+                ("*.models.generate_content", "*.models.generate_content_stream",
+                 "*.models.embed_content", "*.models.count_tokens", "*.models.generate_images",
+                 "*.chats.create", "embed_content"),
+                _MODEL, RefKind.API, naming=Naming.API, provider="google"),
+    CallPattern("py.mistral", ("mistralai",),
+                ("*.chat.complete", "*.chat.complete_async", "*.chat.stream",
+                 "*.chat.stream_async", "*.fim.complete", "*.embeddings.create", "*.chat",
+                 "*.chat_stream", "*.embeddings"),
+                _MODEL, RefKind.API, naming=Naming.API, provider="mistral"),
+    CallPattern("py.cohere", ("cohere",),
+                ("*.chat", "*.chat_stream", "*.embed", "*.generate", "*.rerank", "*.classify"),
+                _MODEL, RefKind.API, naming=Naming.API, provider="cohere"),
+    CallPattern("py.litellm", ("litellm",),
+                ("completion", "acompletion", "embedding", "aembedding", "text_completion",
+                 "atext_completion", "image_generation", "transcription", "speech"),
+                _arg(0, "model"), RefKind.API, naming=Naming.LITELLM),
+    CallPattern("py.langchain_openai", ("langchain*",),
+                ("ChatOpenAI", "OpenAI", "OpenAIEmbeddings"), _MODEL_OR_NAME, RefKind.API,
+                naming=Naming.API, provider="openai"),
+    CallPattern("py.langchain_anthropic", ("langchain*",), ("ChatAnthropic", "AnthropicLLM"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="anthropic"),
+    CallPattern("py.langchain_google", ("langchain*",),
+                ("ChatGoogleGenerativeAI", "GoogleGenerativeAI", "GoogleGenerativeAIEmbeddings",
+                 "ChatVertexAI"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="google"),
+    CallPattern("py.langchain_mistral", ("langchain*",), ("ChatMistralAI", "MistralAIEmbeddings"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="mistral"),
+    CallPattern("py.langchain_cohere", ("langchain*",), ("ChatCohere", "CohereEmbeddings"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="cohere"),
+    CallPattern("py.langchain_huggingface_embeddings", ("langchain*",),
+                ("HuggingFaceEmbeddings", "HuggingFaceBgeEmbeddings"),
+                _arg(None, "model_name", "model"), _HF, naming=Naming.SENTENCE_TRANSFORMERS),
+    CallPattern("py.langchain_huggingface", ("langchain*",),
+                ("HuggingFacePipeline.from_model_id", "HuggingFaceEndpoint"),
+                _arg(None, "model_id", "repo_id", "model"), _HF),
+    CallPattern("py.langchain_ollama", ("langchain*",),
+                ("ChatOllama", "OllamaLLM", "Ollama", "OllamaEmbeddings"), _MODEL,
+                RefKind.OLLAMA, naming=Naming.OLLAMA),
+    CallPattern("py.ollama", ("ollama",),
+                ("chat", "generate", "embed", "embeddings", "pull", "show", "*.chat",
+                 "*.generate", "*.embed", "*.embeddings", "*.pull", "*.show"),
+                _arg(0, "model"), RefKind.OLLAMA, naming=Naming.OLLAMA),
+    # Other model libraries
+    CallPattern("py.ultralytics", ("ultralytics",),
+                ("YOLO", "YOLOWorld", "YOLOE", "RTDETR", "SAM", "FastSAM", "NAS"),
+                _arg(0, "model"), RefKind.ULTRALYTICS, naming=Naming.ULTRALYTICS),
+    CallPattern("py.torch_hub", ("torch",), ("hub.load",), _arg(0, "repo_or_dir"),
+                RefKind.TORCH_HUB, naming=Naming.TORCH_HUB, pair=_arg(1, "model"),
+                option="source"),
+    CallPattern("py.timm", ("timm",), ("create_model",), _arg(0, "model_name"), RefKind.TIMM,
+                naming=Naming.TIMM, option="pretrained"),
+    CallPattern("py.open_clip", ("open_clip",),
+                ("create_model_and_transforms", "create_model", "create_model_from_pretrained"),
+                _arg(0, "model_name"), RefKind.OPEN_CLIP, naming=Naming.OPEN_CLIP,
+                pair=_arg(1, "pretrained")),
+    CallPattern("py.whisper", ("whisper",), ("load_model",), _arg(0, "name"), _HF,
+                naming=Naming.WHISPER),
+    CallPattern("py.spacy", ("spacy",), ("load",), _arg(0, "name"), RefKind.SPACY,
+                naming=Naming.SPACY),
+)  # fmt: skip
+
+
+def _trigger_words() -> re.Pattern[str]:
+    words = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+
+
+TRIGGERS = _trigger_words()
+"""Matches the last name of every pattern's callable."""
+
+
+def _library_words() -> dict[str, tuple[str, ...]]:
+    """For each trigger word, the names one of which a file must mention (its libraries)."""
+    words: dict[str, set[str]] = {}
+    for row in CALL_PATTERNS:
+        roots = {lib.split(".")[0].rstrip("*") for lib in row.libraries} if row.libraries else {""}
+        for spec in row.callables:
+            words.setdefault(spec.rsplit(".", 1)[-1], set()).update(roots)
+    return {word: tuple(sorted(roots)) for word, roots in words.items()}
+
+
+_LIBRARY_WORDS = _library_words()
+
+
+def may_contain_call(text: str) -> bool:
+    """Cheap prefilter: False when no row can match (no trigger word with its library named)."""
+    return any(
+        any(root in text for root in _LIBRARY_WORDS[word])
+        for word in set(TRIGGERS.findall(text))
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CallName:
+    """A call's callee as dotted parts; ``qualified`` when its head came from an import."""
+
+    parts: tuple[str, ...]
+    qualified: bool
+
+
+def module_matches(dotted: str, library: str) -> bool:
+    """True when ``dotted`` (a module or a name in it) belongs to the ``library`` glob."""
+    return fnmatchcase(dotted, library) or fnmatchcase(dotted, library + ".*")
+
+
+def _by_last_name() -> dict[str, tuple[tuple[CallPattern, str], ...]]:
+    table: dict[str, list[tuple[CallPattern, str]]] = {}
+    for row in CALL_PATTERNS:
+        for spec in row.callables:
+            table.setdefault(spec.rsplit(".", 1)[-1], []).append((row, spec))
+    return {name: tuple(rows) for name, rows in table.items()}
+
+
+_BY_LAST_NAME = _by_last_name()
+
+
+def match_call(name: CallName, imported: frozenset[str]) -> CallPattern | None:
+    """The first row of CALL_PATTERNS matching a callee, given the file's imported names."""
+    for row, spec in _BY_LAST_NAME.get(name.parts[-1], ()):
+        if _matches(name, spec, row.libraries, imported):
+            return row
+    return None
+
+
+def _matches(
+    name: CallName, spec: str, libraries: tuple[str, ...], imported: frozenset[str]
+) -> bool:
+    method = spec.startswith("*.")
+    wanted = spec.removeprefix("*.").split(".")
+    parts = name.parts
+    if len(parts) < len(wanted) + (1 if method else 0):
+        return False
+    if not all(fnmatchcase(p, w) for p, w in zip(parts[-len(wanted) :], wanted, strict=True)):
+        return False
+    if not libraries:
+        return method
+    if name.qualified:
+        dotted = ".".join(parts)
+        return any(module_matches(dotted, lib) for lib in libraries)
+    return method and any(module_matches(m, lib) for m in imported for lib in libraries)

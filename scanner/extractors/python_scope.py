@@ -1,0 +1,341 @@
+"""One cheap pass over a libcst module: imports, name bindings per scope, and every call site.
+
+This is a deliberately light replacement for libcst's scope and qualified-name providers (which
+cost far more than the parse): bindings are flow-insensitive (every value a name is ever given
+counts), which is the conservative choice for a guard that must not miss a model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cache
+
+import libcst as cst
+
+from scanner.extractors.python_patterns import CallName
+
+
+class BindingKind(str, Enum):
+    """How a name got its value."""
+
+    VALUE = "value"  # name = <expr>
+    ITER = "iter"  # for name in <expr> (``path`` indexes into unpacked tuples)
+    PARAM = "param"  # def f(name=<expr>); no default: unknown
+    IMPORT = "import"  # from <module> import name / import module
+    CLASS = "class"  # class name: ...
+    UNKNOWN = "unknown"  # with ... as name, except ... as name, def name, name += ...
+
+
+class ScopeKind(str, Enum):
+    """What opened a scope."""
+
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """One value given to a name; ``value`` is evaluated in ``scope``."""
+
+    name: str
+    kind: BindingKind
+    target: cst.CSTNode  # where the name is bound (for the ``via`` line)
+    scope: Scope
+    value: cst.BaseExpression | None = None
+    path: tuple[int, ...] = ()
+    module: str | None = None  # IMPORT: dotted module ("" with level > 0 for ``from . import``)
+    attr: str | None = None  # IMPORT: the imported name, None for ``import module``
+    level: int = 0  # IMPORT: number of leading dots
+    owner: Scope | None = None  # CLASS: the class body scope
+
+
+@dataclass(eq=False, slots=True)
+class Scope:
+    """A module, class or function body and the names bound in it."""
+
+    kind: ScopeKind
+    name: str
+    parent: Scope | None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    instance_attrs: dict[str, list[Binding]] = field(default_factory=dict)  # CLASS: self.X = ...
+    bases: tuple[cst.BaseExpression, ...] = ()
+    star_imports: list[Binding] = field(default_factory=list)
+
+    def bind(self, binding: Binding) -> None:
+        """Record one more value for a name."""
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+    def method_class(self) -> Scope | None:
+        """The class whose method this function scope is, if it is one."""
+        if self.kind is ScopeKind.FUNCTION and self.parent and self.parent.kind is ScopeKind.CLASS:
+            return self.parent
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call and the scope it appears in."""
+
+    node: cst.Call
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleInfo:
+    """A walked module: its imports (local name -> dotted name), scopes and call sites."""
+
+    path: str
+    text: str
+    tree: cst.Module
+    scope: Scope
+    imports: dict[str, str]
+    calls: tuple[CallSite, ...]
+
+    @property
+    def imported(self) -> frozenset[str]:
+        """Every dotted name the module imports."""
+        return frozenset(self.imports.values())
+
+
+_SKIPPED_FIELDS = frozenset({
+    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
+    "footer", "newline", "operator", "equal", "colon", "dot", "star", "asynchronous",
+    "trailing_whitespace", "default_indent", "default_newline", "encoding", "annotation",
+    "returns", "whitespace_before_colon", "star_arg", "keyword", "attr",
+})  # fmt: skip
+_LEAVES = (
+    cst.BaseParenthesizableWhitespace, cst.Comma, cst.LeftParen, cst.RightParen, cst.EmptyLine,
+    cst.Newline, cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp,
+    cst.BaseAugOp, cst.Dot, cst.Colon, cst.AssignEqual, cst.Semicolon, cst.TrailingWhitespace,
+    cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary, cst.FormattedStringText,
+    cst.ImportStar, cst.Ellipsis, cst.Pass, cst.Break, cst.Continue,
+)  # fmt: skip
+
+
+@cache
+def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
+    """The fields of a node type that can hold statements or expressions."""
+    return tuple(
+        f.name
+        for f in dataclasses.fields(kind)
+        if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")
+    )
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            if not isinstance(value, _LEAVES):
+                yield value
+        elif isinstance(value, (tuple, list)):
+            for child in value:
+                if isinstance(child, cst.CSTNode) and not isinstance(child, _LEAVES):
+                    yield child
+
+
+def walk_module(path: str, text: str, tree: cst.Module) -> ModuleInfo:
+    """Collect imports, bindings and call sites of a parsed module in one iterative pass."""
+    root = Scope(ScopeKind.MODULE, path, None)
+    walker = _Walker(root)
+    walker.run(tree)
+    return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls))
+
+
+class _Walker:
+    """Iterative traversal (no recursion limit) with a scope attached to each pending node."""
+
+    def __init__(self, root: Scope) -> None:
+        self.root = root
+        self.imports: dict[str, str] = {}
+        self.calls: list[CallSite] = []
+        self.stack: list[tuple[cst.CSTNode, Scope]] = []
+
+    def run(self, tree: cst.Module) -> None:
+        self.stack.append((tree, self.root))
+        while self.stack:
+            node, scope = self.stack.pop()
+            self.visit(node, scope)
+
+    def push(self, nodes: Iterable[cst.CSTNode], scope: Scope) -> None:
+        self.stack.extend((n, scope) for n in reversed(list(nodes)))
+
+    def visit(self, node: cst.CSTNode, scope: Scope) -> None:
+        match node:
+            case cst.FunctionDef() | cst.Lambda():
+                self.function(node, scope)
+                return
+            case cst.ClassDef():
+                self.klass(node, scope)
+                return
+            case cst.ListComp() | cst.SetComp() | cst.GeneratorExp() | cst.DictComp():
+                inner = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
+                self.push(_children(node), inner)
+                return
+            case cst.Call():
+                self.calls.append(CallSite(node, scope))
+            case cst.Import() | cst.ImportFrom():
+                self.imported(node, scope)
+                return
+            case _:
+                self.bindings(node, scope)
+        self.push(_children(node), scope)
+
+    def bindings(self, node: cst.CSTNode, scope: Scope) -> None:
+        match node:
+            case cst.Assign(targets=targets, value=value):
+                for target in targets:
+                    self.bind(target.target, value, scope)
+            case cst.AnnAssign(target=target, value=value) if value is not None:
+                self.bind(target, value, scope)
+            case cst.NamedExpr(target=target, value=value):
+                self.bind(target, value, scope)
+            case cst.AugAssign(target=cst.Name(value=name)):
+                scope.bind(Binding(name, BindingKind.UNKNOWN, node, scope))
+            case cst.For(target=target, iter=iterable) | cst.CompFor(target=target, iter=iterable):
+                self.bind_iter(target, iterable, scope, ())
+            case cst.WithItem(asname=cst.AsName(name=target)):
+                self.bind_unknown(target, scope)
+            case cst.ExceptHandler(name=cst.AsName(name=target)):
+                self.bind_unknown(target, scope)
+
+    def bind(self, target: cst.BaseExpression, value: cst.BaseExpression, scope: Scope) -> None:
+        match target:
+            case cst.Name(value=name):
+                scope.bind(Binding(name, BindingKind.VALUE, target, scope, value))
+            case cst.Tuple(elements=targets) | cst.List(elements=targets):
+                values = _unpackable(value, len(targets))
+                for i, element in enumerate(targets):
+                    if values is None:
+                        self.bind_unknown(element.value, scope)
+                    else:
+                        self.bind(element.value, values[i], scope)
+            case cst.Attribute(value=cst.Name(value="self" | "cls"), attr=cst.Name(value=attr)):
+                owner = scope.method_class()
+                if owner is not None:
+                    binding = Binding(attr, BindingKind.VALUE, target, scope, value)
+                    owner.instance_attrs.setdefault(attr, []).append(binding)
+
+    def bind_iter(
+        self, target: cst.BaseExpression, iterable: cst.BaseExpression, scope: Scope,
+        path: tuple[int, ...],
+    ) -> None:  # fmt: skip
+        match target:
+            case cst.Name(value=name):
+                scope.bind(Binding(name, BindingKind.ITER, target, scope, iterable, path))
+            case cst.Tuple(elements=targets) | cst.List(elements=targets):
+                for i, element in enumerate(targets):
+                    self.bind_iter(element.value, iterable, scope, (*path, i))
+
+    def bind_unknown(self, target: cst.BaseExpression, scope: Scope) -> None:
+        match target:
+            case cst.Name(value=name):
+                scope.bind(Binding(name, BindingKind.UNKNOWN, target, scope))
+            case cst.Tuple(elements=targets) | cst.List(elements=targets):
+                for element in targets:
+                    self.bind_unknown(element.value, scope)
+
+    def function(self, node: cst.FunctionDef | cst.Lambda, scope: Scope) -> None:
+        name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"
+        inner = Scope(ScopeKind.FUNCTION, name, scope)
+        params = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            inner.bind(
+                Binding(param.name.value, BindingKind.PARAM, param.name, scope, param.default)
+            )
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                inner.bind(Binding(star.name.value, BindingKind.UNKNOWN, star.name, scope))
+        defaults = [
+            p.default
+            for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+            if p.default is not None
+        ]
+        if isinstance(node, cst.FunctionDef):
+            scope.bind(Binding(name, BindingKind.UNKNOWN, node.name, scope))
+            self.push([d.decorator for d in node.decorators], scope)
+        self.push(defaults, scope)
+        self.push([node.body], inner)
+
+    def klass(self, node: cst.ClassDef, scope: Scope) -> None:
+        name = node.name.value
+        inner = Scope(ScopeKind.CLASS, name, scope, bases=tuple(a.value for a in node.bases))
+        scope.bind(Binding(name, BindingKind.CLASS, node.name, scope, owner=inner))
+        self.push([*(d.decorator for d in node.decorators), *(a.value for a in node.bases)], scope)
+        self.push([node.body], inner)
+
+    def imported(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = _dotted(alias.name)
+                local = _alias(alias) or dotted.split(".")[0]
+                module = dotted if _alias(alias) else local
+                self.imports[local] = module
+                scope.bind(Binding(local, BindingKind.IMPORT, alias.name, scope, module=module))
+            return
+        level = len(node.relative)
+        module = _dotted(node.module) if node.module is not None else ""
+        if isinstance(node.names, cst.ImportStar):
+            scope.star_imports.append(
+                Binding("*", BindingKind.IMPORT, node, scope, module=module, level=level)
+            )
+            return
+        for alias in node.names:
+            name = _dotted(alias.name)
+            local = _alias(alias) or name
+            if level == 0:
+                self.imports[local] = f"{module}.{name}"
+            scope.bind(Binding(local, BindingKind.IMPORT, alias.name, scope, module=module,
+                               attr=name, level=level))  # fmt: skip
+
+
+def _alias(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    match node:
+        case cst.Name(value=value):
+            return value
+        case cst.Attribute(value=inner, attr=cst.Name(value=attr)):
+            return f"{_dotted(inner)}.{attr}"
+    return ""
+
+
+def _unpackable(value: cst.BaseExpression, count: int) -> list[cst.BaseExpression] | None:
+    """The element expressions of a literal tuple/list of exactly ``count`` plain elements."""
+    match value:
+        case cst.Tuple(elements=elements) | cst.List(elements=elements):
+            if len(elements) == count and all(isinstance(e, cst.Element) for e in elements):
+                return [e.value for e in elements]
+    return None
+
+
+def call_name(func: cst.BaseExpression, imports: dict[str, str]) -> CallName | None:
+    """The callee of a call as dotted parts, qualified through the module's imports.
+
+    Calls inside the chain are transparent (``OpenAI().chat.completions.create``), but a callee
+    that is itself a call's result (``pipeline(...)(text)``) has no name.
+    """
+    parts: list[str] = []
+    node: cst.BaseExpression = func
+    while True:
+        match node:
+            case cst.Attribute(value=inner, attr=cst.Name(value=attr)):
+                parts.append(attr)
+                node = inner
+            case cst.Call(func=inner) if parts:
+                node = inner
+            case cst.Name(value=head):
+                qualified = imports.get(head)
+                if qualified is not None:
+                    return CallName((*qualified.split("."), *reversed(parts)), True)
+                return CallName((head, *reversed(parts)), False)
+            case _:
+                return CallName(("", *reversed(parts)), False) if parts else None

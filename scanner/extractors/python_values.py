@@ -1,0 +1,632 @@
+"""Static value resolution: what strings can an argument expression hold?
+
+``Evaluator.evaluate(expr, scope)`` returns every value the expression may have, as items:
+``Text`` (a string, with the binding it came from), ``Seq``/``Map`` (literal containers, for
+iteration and indexing), ``Const`` (numbers, booleans, None), ``LocalPath`` (built with
+``os.path``/``pathlib``: a local path, never a Hub id) and ``Unknown`` (not knowable statically).
+Names follow the file's bindings, then constants imported from other modules of the repository.
+"""
+
+from __future__ import annotations
+
+import itertools
+import posixpath
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import libcst as cst
+
+from scanner.context import RepoContext
+from scanner.extractors.python_patterns import match_call
+from scanner.extractors.python_scope import (
+    Binding,
+    BindingKind,
+    ModuleInfo,
+    Scope,
+    ScopeKind,
+    call_name,
+    walk_module,
+)
+
+MAX_ITEMS = 64  # values kept per expression: a guard reports many, but not a combinatorial blowup
+MAX_DEPTH = 48  # nested resolutions before giving up (Unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The binding a value came from: ``name`` bound at ``target`` in module ``path``."""
+
+    name: str
+    path: str
+    target: cst.CSTNode
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string value; ``path`` when it was built as a file-system path."""
+
+    value: str
+    origin: Origin | None = None
+    path: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    """A literal list/tuple/set: each element with its possible values."""
+
+    elements: tuple[tuple[Item, ...], ...]
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    """A literal dict: (possible keys, possible values) per entry."""
+
+    entries: tuple[tuple[tuple[Item, ...], tuple[Item, ...]], ...]
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    """A number, bool, None or bytes literal."""
+
+    value: object
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalPath:
+    """A path built at run time (``Path(__file__).parent / "x"``): local, not a model id."""
+
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleRef:
+    """A module of the repository, bound by ``import config``."""
+
+    module: ModuleInfo
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRef:
+    """A class defined in a module of the repository."""
+
+    scope: Scope
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """An object a recognised loader call returns (``pipeline(model=model)``): reported there."""
+
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value that cannot be known statically."""
+
+    reason: str
+    origin: Origin | None = None
+
+
+Item = Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Loaded | Unknown
+Items = tuple[Item, ...]
+
+_ENV_DEFAULTS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
+_PATH_JOINS = frozenset({"os.path.join", "pathlib.Path", "pathlib.PurePath",
+                         "pathlib.PosixPath", "pathlib.PurePosixPath"})  # fmt: skip
+_SEQUENCE_BUILTINS = frozenset({"list", "tuple", "sorted", "set", "frozenset", "reversed"})
+
+
+def _unknown(reason: str) -> Items:
+    return (Unknown(reason),)
+
+
+def _with_origin(items: Iterable[Item], origin: Origin) -> Items:
+    """Items, each keeping its own origin or else taking ``origin``."""
+    return tuple(
+        item if item.origin is not None else replace(item, origin=origin) for item in items
+    )
+
+
+def _dedupe(items: Iterable[Item]) -> Items:
+    out: dict[object, Item] = {}
+    for item in items:
+        key = (type(item), item.value if isinstance(item, (Text, Const)) else id(item))
+        if isinstance(item, Unknown):
+            key = (Unknown, item.reason)
+        out.setdefault(key, item)
+        if len(out) >= MAX_ITEMS:
+            break
+    return tuple(out.values())
+
+
+@lru_cache(maxsize=256)
+def load_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
+    """A repository module parsed and walked once per run; None if missing or unparsable."""
+    text = ctx.read_text(rel)
+    if text is None:
+        return None
+    try:
+        return walk_module(rel, text, cst.parse_module(text))
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+
+
+def module_files(importer: str, module: str, level: int) -> list[str]:
+    """Candidate files of a dotted module imported from ``importer`` (relative or absolute)."""
+    parts = [p for p in module.split(".") if p]
+    folder = posixpath.dirname(importer)
+    if level > 0:
+        up = folder.split("/") if folder else []
+        if level - 1 > len(up):
+            return []
+        bases = ["/".join(up[: len(up) - (level - 1)])]
+    else:
+        bases = [folder]
+        while folder:
+            folder = posixpath.dirname(folder)
+            bases.append(folder)
+        bases.append("src")
+    out: list[str] = []
+    for base in dict.fromkeys(bases):
+        stem = "/".join(p for p in (base, *parts) if p)
+        if parts:
+            out.append(f"{stem}.py")
+        out.append(f"{stem}/__init__.py" if stem else "__init__.py")
+    return out
+
+
+class Evaluator:
+    """Evaluates expressions of one module (following imports into others) to items."""
+
+    def __init__(self, module: ModuleInfo, ctx: RepoContext) -> None:
+        self.ctx = ctx
+        self.modules: dict[str, ModuleInfo] = {module.path: module}
+        self.active: set[int] = set()
+        self.memo: dict[int, Items] = {}  # id(binding) -> its values
+        self.depth = 0
+
+    def evaluate(self, expr: cst.BaseExpression, scope: Scope) -> Items:
+        """Every value ``expr`` may hold when evaluated in ``scope``."""
+        if self.depth >= MAX_DEPTH:
+            return _unknown("value is nested too deeply to follow")
+        self.depth += 1
+        try:
+            return _dedupe(self._evaluate(expr, scope))
+        finally:
+            self.depth -= 1
+
+    def _evaluate(self, expr: cst.BaseExpression, scope: Scope) -> Items:
+        match expr:
+            case cst.SimpleString() | cst.ConcatenatedString():
+                return self._string(expr, scope)
+            case cst.FormattedString():
+                return self._fstring(expr, scope)
+            case cst.Integer() | cst.Float():
+                return (Const(expr.evaluated_value),)
+            case cst.UnaryOperation(operator=cst.Minus(), expression=cst.Integer() as number):
+                return (Const(-number.evaluated_value),)
+            case cst.Name(value="True" | "False" | "None" as name):
+                return (Const({"True": True, "False": False, "None": None}[name]),)
+            case cst.Name(value="__file__"):
+                return (LocalPath(),)
+            case cst.Name(value=name):
+                return self.name(name, scope)
+            case cst.Attribute():
+                return self._attribute(expr, scope)
+            case cst.Subscript():
+                return self._subscript(expr, scope)
+            case cst.Call():
+                return self._call(expr, scope)
+            case cst.BinaryOperation():
+                return self._binary(expr, scope)
+            case cst.IfExp(body=body, orelse=orelse):
+                return self.evaluate(body, scope) + self.evaluate(orelse, scope)
+            case cst.BooleanOperation(left=left, right=right):
+                return self.evaluate(left, scope) + self.evaluate(right, scope)
+            case cst.List() | cst.Tuple() | cst.Set():
+                return (Seq(tuple(self._elements(expr.elements, scope))),)
+            case cst.Dict():
+                return (Map(self._entries(expr, scope)),)
+            case cst.NamedExpr(value=value):
+                return self.evaluate(value, scope)
+        return _unknown("expression is not a constant")
+
+    # literals -----------------------------------------------------------------------------
+
+    def _string(self, expr: cst.SimpleString | cst.ConcatenatedString, scope: Scope) -> Items:
+        value = expr.evaluated_value
+        if isinstance(value, str):
+            return (Text(value),)
+        if isinstance(value, bytes):
+            return (Const(value),)
+        assert isinstance(expr, cst.ConcatenatedString)
+        return self._concat([self.evaluate(expr.left, scope), self.evaluate(expr.right, scope)])
+
+    def _fstring(self, expr: cst.FormattedString, scope: Scope) -> Items:
+        pieces: list[Items] = []
+        for part in expr.parts:
+            if isinstance(part, cst.FormattedStringText):
+                pieces.append((Text(part.value.replace("{{", "{").replace("}}", "}")),))
+            elif not isinstance(part, cst.FormattedStringExpression):
+                return _unknown("f-string part is not understood")
+            elif part.format_spec or part.conversion not in (None, "s"):
+                return _unknown("f-string part is formatted at run time")
+            else:
+                pieces.append(self.evaluate(part.expression, scope))
+        return self._concat(pieces)
+
+    def _concat(self, pieces: Sequence[Items], *, path: bool = False, sep: str = "") -> Items:
+        """Every concatenation of one text from each piece (any non-text makes it unknown)."""
+        for piece in pieces:
+            for item in piece:
+                if isinstance(item, LocalPath) or (path and not isinstance(item, Text)):
+                    return (LocalPath(),) if path else _unknown("part of the string is a path")
+                if isinstance(item, Unknown):
+                    return (item,)
+                if not isinstance(item, Text):
+                    return _unknown("part of the string is not text")
+        texts = [[item for item in piece if isinstance(item, Text)] for piece in pieces]
+        out: list[Item] = []
+        for combo in itertools.islice(itertools.product(*texts), MAX_ITEMS):
+            origin = next((t.origin for t in combo if t.origin is not None), None)
+            joined = sep.join(t.value for t in combo if t.value or not sep)
+            out.append(Text(joined, origin, path or any(t.path for t in combo)))
+        return tuple(out)
+
+    def _elements(self, elements: Sequence[cst.BaseElement], scope: Scope) -> list[Items]:
+        out: list[Items] = []
+        for element in elements:
+            if isinstance(element, cst.StarredElement):
+                out.extend(self.iterate(self.evaluate(element.value, scope)))
+            else:
+                out.append(self.evaluate(element.value, scope))
+        return out
+
+    def _entries(self, expr: cst.Dict, scope: Scope) -> tuple[tuple[Items, Items], ...]:
+        entries: list[tuple[Items, Items]] = []
+        for element in expr.elements:
+            if isinstance(element, cst.DictElement):
+                key = self.evaluate(element.key, scope)
+                entries.append((key, self.evaluate(element.value, scope)))
+                continue
+            for item in self.evaluate(element.value, scope):
+                if isinstance(item, Map):
+                    entries.extend(item.entries)
+                else:
+                    entries.append((_unknown("dict key is not known"), (item,)))
+        return tuple(entries)
+
+    # names --------------------------------------------------------------------------------
+
+    def name(self, name: str, scope: Scope) -> Items:
+        """The values of ``name`` looked up from ``scope`` (function, enclosing, module)."""
+        current: Scope | None = scope
+        while current is not None:
+            if current is scope or current.kind is not ScopeKind.CLASS:
+                bindings = current.bindings.get(name)
+                if bindings:
+                    return tuple(itertools.chain.from_iterable(map(self.binding, bindings)))
+            if current.parent is None:
+                return self._star(name, current)
+            current = current.parent
+        return _unknown(f"{name} is not defined")
+
+    def _star(self, name: str, root: Scope) -> Items:
+        for star in root.star_imports:
+            found = self._from_module(star, name)
+            if found is not None:
+                return found
+        return _unknown(f"{name} is not defined in this file")
+
+    def binding(self, binding: Binding) -> Items:
+        """The values one binding gives its name (cycle-safe)."""
+        key = id(binding)
+        cached = self.memo.get(key)
+        if cached is not None:
+            return cached
+        if key in self.active:
+            return _unknown(f"{binding.name} is defined in terms of itself")
+        self.active.add(key)
+        try:
+            items = self._binding(binding)
+        finally:
+            self.active.discard(key)
+        if binding.kind is not BindingKind.IMPORT:
+            origin = Origin(binding.name, _module_path(binding.scope), binding.target)
+            items = _with_origin(items, origin)
+        self.memo[key] = items
+        return items
+
+    def _binding(self, binding: Binding) -> Items:
+        match binding.kind:
+            case BindingKind.VALUE if binding.value is not None:
+                return self.evaluate(binding.value, binding.scope)
+            case BindingKind.PARAM if binding.value is not None:
+                return self.evaluate(binding.value, binding.scope)
+            case BindingKind.PARAM:
+                return _unknown(f"parameter {binding.name} has no default")
+            case BindingKind.ITER if binding.value is not None:
+                elements = self.iterate(self.evaluate(binding.value, binding.scope))
+                return tuple(itertools.chain.from_iterable(
+                    self.unpack(e, binding.path) for e in elements))  # fmt: skip
+            case BindingKind.IMPORT:
+                return self._import(binding)
+            case BindingKind.CLASS if binding.owner is not None:
+                return (ClassRef(binding.owner),)
+        return _unknown(f"{binding.name} is assigned at run time")
+
+    # containers ---------------------------------------------------------------------------
+
+    def iterate(self, items: Items) -> list[Items]:
+        """The possible elements of iterating over any of ``items``."""
+        out: list[Items] = []
+        for item in items:
+            match item:
+                case Seq(elements=elements, origin=origin):
+                    out.extend(_with_origin(e, origin) if origin else e for e in elements)
+                case Map(entries=entries, origin=origin):
+                    out.extend(_with_origin(k, origin) if origin else k for k, _ in entries)
+                case Unknown():
+                    out.append((item,))
+                case _:
+                    out.append(_unknown("iterated value is not a literal collection"))
+        return out
+
+    def unpack(self, element: Items, path: tuple[int, ...]) -> Items:
+        """The part of an element a (nested) tuple target binds."""
+        for index in path:
+            parts: list[Item] = []
+            for item in element:
+                if isinstance(item, Seq) and index < len(item.elements):
+                    parts.extend(_with_origin(item.elements[index], item.origin)
+                                 if item.origin else item.elements[index])  # fmt: skip
+                elif isinstance(item, Unknown):
+                    parts.append(item)
+                else:
+                    parts.append(Unknown("unpacked value does not match the target"))
+            element = tuple(parts)
+        return element
+
+    def _subscript(self, expr: cst.Subscript, scope: Scope) -> Items:
+        if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
+            return _unknown("slice is not a single index")
+        keys = self.evaluate(expr.slice[0].slice.value, scope)
+        if not all(isinstance(k, (Text, Const)) for k in keys):
+            return _unknown("index is not a constant")
+        return tuple(itertools.chain.from_iterable(
+            self.index(item, keys) for item in self.evaluate(expr.value, scope)))  # fmt: skip
+
+    def index(self, item: Item, keys: Items, default: Items | None = None) -> Items:
+        """``item[key]`` for each key; ``default`` (for ``.get``) when a key is missing."""
+        wanted = {k.value for k in keys if isinstance(k, (Text, Const))}
+        found: list[Item] = []
+        match item:
+            case Seq(elements=elements):
+                for key in wanted:
+                    if isinstance(key, int) and not isinstance(key, bool) and \
+                            -len(elements) <= key < len(elements):  # fmt: skip
+                        found.extend(elements[key])
+            case Map(entries=entries):
+                for entry_keys, values in entries:
+                    if any(isinstance(k, (Text, Const)) and k.value in wanted for k in entry_keys):
+                        found.extend(values)
+            case Unknown():
+                return (item,) if default is None else default
+            case _:
+                return _unknown("indexed value is not a literal collection")
+        if not found:
+            return _unknown("key is not in the collection") if default is None else default
+        return _with_origin(found, item.origin) if item.origin else tuple(found)
+
+    # attributes, calls, operators --------------------------------------------------------
+
+    def _attribute(self, expr: cst.Attribute, scope: Scope) -> Items:
+        attr = expr.attr.value
+        owner = scope
+        while owner.kind is ScopeKind.FUNCTION and owner.name == "<comprehension>" and owner.parent:
+            owner = owner.parent
+        klass = owner.method_class()
+        if isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls") and klass:
+            return self.class_attr(klass, attr)
+        out: list[Item] = []
+        for item in self.evaluate(expr.value, scope):
+            match item:
+                case ModuleRef(module=module):
+                    out.extend(self._module_attr(module, attr))
+                case ClassRef(scope=klass_scope):
+                    out.extend(self.class_attr(klass_scope, attr))
+                case LocalPath() | Text(path=True):
+                    out.append(LocalPath())
+                case Unknown():
+                    out.append(item)
+                case _:
+                    out.append(Unknown(f"attribute {attr} is not known statically"))
+        return tuple(out)
+
+    def class_attr(self, klass: Scope, attr: str, seen: frozenset[int] = frozenset()) -> Items:
+        """A class attribute (class body or ``self.X = ...``), searching base classes too."""
+        bindings = [*klass.bindings.get(attr, ()), *klass.instance_attrs.get(attr, ())]
+        if bindings:
+            return tuple(itertools.chain.from_iterable(
+                _class_origin(klass, b, self.binding(b)) for b in bindings))  # fmt: skip
+        for base in klass.bases:
+            for item in self.evaluate(base, klass.parent or klass):
+                if isinstance(item, ClassRef) and id(item.scope) not in seen:
+                    found = self.class_attr(item.scope, attr, seen | {id(klass)})
+                    if not (len(found) == 1 and isinstance(found[0], Unknown)):
+                        return found
+        return _unknown(f"{klass.name}.{attr} is not set in the class")
+
+    def _call(self, expr: cst.Call, scope: Scope) -> Items:
+        root = _root(scope)
+        module = self.modules.get(root.name)
+        callee = call_name(expr.func, module.imports if module else {})
+        dotted = ".".join(callee.parts) if callee and callee.qualified else None
+        if dotted in _ENV_DEFAULTS:
+            default = _argument(expr, 1, "default")
+            if default is None:
+                return _unknown("environment variable without a default")
+            return self.evaluate(default, scope)
+        if dotted in _PATH_JOINS:
+            parts = [
+                self.evaluate(a.value, scope) for a in expr.args if not a.keyword and not a.star
+            ]
+            return self._concat(parts, path=True, sep="/") if parts else (LocalPath(),)
+        if dotted is not None and dotted.startswith(("os.path.", "pathlib.", "os.getcwd")):
+            return (LocalPath(),)
+        if callee is not None and module is not None and match_call(callee, module.imported):
+            return (Loaded(),)
+        return self._method(expr, scope)
+
+    def _method(self, expr: cst.Call, scope: Scope) -> Items:
+        func = expr.func
+        first = _argument(expr, 0, None)
+        if isinstance(func, cst.Name) and first is not None:
+            if func.value == "str":
+                return self.evaluate(first, scope)
+            if func.value in _SEQUENCE_BUILTINS:
+                return (Seq(tuple(self.iterate(self.evaluate(first, scope)))),)
+            if func.value == "enumerate":
+                elements = self.iterate(self.evaluate(first, scope))
+                return (Seq(tuple((Seq(((Const(None),), e)),) for e in elements)),)
+        if not isinstance(func, cst.Attribute):
+            return _unknown("value is the result of a call")
+        receiver = self.evaluate(func.value, scope)
+        match func.attr.value:
+            case "get" if first is not None:
+                keys = self.evaluate(first, scope)
+                fallback = _argument(expr, 1, "default")
+                default = self.evaluate(fallback, scope) if fallback is not None else None
+                return tuple(itertools.chain.from_iterable(
+                    self.index(item, keys, default) for item in receiver))  # fmt: skip
+            case "keys" | "values" | "items" as view:
+                return tuple(_view(item, view) for item in receiver)
+            case "joinpath" | "resolve" | "absolute" | "expanduser":
+                if any(isinstance(i, LocalPath) or (isinstance(i, Text) and i.path)
+                       for i in receiver):  # fmt: skip
+                    return (LocalPath(),)
+        return _unknown("value is the result of a call")
+
+    def _binary(self, expr: cst.BinaryOperation, scope: Scope) -> Items:
+        left = self.evaluate(expr.left, scope)
+        right = self.evaluate(expr.right, scope)
+        match expr.operator:
+            case cst.Add() if all(isinstance(i, Seq) for i in (*left, *right)):
+                return tuple(Seq(a.elements + b.elements, a.origin or b.origin)  # type: ignore[union-attr]
+                             for a, b in itertools.product(left, right))  # fmt: skip
+            case cst.Add():
+                return self._concat([left, right])
+            case cst.Divide() if any(isinstance(i, LocalPath) or (isinstance(i, Text) and i.path)
+                                     for i in left):  # fmt: skip
+                return self._concat([left, right], path=True, sep="/")
+        return _unknown("value is computed at run time")
+
+    # imports ------------------------------------------------------------------------------
+
+    def _load(self, importer: str, module: str, level: int) -> ModuleInfo | None:
+        for rel in module_files(importer, module, level):
+            if rel == importer:
+                continue
+            info = self.modules.get(rel) or load_module(self.ctx, rel)
+            if info is not None:
+                self.modules[rel] = info
+                return info
+        return None
+
+    def _import(self, binding: Binding) -> Items:
+        importer = _module_path(binding.scope)
+        module = binding.module or ""
+        if binding.attr is None:
+            info = self._load(importer, module, binding.level)
+            return (ModuleRef(info),) if info else _unknown(f"module {module} is not in the repo")
+        found = self._from_module(binding, binding.attr)
+        return (
+            found
+            if found is not None
+            else _unknown(
+                f"{binding.attr} is imported from {'.' * binding.level}{module}, not in the repo"
+            )
+        )
+
+    def _from_module(self, binding: Binding, attr: str) -> Items | None:
+        importer = _module_path(binding.scope)
+        module = binding.module or ""
+        info = self._load(importer, module, binding.level)
+        if info is not None and (attr in info.scope.bindings or info.scope.star_imports):
+            found = self.name(attr, info.scope)
+            if binding.module is not None or not _is_undefined(found):
+                return found
+        sub = self._load(importer, f"{module}.{attr}" if module else attr, binding.level)
+        if sub is not None:
+            return (ModuleRef(sub),)
+        return None
+
+    def _module_attr(self, module: ModuleInfo, attr: str) -> Items:
+        if attr in module.scope.bindings:
+            return self.name(attr, module.scope)
+        if module.path.endswith("__init__.py"):
+            folder = posixpath.dirname(module.path)
+            sub = self._load(module.path, attr, 1) if folder or attr else None
+            if sub is not None:
+                return (ModuleRef(sub),)
+        return _unknown(f"{attr} is not defined in {module.path}")
+
+
+def _view(item: Item, view: str) -> Item:
+    if not isinstance(item, Map):
+        return item if isinstance(item, Unknown) else Unknown("not a literal dict")
+    match view:
+        case "keys":
+            return Seq(tuple(k for k, _ in item.entries), item.origin)
+        case "values":
+            return Seq(tuple(v for _, v in item.entries), item.origin)
+    return Seq(tuple((Seq((k, v)),) for k, v in item.entries), item.origin)
+
+
+def _is_undefined(items: Items) -> bool:
+    return len(items) == 1 and isinstance(items[0], Unknown) and "not defined" in items[0].reason
+
+
+def _root(scope: Scope) -> Scope:
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def _module_path(scope: Scope) -> str:
+    return _root(scope).name
+
+
+def _class_origin(klass: Scope, binding: Binding, items: Items) -> Items:
+    """Items whose origin is ``binding`` itself, renamed ``Class.attr``."""
+    name = f"{klass.name}.{binding.name}"
+    return tuple(
+        replace(i, origin=replace(i.origin, name=name))
+        if i.origin is not None and i.origin.target is binding.target
+        else i
+        for i in items
+    )
+
+
+def _argument(
+    call: cst.Call, position: int | None, keyword: str | None
+) -> cst.BaseExpression | None:
+    """A call's argument by keyword, else by position (None if absent or behind a ``*args``)."""
+    for arg in call.args:
+        if keyword and arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is None:
+        return None
+    positional = [a for a in call.args if a.keyword is None]
+    for i, arg in enumerate(positional[: position + 1]):
+        if arg.star:
+            return None
+        if i == position:
+            return arg.value
+    return None

@@ -1,0 +1,155 @@
+"""Helpers every report format shares: ordering, counts, locations and the tool's identity."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from scanner.rules import describe
+from scanner.types import (
+    Decision,
+    FileError,
+    ModelRef,
+    Obligation,
+    Report,
+    UnresolvedRef,
+    Verdict,
+)
+
+TOOL_NAME = "model-license-guard"
+INFORMATION_URI = "https://pypi.org/project/model-license-guard/"
+
+
+def tool_version() -> str:
+    """The installed package's version, or ``0+unknown`` when running from a bare checkout."""
+    try:
+        return version(TOOL_NAME)
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def decision_order(decision: Decision) -> tuple[str, int, int, int, str]:
+    """Sort key: path, cell, line, column, model."""
+    ref = decision.ref
+    return (ref.path, ref.cell or 0, ref.line, ref.column, decision.model)
+
+
+def ordered(decisions: Iterable[Decision]) -> list[Decision]:
+    """``decisions`` in report order (path, cell, line, column, model)."""
+    return sorted(decisions, key=decision_order)
+
+
+def ordered_unresolved(refs: Iterable[UnresolvedRef]) -> list[UnresolvedRef]:
+    """Unresolved references in report order."""
+    return sorted(refs, key=lambda u: (u.path, u.cell or 0, u.line, u.column, u.expression))
+
+
+def ordered_errors(errors: Iterable[FileError]) -> list[FileError]:
+    """File errors in report order."""
+    return sorted(errors, key=lambda e: (e.path, e.line or 0, e.message))
+
+
+def where(ref: ModelRef | UnresolvedRef) -> str:
+    """``path:line:column``, with the notebook cell when there is one."""
+    cell = f"cell {ref.cell}:" if ref.cell is not None else ""
+    return f"{ref.path}:{cell}{ref.line}:{ref.column}"
+
+
+def error_where(error: FileError) -> str:
+    """``path:line`` of a file error, or just the path."""
+    return f"{error.path}:{error.line}" if error.line else error.path
+
+
+def flagged(decision: Decision) -> bool:
+    """True for a warning or failing decision (suppressed or not)."""
+    return decision.verdict is not Verdict.PASS
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts of one report. Verdict counts exclude suppressed decisions."""
+
+    findings: int
+    fail: int
+    warn: int
+    passed: int
+    suppressed: int
+    unresolved: int
+    errors: int
+    stale_baseline: int
+    worst: Verdict
+
+    def as_dict(self) -> dict[str, object]:
+        """The counts as a JSON object."""
+        return {
+            "findings": self.findings,
+            "fail": self.fail,
+            "warn": self.warn,
+            "pass": self.passed,
+            "suppressed": self.suppressed,
+            "unresolved": self.unresolved,
+            "errors": self.errors,
+            "stale_baseline": self.stale_baseline,
+            "worst": self.worst.value,
+        }
+
+
+def summarize(report: Report) -> Summary:
+    """Count the report's findings by verdict."""
+    active = [d for d in report.decisions if d.suppressed is None]
+    return Summary(
+        findings=len(report.decisions),
+        fail=sum(d.verdict is Verdict.FAIL for d in active),
+        warn=sum(d.verdict is Verdict.WARN for d in active),
+        passed=sum(d.verdict is Verdict.PASS for d in active),
+        suppressed=len(report.decisions) - len(active),
+        unresolved=len(report.unresolved),
+        errors=len(report.errors),
+        stale_baseline=len(report.stale_baseline),
+        worst=report.worst,
+    )
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 file`` / ``2 files``."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def summary_line(summary: Summary) -> str:
+    """One line of counts, e.g. ``3 findings: 1 fail, 1 warn, 1 pass; 2 unresolved``."""
+    parts = []
+    if summary.findings:
+        counts = f"{summary.fail} fail, {summary.warn} warn, {summary.passed} pass"
+        parts.append(counts + (f", {summary.suppressed} suppressed" if summary.suppressed else ""))
+    if summary.unresolved:
+        parts.append(plural(summary.unresolved, "unresolved reference"))
+    if summary.errors:
+        parts.append(plural(summary.errors, "file", "files") + " not scanned")
+    if summary.stale_baseline:
+        stale = plural(summary.stale_baseline, "stale baseline entry", "stale baseline entries")
+        parts.append(stale)
+    head = plural(summary.findings, "finding") if summary.findings else "no model references found"
+    return "; ".join([head + (": " + parts.pop(0) if summary.findings else ""), *parts])
+
+
+def rule_name(code: str) -> str:
+    """The kebab-case name of a rule or obligation code (``unknown-rule`` for a foreign code)."""
+    try:
+        return describe(code).name
+    except KeyError:
+        return "unknown-rule"
+
+
+def group_obligations(decisions: Iterable[Decision]) -> dict[tuple[str, str, str], list[str]]:
+    """(code, license, text) of each obligation of unsuppressed decisions -> its models, sorted."""
+    grouped: dict[tuple[str, str, str], set[str]] = {}
+    for decision in decisions:
+        if decision.suppressed is None:
+            for item in decision.obligations:
+                grouped.setdefault(_obligation_key(item), set()).add(decision.model)
+    return {key: sorted(grouped[key]) for key in sorted(grouped)}
+
+
+def _obligation_key(item: Obligation) -> tuple[str, str, str]:
+    return (item.code, item.license, item.text)

@@ -1,0 +1,89 @@
+"""GitHub Actions workflow commands: one annotation per warning or failing finding.
+
+``::error file=src/a.py,line=12,col=5,title=MDL003 commercial-use-not-permitted::message``.
+Unresolved references are annotated at the policy's level for them, files not scanned as
+warnings (internal errors as errors), stale baseline entries as notices. Suppressed findings get
+no annotation (the JSON, SARIF and Markdown reports still list them). GitHub shows only the first
+ten annotations of each level on a run; the Markdown job summary lists them all.
+"""
+
+from __future__ import annotations
+
+from scanner.report.common import (
+    TOOL_NAME,
+    ordered,
+    ordered_errors,
+    ordered_unresolved,
+    rule_name,
+)
+from scanner.suppress import deciding_reasons
+from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
+
+_COMMANDS = {Verdict.FAIL: "error", Verdict.WARN: "warning", Verdict.PASS: "notice"}
+
+
+def render(report: Report) -> str:
+    """The report as ``::error``/``::warning`` workflow commands, one per line."""
+    lines = [_decision(d) for d in ordered(report.decisions)
+             if d.verdict is not Verdict.PASS and d.suppressed is None]  # fmt: skip
+    if report.unresolved_verdict is not Verdict.PASS:
+        lines += [_unresolved(u, report.unresolved_verdict)
+                  for u in ordered_unresolved(report.unresolved)]  # fmt: skip
+    lines += [_error(e) for e in ordered_errors(report.errors)]
+    lines += [command("notice", f"stale baseline entry: {entry}", title="stale baseline entry")
+              for entry in sorted(report.stale_baseline)]  # fmt: skip
+    return "".join(line + "\n" for line in lines)
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    """One workflow command, properties and message escaped per GitHub's rules."""
+    props = ",".join(f"{key}={escape_property(str(value))}"
+                     for key, value in properties.items() if value is not None)  # fmt: skip
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    """Escape a command's message: ``%``, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a command property value: as ``escape_data`` plus ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _decision(decision: Decision) -> str:
+    reasons = deciding_reasons(decision)
+    license_text = decision.license or "unknown license"
+    lines = [f"{decision.model} ({license_text}): {decision.verdict.value}"]
+    lines += [_reason(reason) for reason in reasons]
+    title = f"{reasons[0].code} {rule_name(reasons[0].code)}" if reasons else TOOL_NAME
+    return _annotate(_COMMANDS[decision.verdict], decision.ref, lines, title)
+
+
+def _reason(reason: Reason) -> str:
+    line = f"{reason.code} {rule_name(reason.code)}: {reason.message}"
+    if reason.policy:
+        line += f" [policy {reason.policy}]"
+    if reason.fix:
+        line += f" Fix: {reason.fix}"
+    return line
+
+
+def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> str:
+    lines = [f"model argument `{ref.expression}`: {ref.reason}"]
+    return _annotate(_COMMANDS[verdict], ref, lines, "MDL002 unresolved-model-reference")
+
+
+def _annotate(name: str, ref: ModelRef | UnresolvedRef, lines: list[str], title: str) -> str:
+    if ref.cell is not None:  # a line inside a cell is not a line of the .ipynb file
+        lines = [*lines, f"notebook cell {ref.cell}, line {ref.line}, column {ref.column}"]
+        return command(name, "\n".join(lines), file=ref.path, title=title)
+    return command(name, "\n".join(lines), file=ref.path, line=ref.line, col=ref.column,
+                   title=title)  # fmt: skip
+
+
+def _error(error: FileError) -> str:
+    name = "error" if error.internal else "warning"
+    return command(name, error.message, file=error.path, line=error.line,
+                   title="MDL019 file-not-scanned")  # fmt: skip

@@ -1,0 +1,219 @@
+"""JSON report: every finding with its reasons, for machines. ``load`` reads it back.
+
+The top level is ``{"findings", "unresolved", "errors", ...}``; findings are ordered by path,
+cell, line, column and model. The document carries everything a Report holds, so other formats
+can be rendered from it later (the GitHub Action scans once and renders the rest from here).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from enum import Enum
+from typing import Any
+
+from license_db.schema import Commercial, LicenseTerms, LimitEffect, Match, Rule
+from scanner.report.common import (
+    TOOL_NAME,
+    ordered,
+    ordered_errors,
+    ordered_unresolved,
+    rule_name,
+    summarize,
+    tool_version,
+)
+from scanner.types import (
+    Confidence,
+    Decision,
+    FileError,
+    ModelId,
+    ModelRef,
+    Obligation,
+    PolicyLine,
+    Reason,
+    RefKind,
+    Report,
+    SourceKind,
+    UnresolvedRef,
+    Verdict,
+)
+
+FORMAT_VERSION = 1
+
+
+def render(report: Report) -> str:
+    """The report as indented JSON text."""
+    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict."""
+    return {
+        "tool": {"name": TOOL_NAME, "version": tool_version(), "format": FORMAT_VERSION},
+        "db_version": report.db_version,
+        "policy": report.policy_source,
+        "summary": summarize(report).as_dict(),
+        "findings": [_finding(d) for d in ordered(report.decisions)],
+        "unresolved_verdict": report.unresolved_verdict.value,
+        "unresolved": [
+            _unresolved(u, report.unresolved_verdict) for u in ordered_unresolved(report.unresolved)
+        ],
+        "errors": [_error(e) for e in ordered_errors(report.errors)],
+        "stale_baseline": sorted(report.stale_baseline),
+        "licenses": [_plain(asdict(terms)) for terms in sorted(report.licenses, key=_by_id)],
+    }
+
+
+def _by_id(terms: LicenseTerms) -> str:
+    return terms.id
+
+
+def _finding(decision: Decision) -> dict[str, Any]:
+    ref, match = decision.ref, decision.match
+    return {
+        "model": decision.model,
+        "path": ref.path,
+        "line": ref.line,
+        "column": ref.column,
+        "cell": ref.cell,
+        "kind": ref.kind.value,
+        "source": ref.source.value,
+        "raw": ref.raw,
+        "extractor": ref.extractor,
+        "confidence": ref.confidence.value,
+        "provider": ref.provider,
+        "via": ref.via,
+        "license": decision.license,
+        "verdict": decision.verdict.value,
+        "rule": match.rule.value if match else None,
+        "resolution": _plain(asdict(match)) if match else None,
+        "reasons": [_reason(r) for r in decision.reasons],
+        "obligations": [_plain(asdict(o)) for o in decision.obligations],
+        "suppressed": decision.suppressed,
+    }
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    policy = reason.policy
+    return {
+        "code": reason.code,
+        "name": rule_name(reason.code),
+        "verdict": reason.verdict.value,
+        "message": reason.message,
+        "term": reason.term,
+        "term_source": reason.term_source,
+        "policy": str(policy) if policy else None,
+        "policy_line": _plain(asdict(policy)) if policy else None,
+        "fix": reason.fix,
+    }
+
+
+def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
+    return {**_plain(asdict(ref)), "verdict": verdict.value}
+
+
+def _error(error: FileError) -> dict[str, Any]:
+    return {"path": error.path, "message": error.message, "line": error.line,
+            "internal": error.internal}  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """Enums to their values and tuples to lists, recursively."""
+    match value:
+        case Enum():
+            return value.value
+        case dict():
+            return {key: _plain(item) for key, item in value.items()}
+        case tuple() | list():
+            return [_plain(item) for item in value]
+        case _:
+            return value
+
+
+# -- reading a report back ------------------------------------------------------------------
+
+
+def load(text: str) -> Report:
+    """Read a JSON report written by ``render``; ValueError when it is not one."""
+    try:
+        data = json.loads(text)
+        return _report(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a model-license-guard JSON report: {exc!r}") from exc
+
+
+def _report(data: dict[str, Any]) -> Report:
+    verdict = Verdict(data.get("unresolved_verdict", Verdict.WARN.value))
+    return Report(
+        decisions=tuple(_decision(item) for item in data["findings"]),
+        unresolved=tuple(_unresolved_ref(item) for item in data["unresolved"]),
+        errors=tuple(FileError(**_known(FileError, item)) for item in data["errors"]),
+        db_version=data["db_version"],
+        policy_source=data["policy"],
+        unresolved_verdict=verdict,
+        licenses=tuple(_terms(item) for item in data.get("licenses", ())),
+        stale_baseline=tuple(data.get("stale_baseline", ())),
+    )
+
+
+def _decision(item: dict[str, Any]) -> Decision:
+    ref = ModelRef(
+        path=item["path"],
+        line=item["line"],
+        column=item["column"],
+        kind=RefKind(item["kind"]),
+        raw=item.get("raw", item["model"]),
+        extractor=item["extractor"],
+        source=SourceKind(item["source"]),
+        cell=item.get("cell"),
+        confidence=Confidence(item.get("confidence", Confidence.HIGH.value)),
+        provider=item.get("provider"),
+        via=item.get("via"),
+    )
+    resolution = item.get("resolution")
+    return Decision(
+        ref=ref,
+        model=ModelId(item["model"]),  # read back, not identified anew
+        verdict=Verdict(item["verdict"]),
+        license=item["license"],
+        match=_match(resolution) if resolution else None,
+        reasons=tuple(_reason_of(r) for r in item["reasons"]),
+        obligations=tuple(Obligation(**_known(Obligation, o)) for o in item.get("obligations", ())),
+        suppressed=item.get("suppressed"),
+    )
+
+
+def _match(data: dict[str, Any]) -> Match:
+    return Match(**{**_known(Match, data), "rule": Rule(data["rule"])})
+
+
+def _reason_of(data: dict[str, Any]) -> Reason:
+    policy = data.get("policy_line")
+    return Reason(
+        code=data["code"],
+        verdict=Verdict(data["verdict"]),
+        message=data["message"],
+        term=data.get("term"),
+        term_source=data.get("term_source"),
+        policy=PolicyLine(**_known(PolicyLine, policy)) if policy else None,
+        fix=data.get("fix"),
+    )
+
+
+def _unresolved_ref(data: dict[str, Any]) -> UnresolvedRef:
+    values = _known(UnresolvedRef, data)
+    return UnresolvedRef(**{**values, "source": SourceKind(values["source"])})
+
+
+def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
+    """The items of ``data`` that are fields of ``cls`` (others ignored); lists as tuples."""
+    names = {field.name for field in fields(cls)}
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in names}
+
+
+def _terms(data: dict[str, Any]) -> LicenseTerms:
+    values = _known(LicenseTerms, data)
+    values["commercial"] = Commercial(values["commercial"])
+    if "limit_effect" in values:
+        values["limit_effect"] = LimitEffect(values["limit_effect"])
+    return LicenseTerms(**values)

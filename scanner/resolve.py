@@ -1,0 +1,100 @@
+"""ModelRef + LicenseDB -> Known | Unknown. An unknown license is data, never permission."""
+
+from __future__ import annotations
+
+import re
+
+from license_db import LicenseDB
+from license_db.expression import LicenseExpressionError, ids, parse, render
+from license_db.schema import Match, Rule
+from scanner.context import RepoContext
+from scanner.identify import strip_hub_prefix
+from scanner.local_models import LocalModelCard, describe
+from scanner.types import Known, ModelId, ModelRef, RefKind, Resolved, Unknown
+
+_HUB_KINDS = (RefKind.HUGGINGFACE, RefKind.DATASET)
+
+
+def model_id(ref: ModelRef) -> ModelId:
+    """The normalised identifier of a reference (Hub decorations and revisions removed)."""
+    if ref.kind in _HUB_KINDS:
+        return ModelId(strip_hub_prefix(ref.raw).split("@", 1)[0])
+    return ModelId(ref.raw.strip())
+
+
+def resolve(ref: ModelRef, db: LicenseDB, ctx: RepoContext) -> Resolved:
+    """Resolve one reference against the database (local folders through their model card)."""
+    model = model_id(ref)
+    if ref.kind is RefKind.LOCAL:
+        return _resolve_local(ref, model, db, ctx)
+    match = db.lookup(model, ref.kind.value)
+    if match is None:
+        return Unknown(ref, model, _unknown_reason(ref))
+    return Known(ref, model, match)
+
+
+def _unknown_reason(ref: ModelRef) -> str:
+    if ref.kind is RefKind.DATASET:
+        return "dataset licenses are not in the bundled database"
+    return f"no {ref.kind.value} entry, alias, family rule or base model in the bundled database"
+
+
+def _resolve_local(ref: ModelRef, model: ModelId, db: LicenseDB, ctx: RepoContext) -> Resolved:
+    card = describe(ctx, model)
+    if card is None:
+        return Unknown(ref, model, "local model folder has no model card, config.json or LICENSE")
+    declared = card.license or card.license_file
+    if declared:
+        return _declared(ref, model, card, declared, db)
+    for base in (*card.base_models, *([card.name_or_path] if card.name_or_path else [])):
+        match = db.lookup(base)
+        if match is not None:
+            return Known(ref, model, _from_base(model, card, match))
+    return Unknown(ref, model, f"{card.evidence}: names no license the database can resolve")
+
+
+def _declared(
+    ref: ModelRef, model: ModelId, card: LocalModelCard, declared: str, db: LicenseDB
+) -> Resolved:
+    canonical = canonical_expression(declared, db)
+    if canonical is None:
+        return Unknown(ref, model, f"{card.evidence}: license {declared!r} is not in the database")
+    match = Match(
+        query=model,
+        model_id=model,
+        license=canonical,
+        rule=Rule.MODEL_CARD,
+        detail=card.evidence,
+        source=card.evidence,
+    )
+    return Known(ref, model, match)
+
+
+def canonical_expression(text: str, db: LicenseDB) -> str | None:
+    """``text`` with every license id replaced by the database's id; None if one is unknown."""
+    try:
+        expr = parse(text)
+    except LicenseExpressionError:
+        return None
+    names = {key: db.license(key) for key in ids(expr)}
+    if any(terms is None for terms in names.values()):
+        return None
+    rendered = render(expr)
+    for key, terms in names.items():
+        if terms is not None and key != terms.id:
+            rendered = re.sub(rf"(?<![\w.+-]){re.escape(key)}(?![\w.+-])", terms.id, rendered)
+    return rendered
+
+
+def _from_base(model: ModelId, card: LocalModelCard, base: Match) -> Match:
+    return Match(
+        query=model,
+        model_id=model,
+        license=base.license,
+        rule=Rule.MODEL_CARD,
+        detail=f"{card.evidence}; base model {base.model_id} resolved by {base.rule.value}",
+        source=base.source,
+        tier=base.tier,
+        base_model=base.model_id,
+        inferred=True,
+    )

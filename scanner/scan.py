@@ -1,0 +1,173 @@
+"""The scan driver: files -> extractions -> resolutions -> decisions -> Report.
+
+One per-file ``try`` turns any unexpected exception into an internal FileError (the CLI then
+fails closed); every other stage works on data and never sees a broken file.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from license_db import LicenseDB
+from license_db.expression import LicenseExpressionError, ids, parse
+from license_db.schema import LicenseTerms
+from scanner import baseline as baseline_mod
+from scanner import suppress
+from scanner.context import RepoContext
+from scanner.discover import SourceFile
+from scanner.evaluate import evaluate, evaluate_unresolved
+from scanner.extractors import EXTRACTORS, python
+from scanner.policy import Policy
+from scanner.resolve import resolve
+from scanner.types import (
+    Decision,
+    Extraction,
+    FileError,
+    ModelRef,
+    Report,
+    SourceKind,
+    UnresolvedRef,
+)
+
+MAX_PARSE_BYTES = 1_500_000
+"""Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
+MAX_READ_BYTES = 50_000_000
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True, slots=True)
+class ScanInput:
+    """What one scan needs besides the files: root, database, policy, date, options."""
+
+    root: Path
+    db: LicenseDB
+    policy: Policy
+    today: date
+    jobs: int = 0  # 0: one worker per core
+    baseline: baseline_mod.Baseline | None = None
+
+
+def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
+    """Scan ``files`` and decide every reference against the policy."""
+    extraction = merge(extract_all(inputs.root, files, inputs.jobs))
+    ctx = RepoContext(inputs.root)
+    refs = sorted(set(extraction.refs), key=_ref_order)
+    evaluated = [
+        evaluate(resolve(ref, inputs.db, ctx), inputs.policy, inputs.db, inputs.today)
+        for ref in refs
+    ]
+    decisions = suppress.apply_inline(evaluated, ctx)
+    report = Report(
+        decisions=tuple(decisions),
+        unresolved=tuple(sorted(set(extraction.unresolved), key=_unresolved_order)),
+        errors=tuple(sorted(set(extraction.errors), key=lambda e: (e.path, e.line or 0))),
+        db_version=inputs.db.version,
+        policy_source=inputs.policy.source,
+        unresolved_verdict=evaluate_unresolved(inputs.policy),
+        licenses=_licenses_of(decisions, inputs.db),
+    )
+    if inputs.baseline is not None:
+        report = baseline_mod.apply(report, inputs.baseline)
+    return report
+
+
+def _ref_order(ref: ModelRef) -> tuple[str, int, int, int, str]:
+    return (ref.path, ref.cell or 0, ref.line, ref.column, ref.raw)
+
+
+def _unresolved_order(ref: UnresolvedRef) -> tuple[str, int, int, int]:
+    return (ref.path, ref.cell or 0, ref.line, ref.column)
+
+
+def _licenses_of(decisions: Iterable[Decision], db: LicenseDB) -> tuple[LicenseTerms, ...]:
+    found: dict[str, LicenseTerms] = {}
+    for decision in decisions:
+        if decision.license is None:
+            continue
+        try:
+            keys = ids(parse(decision.license))
+        except LicenseExpressionError:
+            continue
+        for key in keys:
+            terms = db.license(key)
+            if terms is not None:
+                found[terms.id] = terms
+    return tuple(found[key] for key in sorted(found))
+
+
+def merge(extractions: Iterable[Extraction]) -> Extraction:
+    """All extractions as one."""
+    refs: list[ModelRef] = []
+    unresolved: list[UnresolvedRef] = []
+    errors: list[FileError] = []
+    for item in extractions:
+        refs.extend(item.refs)
+        unresolved.extend(item.unresolved)
+        errors.extend(item.errors)
+    return Extraction(tuple(refs), tuple(unresolved), tuple(errors))
+
+
+def extract_all(root: Path, files: Sequence[SourceFile], jobs: int = 0) -> list[Extraction]:
+    """Extract every file, across processes when there are many."""
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return [extract_file(root, file) for file in files]
+    chunk = max(1, len(files) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(extract_file, [root] * len(files), files, chunksize=chunk))
+
+
+def extract_file(root: Path, file: SourceFile) -> Extraction:
+    """Everything found in one file; never raises (surprises become internal FileErrors)."""
+    try:
+        return _extract(root, file)
+    except Exception:
+        message = "internal error while scanning:\n" + traceback.format_exc()
+        return Extraction(errors=(FileError(file.path, message, internal=True),))
+
+
+def _extract(root: Path, file: SourceFile) -> Extraction:
+    text, problems = read_text(root / file.path, file.path)
+    if text is None:
+        return Extraction(errors=problems)
+    ctx = RepoContext(root)
+    if file.kind is SourceKind.PYTHON and len(text) > MAX_PARSE_BYTES:
+        size = f"{len(text) / 1_000_000:.1f} MB"
+        problems += (
+            FileError(
+                file.path,
+                f"not parsed: {size} is over the "
+                f"{MAX_PARSE_BYTES // 1_000_000 or 1} MB parse limit (generated?); "
+                "scanned with the fallback tokenizer",
+            ),
+        )
+        return Extraction(refs=python.fallback(file.path, text, ctx), errors=problems)
+    parts = [extractor(file.path, text, ctx) for extractor in EXTRACTORS[file.kind]]
+    merged = merge(parts)
+    return replace(merged, errors=merged.errors + problems)
+
+
+def read_text(path: Path, rel: str) -> tuple[str | None, tuple[FileError, ...]]:
+    """Decoded text of a file plus problems; text None when the file cannot be scanned at all."""
+    try:
+        if path.stat().st_size > MAX_READ_BYTES:
+            return None, (FileError(rel, f"not scanned: over {MAX_READ_BYTES:,} bytes"),)
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, (FileError(rel, f"cannot read: {exc.strerror or exc}"),)
+    if b"\0" in data:
+        return None, (FileError(rel, "not scanned: binary content (NUL bytes) in a text file"),)
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        error = FileError(
+            rel, f"invalid UTF-8 at byte {exc.start}; scanned with replacement characters", line
+        )
+        return data.decode("utf-8-sig", errors="replace"), (error,)

@@ -1,0 +1,137 @@
+"""Baselines: the file format, loading errors, and the accept / add / move round trip."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from test_report import COMMERCIAL, DENIED, INFERRED, UNKNOWN, UNVERIFIED, decision, ref
+
+from scanner import baseline
+from scanner.types import Decision, Report, Verdict
+
+
+def report(*decisions: Decision) -> Report:
+    return Report(decisions, (), (), db_version="1", policy_source="embedded default")
+
+
+COHERE = decision(
+    ref("src/train.py", 12, 5, "CohereForAI/c4ai-command-r-v01"),
+    "cc-by-nc-4.0",
+    Verdict.FAIL,
+    COMMERCIAL,
+)
+LLAMA = decision(ref("src/a.py", 3, 1, "org/llama-ft"), "llama3.1", Verdict.FAIL, DENIED, INFERRED)
+UNKNOWN_MODEL = decision(ref("conf.yaml", 1, 8, "org/x"), None, Verdict.FAIL, UNKNOWN)
+WARNING = decision(
+    ref("src/b.py", 9, 1, "meta-llama/Llama-3.1-8B"), "llama3.1", Verdict.WARN, UNVERIFIED
+)
+PASSING = decision(ref("src/b.py", 2, 1, "bert-base-uncased"), "apache-2.0", Verdict.PASS)
+INLINE = replace(
+    UNKNOWN_MODEL, ref=replace(UNKNOWN_MODEL.ref, path="z.yaml"), suppressed="inline: ignore"
+)
+
+
+def test_write_is_sorted_keyed_json_without_lines() -> None:
+    text = baseline.write(report(WARNING, COHERE, PASSING, LLAMA, UNKNOWN_MODEL, INLINE, COHERE))
+    assert json.loads(text) == {
+        "tool": "model-license-guard",
+        "version": 1,
+        "entries": [
+            {"code": "MDL001", "model": "org/x", "path": "conf.yaml"},
+            {"code": "MDL011", "model": "org/llama-ft", "path": "src/a.py"},
+            {"code": "MDL003", "model": "CohereForAI/c4ai-command-r-v01", "path": "src/train.py"},
+        ],
+    }
+    assert text.endswith("}\n") and '"line"' not in text
+    assert baseline.write(report(COHERE, LLAMA)) == baseline.write(report(LLAMA, COHERE))
+
+
+def test_load_reads_what_write_writes() -> None:
+    text = baseline.write(report(COHERE, LLAMA))
+    assert baseline.load(text) == baseline.Baseline(
+        (
+            baseline.Entry("src/a.py", "org/llama-ft", "MDL011"),
+            baseline.Entry("src/train.py", "CohereForAI/c4ai-command-r-v01", "MDL003"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{", "not valid JSON: line 1 column 2: Expecting property name enclosed in double quotes"),
+        ("[]", "expected a JSON object with 'version' and 'entries'"),
+        ('{"entries": []}', "unsupported baseline version None (expected 1)"),
+        ('{"version": 2, "entries": []}', "unsupported baseline version 2 (expected 1)"),
+        ('{"version": 1}', "'entries' must be a list"),
+        (
+            '{"version": 1, "entries": [3]}',
+            "entries[0]: expected an object with code, path and model",
+        ),
+        (
+            '{"version": 1, "entries": [{"code": "MDL003", "path": "a.py"}]}',
+            "entries[0]: 'model' must be a non-empty string",
+        ),
+        (
+            '{"version": 1, "entries": [{"code": "", "path": "a.py", "model": "x"}]}',
+            "entries[0]: 'code' must be a non-empty string",
+        ),
+    ],
+)
+def test_load_errors_are_pointed(text: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        baseline.load(text)
+    assert str(info.value) == message
+
+
+def moved(item: Decision, lines: int) -> Decision:
+    return replace(item, ref=replace(item.ref, line=item.ref.line + lines, column=1))
+
+
+def test_round_trip_accept_then_only_new_findings_fail() -> None:
+    accepted = baseline.load(baseline.write(report(COHERE, LLAMA, WARNING, PASSING)))
+    new_model = decision(
+        ref("src/train.py", 40, 5, "org/new-nc-model"), "cc-by-nc-4.0", Verdict.FAIL, COMMERCIAL
+    )
+    new_file = replace(COHERE, ref=replace(COHERE.ref, path="src/other.py"))
+    result = baseline.apply(report(COHERE, LLAMA, new_model, new_file, WARNING), accepted)
+    assert [(d.ref.path, d.model, d.suppressed) for d in result.decisions] == [
+        ("src/train.py", "CohereForAI/c4ai-command-r-v01", "baseline"),
+        ("src/a.py", "org/llama-ft", "baseline"),
+        ("src/train.py", "org/new-nc-model", None),
+        ("src/other.py", "CohereForAI/c4ai-command-r-v01", None),
+        ("src/b.py", "meta-llama/Llama-3.1-8B", None),
+    ]
+    assert result.worst is Verdict.FAIL and result.stale_baseline == ()
+
+
+def test_round_trip_moved_lines_fail_nothing() -> None:
+    accepted = baseline.load(baseline.write(report(COHERE, LLAMA)))
+    result = baseline.apply(report(moved(COHERE, 30), moved(LLAMA, -2)), accepted)
+    assert [d.suppressed for d in result.decisions] == ["baseline", "baseline"]
+    assert result.worst is Verdict.PASS
+
+
+def test_a_new_reason_for_an_accepted_model_still_fails() -> None:
+    accepted = baseline.load(baseline.write(report(COHERE)))
+    both = replace(COHERE, reasons=(COMMERCIAL, DENIED))
+    result = baseline.apply(report(both), accepted)
+    assert [d.suppressed for d in result.decisions] == [None]
+    assert result.stale_baseline == ()  # the MDL003 entry still matches a finding
+
+
+def test_entries_without_a_finding_are_stale() -> None:
+    accepted = baseline.load(baseline.write(report(COHERE, LLAMA, UNKNOWN_MODEL)))
+    fixed = replace(LLAMA, verdict=Verdict.PASS, reasons=())
+    result = baseline.apply(report(COHERE, fixed), accepted)
+    assert result.stale_baseline == ("conf.yaml: MDL001 org/x", "src/a.py: MDL011 org/llama-ft")
+    assert [d.suppressed for d in result.decisions] == ["baseline", None]
+
+
+def test_inline_suppression_is_kept() -> None:
+    accepted = baseline.Baseline.of(baseline.entries_of(INLINE))
+    result = baseline.apply(report(INLINE), accepted)
+    assert [d.suppressed for d in result.decisions] == ["inline: ignore"]
+    assert result.stale_baseline == ()

@@ -1,0 +1,423 @@
+"""Every CALL_PATTERNS row, matched and not matched, with exact (line, column, kind, raw) lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scanner.context import RepoContext
+from scanner.extractors.python import extract
+from scanner.extractors.python_patterns import CALL_PATTERNS, may_contain_call
+from scanner.types import RefKind
+
+HF = RefKind.HUGGINGFACE
+API = RefKind.API
+
+# (extractor id, source, expected [(line, column, kind, raw, provider)])
+CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = [
+    (
+        "py.pipeline",
+        'from transformers import pipeline\npipeline("ner", model="dslim/bert-base-NER")\n',
+        [(2, 23, HF, "dslim/bert-base-NER", None)],
+    ),
+    (
+        "py.pipeline",
+        'from transformers import pipeline as p\np(model="gpt2", tokenizer="org/tok")\n',
+        [(2, 9, HF, "gpt2", None), (2, 27, HF, "org/tok", None)],
+    ),
+    (
+        "py.pipeline",
+        'import transformers\ntransformers.pipeline("text-generation", "org/m")\n',
+        [(2, 42, HF, "org/m", None)],
+    ),
+    (
+        "py.pipeline",
+        "from transformers import pipeline\ntok = load()\n"
+        'pipeline("ner", "org/m", tokenizer=tok)\n',
+        [(3, 17, HF, "org/m", None)],
+    ),
+    (
+        "py.peft_adapter",
+        'from peft import PeftModel\nPeftModel.from_pretrained(base, "org/adapter")\n'
+        'PeftModel.from_pretrained(base, model_id="org/adapter2")\n',
+        [(2, 33, HF, "org/adapter", None), (3, 42, HF, "org/adapter2", None)],
+    ),
+    (
+        "py.llama_cpp",
+        "from llama_cpp import Llama\n"
+        'Llama.from_pretrained(repo_id="org/gguf", filename="*.gguf")\n',
+        [(2, 31, HF, "org/gguf", None)],
+    ),
+    (
+        "py.from_pretrained",
+        'from transformers import AutoModel as AM\nAM.from_pretrained(\n    "bert-base-uncased",\n'
+        ")\n",
+        [(3, 5, HF, "bert-base-uncased", None)],
+    ),
+    (
+        "py.from_pretrained",
+        "import transformers as tf\n"
+        'tf.AutoTokenizer.from_pretrained(pretrained_model_name_or_path="org/t")\n',
+        [(2, 64, HF, "org/t", None)],
+    ),
+    (
+        "py.from_pretrained",
+        "from diffusers import StableDiffusionPipeline, DiffusionPipeline\n"
+        'StableDiffusionPipeline.from_pretrained("runwayml/stable-diffusion-v1-5")\n'
+        'DiffusionPipeline.from_pretrained("stabilityai/sdxl-turbo")\n',
+        [
+            (2, 41, HF, "runwayml/stable-diffusion-v1-5", None),
+            (3, 35, HF, "stabilityai/sdxl-turbo", None),
+        ],
+    ),
+    (
+        "py.from_pretrained.any",
+        'from mylib import Net\nNet.from_pretrained("org/net")\nNet.from_pretrained("gpt2")\n',
+        [(2, 21, HF, "org/net", None)],
+    ),
+    (
+        "py.sentence_transformers",
+        "from sentence_transformers import SentenceTransformer, CrossEncoder\n"
+        'SentenceTransformer("all-MiniLM-L6-v2")\n'
+        'SentenceTransformer(model_name_or_path="BAAI/bge-small-en")\n'
+        'SentenceTransformer("bert-base-uncased")\n'
+        'CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")\n',
+        [
+            (2, 21, HF, "sentence-transformers/all-MiniLM-L6-v2", None),
+            (3, 40, HF, "BAAI/bge-small-en", None),
+            (4, 21, HF, "bert-base-uncased", None),
+            (5, 14, HF, "cross-encoder/ms-marco-MiniLM-L-6-v2", None),
+        ],
+    ),
+    (
+        "py.hf_hub",
+        "from huggingface_hub import hf_hub_download, snapshot_download\n"
+        'hf_hub_download("org/gguf", "m.gguf")\n'
+        'snapshot_download(repo_id="org/data", repo_type="dataset")\n'
+        'snapshot_download(repo_id="org/space", repo_type="space")\n',
+        [(2, 17, HF, "org/gguf", None), (3, 27, RefKind.DATASET, "org/data", None)],
+    ),
+    (
+        "py.hf_inference",
+        'from huggingface_hub import InferenceClient\nInferenceClient(model="org/m")\n',
+        [(2, 23, HF, "org/m", None)],
+    ),
+    (
+        "py.vllm",
+        'from vllm import LLM\nLLM(model="meta-llama/Llama-3.1-8B")\nLLM("org/x")\n',
+        [(2, 11, HF, "meta-llama/Llama-3.1-8B", None), (3, 5, HF, "org/x", None)],
+    ),
+    (
+        "py.datasets",
+        'from datasets import load_dataset\nload_dataset("org/ds")\n'
+        'load_dataset("csv", data_files="x.csv")\n',
+        [(2, 14, RefKind.DATASET, "org/ds", None)],
+    ),
+    (
+        "py.openai",
+        "from openai import OpenAI, AsyncOpenAI\nclient = OpenAI()\n"
+        'client.chat.completions.create(model="gpt-4o", messages=[])\n'
+        'client.responses.create(model="o3", input="hi")\n'
+        'client.embeddings.create(model="text-embedding-3-small", input="x")\n'
+        'client.images.generate(model="dall-e-3", prompt="x")\n'
+        'AsyncOpenAI().chat.completions.create(model="gpt-4o-mini")\n',
+        [
+            (3, 38, API, "gpt-4o", "openai"),
+            (4, 31, API, "o3", "openai"),
+            (5, 32, API, "text-embedding-3-small", "openai"),
+            (6, 30, API, "dall-e-3", "openai"),
+            (7, 45, API, "gpt-4o-mini", "openai"),
+        ],
+    ),
+    (
+        "py.anthropic",
+        "import anthropic\nc = anthropic.Anthropic()\n"
+        'c.messages.create(model="claude-3-5-sonnet-latest")\n',
+        [(3, 25, API, "claude-3-5-sonnet-latest", "anthropic")],
+    ),
+    (
+        "py.google_generativeai",
+        'import google.generativeai as genai\ngenai.GenerativeModel("gemini-1.5-pro")\n',
+        [(2, 23, API, "gemini-1.5-pro", "google")],
+    ),
+    (
+        "py.google_genai",
+        "from google import genai\nclient = genai.Client()\n"
+        'client.models.generate_content(model="gemini-2.0-flash", contents="x")\n',
+        [(3, 38, API, "gemini-2.0-flash", "google")],
+    ),
+    (
+        "py.mistral",
+        "from mistralai import Mistral\nc = Mistral()\n"
+        'c.chat.complete(model="mistral-large-latest")\n',
+        [(3, 23, API, "mistral-large-latest", "mistral")],
+    ),
+    (
+        "py.cohere",
+        'import cohere\nco = cohere.Client()\nco.chat(model="command-r", message="x")\n'
+        'co.embed(model="embed-english-v3.0")\n',
+        [(3, 15, API, "command-r", "cohere"), (4, 16, API, "embed-english-v3.0", "cohere")],
+    ),
+    (
+        "py.litellm",
+        "import litellm\nfrom litellm import completion\n"
+        'completion(model="anthropic/claude-3-opus")\n'
+        'litellm.embedding("text-embedding-3-small")\ncompletion(model="huggingface/org/m")\n'
+        'completion("ollama/llama3")\n',
+        [
+            (3, 18, API, "anthropic/claude-3-opus", "anthropic"),
+            (4, 19, API, "text-embedding-3-small", "litellm"),
+            (5, 18, HF, "org/m", None),
+            (6, 12, RefKind.OLLAMA, "llama3", None),
+        ],
+    ),
+    (
+        "py.langchain_openai",
+        'from langchain_openai import ChatOpenAI, OpenAIEmbeddings\nChatOpenAI(model="gpt-4o")\n'
+        'ChatOpenAI(model_name="gpt-4")\nOpenAIEmbeddings(model="text-embedding-3-large")\n',
+        [
+            (2, 18, API, "gpt-4o", "openai"),
+            (3, 23, API, "gpt-4", "openai"),
+            (4, 24, API, "text-embedding-3-large", "openai"),
+        ],
+    ),
+    (
+        "py.langchain_anthropic",
+        'from langchain_anthropic import ChatAnthropic\nChatAnthropic(model="claude-3-haiku")\n',
+        [(2, 21, API, "claude-3-haiku", "anthropic")],
+    ),
+    (
+        "py.langchain_google",
+        "from langchain_google_genai import ChatGoogleGenerativeAI\n"
+        'ChatGoogleGenerativeAI(model="gemini-pro")\n',
+        [(2, 30, API, "gemini-pro", "google")],
+    ),
+    (
+        "py.langchain_mistral",
+        'from langchain_mistralai import ChatMistralAI\nChatMistralAI(model="mistral-small")\n',
+        [(2, 21, API, "mistral-small", "mistral")],
+    ),
+    (
+        "py.langchain_cohere",
+        'from langchain_cohere import ChatCohere\nChatCohere(model="command-r-plus")\n',
+        [(2, 18, API, "command-r-plus", "cohere")],
+    ),
+    (
+        "py.langchain_huggingface_embeddings",
+        "from langchain_community.embeddings import HuggingFaceEmbeddings\n"
+        'HuggingFaceEmbeddings(model_name="all-mpnet-base-v2")\n',
+        [(2, 34, HF, "sentence-transformers/all-mpnet-base-v2", None)],
+    ),
+    (
+        "py.langchain_huggingface",
+        "from langchain_huggingface import HuggingFacePipeline\n"
+        'HuggingFacePipeline.from_model_id(model_id="org/m", task="text-generation")\n',
+        [(2, 44, HF, "org/m", None)],
+    ),
+    (
+        "py.langchain_ollama",
+        'from langchain_ollama import ChatOllama\nChatOllama(model="llama3.1:8b")\n',
+        [(2, 18, RefKind.OLLAMA, "llama3.1:8b", None)],
+    ),
+    (
+        "py.ollama",
+        'import ollama\nollama.chat(model="llama3.1")\nollama.generate("mistral", "hi")\n',
+        [(2, 19, RefKind.OLLAMA, "llama3.1", None), (3, 17, RefKind.OLLAMA, "mistral", None)],
+    ),
+    (
+        "py.ultralytics",
+        'from ultralytics import YOLO\nYOLO("yolov8n.pt")\nYOLO("runs/train/weights/best.pt")\n',
+        [(2, 6, RefKind.ULTRALYTICS, "yolov8n.pt", None)],
+    ),
+    (
+        "py.torch_hub",
+        'import torch\ntorch.hub.load("pytorch/vision:v0.10.0", "resnet50", pretrained=True)\n'
+        'torch.hub.load("./local", "m", source="local")\n',
+        [(2, 16, RefKind.TORCH_HUB, "pytorch/vision:resnet50", None)],
+    ),
+    (
+        "py.timm",
+        'import timm\ntimm.create_model("resnet50", pretrained=True)\n'
+        'timm.create_model("vit_base", pretrained=False)\n'
+        'timm.create_model("hf_hub:timm/vit_base_patch16_224.augreg_in21k")\n'
+        'timm.create_model("resnet18")\n',
+        [
+            (2, 19, RefKind.TIMM, "resnet50", None),
+            (4, 19, HF, "hf_hub:timm/vit_base_patch16_224.augreg_in21k", None),
+        ],
+    ),
+    (
+        "py.open_clip",
+        "import open_clip\n"
+        'open_clip.create_model_and_transforms("ViT-B-32", pretrained="laion2b_s34b_b79k")\n'
+        'open_clip.create_model_and_transforms("hf-hub:laion/CLIP-ViT-g-14")\n'
+        'open_clip.create_model("RN50")\n',
+        [
+            (2, 39, RefKind.OPEN_CLIP, "ViT-B-32:laion2b_s34b_b79k", None),
+            (3, 39, HF, "hf-hub:laion/CLIP-ViT-g-14", None),
+        ],
+    ),
+    (
+        "py.whisper",
+        'import whisper\nwhisper.load_model("large-v3")\nwhisper.load_model("base.en")\n'
+        'whisper.load_model("ckpt.pt")\n',
+        [(2, 20, HF, "openai/whisper-large-v3", None), (3, 20, HF, "openai/whisper-base.en", None)],
+    ),
+    (
+        "py.spacy",
+        'import spacy\nspacy.load("en_core_web_sm")\nspacy.load("./my_pipeline")\n'
+        'spacy.blank("en")\n',
+        [(2, 12, RefKind.SPACY, "en_core_web_sm", None)],
+    ),
+]
+
+# (source, why nothing is found)
+NEGATIVE = [
+    (
+        '# AutoModel.from_pretrained("org/commented")\nfrom transformers import AutoModel\n',
+        "comment",
+    ),
+    (
+        "from transformers import AutoModel\ndef f():\n"
+        '    """AutoModel.from_pretrained("org/doc")"""\n',
+        "docstring",
+    ),
+    (
+        "from transformers import AutoModel\nx = \"AutoModel.from_pretrained('org/str')\"\n",
+        "plain string",
+    ),
+    (
+        'from transformers import AutoModel\nAutoModel.from_pretrained("./checkpoints/run1")\n',
+        "local path",
+    ),
+    (
+        'from transformers import AutoModel\nAutoModel.from_pretrained("/models/x")\n',
+        "absolute path",
+    ),
+    (
+        'from transformers import AutoModel\nAutoModel.from_pretrained("model.safetensors")\n',
+        "weights file",
+    ),
+    (
+        "import os\nfrom transformers import AutoModel\n"
+        'AutoModel.from_pretrained(os.path.join(d, "x"))\n',
+        "os.path.join",
+    ),
+    (
+        "from pathlib import Path\nfrom transformers import AutoModel\n"
+        'AutoModel.from_pretrained(Path(__file__).parent / "m")\n',
+        "pathlib",
+    ),
+    (
+        'from keras.models import load_model\nload_model("org/not-whisper")\n',
+        "unrelated load_model",
+    ),
+    ('import mylib\nmylib.load_model("large-v3")\n', "unrelated library, same method name"),
+    ('from sklearn import pipeline\npipeline.make_pipeline("org/x")\n', "sklearn pipeline"),
+    ('import json\njson.load("org/x")\n', "json.load is not spacy.load"),
+    (
+        'def pipeline(model):\n    pass\npipeline(model="org/x")\n',
+        "local function named like a loader",
+    ),
+    ('client.chat.completions.create(model="gpt-4o")\n', "openai not imported"),
+    (
+        'from transformers import pipeline\npipeline("ner")(text="org/x")\n',
+        "calling a pipeline's result",
+    ),
+]
+
+
+def _ctx(tmp_path: Path) -> RepoContext:
+    return RepoContext(tmp_path)
+
+
+@pytest.mark.parametrize(("extractor", "source", "expected"), CASES)
+def test_pattern(tmp_path: Path, extractor: str, source: str,
+                 expected: list[tuple[int, int, RefKind, str, str | None]]) -> None:  # fmt: skip
+    result = extract("app.py", source, _ctx(tmp_path))
+    assert [(r.line, r.column, r.kind, r.raw, r.provider) for r in result.refs] == expected
+    assert {r.extractor for r in result.refs} == {extractor}
+    assert result.unresolved == ()
+    assert result.errors == ()
+
+
+@pytest.mark.parametrize(("source", "why"), NEGATIVE)
+def test_not_a_reference(tmp_path: Path, source: str, why: str) -> None:
+    result = extract("app.py", source, _ctx(tmp_path))
+    assert (result.refs, result.unresolved, result.errors) == ((), (), ()), why
+
+
+def test_every_pattern_row_has_a_case() -> None:
+    covered = {extractor for extractor, _, _ in CASES}
+    assert [row.id for row in CALL_PATTERNS if row.id not in covered] == []
+
+
+def test_pattern_ids_are_unique() -> None:
+    ids = [row.id for row in CALL_PATTERNS]
+    assert len(ids) == len(set(ids))
+
+
+def test_local_folder_is_reported_as_local(tmp_path: Path) -> None:
+    (tmp_path / "models" / "bert").mkdir(parents=True)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "weights").mkdir()
+    source = (
+        "from transformers import AutoModel\n"
+        'AutoModel.from_pretrained("./models/bert")\n'
+        'AutoModel.from_pretrained("weights")\n'
+        'AutoModel.from_pretrained("missing/folder/x")\n'
+    )
+    result = extract("src/app.py", source, _ctx(tmp_path))
+    assert [(r.line, r.column, r.kind, r.raw) for r in result.refs] == [
+        (2, 27, RefKind.LOCAL, "models/bert"),
+        (3, 27, RefKind.LOCAL, "src/weights"),
+    ]
+
+
+def test_local_weights_file_is_not_an_ultralytics_model(tmp_path: Path) -> None:
+    (tmp_path / "best.pt").write_bytes(b"")
+    source = 'from ultralytics import YOLO\nYOLO("best.pt")\nYOLO("yolo11n.pt")\n'
+    result = extract("app.py", source, _ctx(tmp_path))
+    assert [(r.line, r.column, r.raw) for r in result.refs] == [(3, 6, "yolo11n.pt")]
+
+
+def test_unresolved_model_argument_is_reported(tmp_path: Path) -> None:
+    source = (
+        "from transformers import AutoModel\nimport openai\n"
+        "AutoModel.from_pretrained(args.model)\n"
+        "openai.OpenAI().chat.completions.create(model=cfg['model'])\n"
+        "AutoModel.from_pretrained(**kwargs)\n"
+    )
+    result = extract("app.py", source, _ctx(tmp_path))
+    assert result.refs == ()
+    assert [(u.line, u.column, u.expression, u.extractor) for u in result.unresolved] == [
+        (3, 27, "args.model", "py.from_pretrained"),
+        (4, 47, "cfg['model']", "py.openai"),
+        (5, 29, "kwargs", "py.from_pretrained"),
+    ]
+
+
+def test_loaded_object_passed_on_is_not_unresolved(tmp_path: Path) -> None:
+    source = (
+        "from transformers import AutoModel, AutoTokenizer, pipeline\n"
+        'model = AutoModel.from_pretrained("org/a")\n'
+        'tok = AutoTokenizer.from_pretrained("org/a")\n'
+        'pipe = pipeline("ner", model=model, tokenizer=tok)\n'
+    )
+    result = extract("app.py", source, _ctx(tmp_path))
+    assert [(r.line, r.column, r.raw) for r in result.refs] == [(2, 35, "org/a"), (3, 37, "org/a")]
+    assert result.unresolved == ()
+
+
+@pytest.mark.parametrize(
+    ("source", "parsed"),
+    [
+        ("import json\njson.load(f)\n", False),  # trigger word without its library
+        ("import spacy\nspacy.load('en_core_web_sm')\n", True),
+        ("x.from_pretrained(y)\n", True),  # from_pretrained needs no library
+        ("import transformers\n", False),  # library without a loader call
+    ],
+)
+def test_prefilter(source: str, parsed: bool) -> None:
+    assert may_contain_call(source) is parsed
