@@ -6,6 +6,7 @@ module only turns its result into frozen records the policy can walk with ``matc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,6 +80,18 @@ def ids(expr: Expr) -> tuple[str, ...]:
             for arg in args:
                 seen.update(dict.fromkeys(ids(arg)))
             return tuple(seen)
+    raise TypeError(expr)  # pragma: no cover - exhaustive
+
+
+def relabel(expr: Expr, names: Mapping[str, str]) -> Expr:
+    """``expr`` with every license id replaced by ``names[id]`` (ids not in ``names`` kept)."""
+    match expr:
+        case LicenseId(key):
+            return LicenseId(names.get(key, key))
+        case AllOf(args):
+            return AllOf(tuple(relabel(arg, names) for arg in args))
+        case AnyOf(args):
+            return AnyOf(tuple(relabel(arg, names) for arg in args))
     raise TypeError(expr)  # pragma: no cover - exhaustive
 
 

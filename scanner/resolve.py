@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from license_db import LicenseDB
-from license_db.expression import LicenseExpressionError, ids, parse, render
+from license_db.expression import LicenseExpressionError, ids, parse, relabel, render
 from license_db.schema import Match, Rule
 from scanner.context import RepoContext
 from scanner.identify import strip_hub_prefix
@@ -76,14 +74,13 @@ def canonical_expression(text: str, db: LicenseDB) -> str | None:
         expr = parse(text)
     except LicenseExpressionError:
         return None
-    names = {key: db.license(key) for key in ids(expr)}
-    if any(terms is None for terms in names.values()):
-        return None
-    rendered = render(expr)
-    for key, terms in names.items():
-        if terms is not None and key != terms.id:
-            rendered = re.sub(rf"(?<![\w.+-]){re.escape(key)}(?![\w.+-])", terms.id, rendered)
-    return rendered
+    names: dict[str, str] = {}
+    for key in ids(expr):
+        terms = db.license(key)
+        if terms is None:
+            return None
+        names[key] = terms.id
+    return render(relabel(expr, names))
 
 
 def _from_base(model: ModelId, card: LocalModelCard, base: Match) -> Match:

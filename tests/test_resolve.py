@@ -1,0 +1,128 @@
+"""resolve.py: references of every kind against the real bundled database, local folders too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import license_db
+from license_db.schema import Rule
+from scanner.context import RepoContext
+from scanner.resolve import canonical_expression, model_id, resolve
+from scanner.types import Known, ModelRef, RefKind, SourceKind, Unknown
+
+DB = license_db.load()
+
+
+def ref(raw: str, kind: RefKind = RefKind.HUGGINGFACE) -> ModelRef:
+    return ModelRef("app.py", 3, 7, kind, raw, "py.test", SourceKind.PYTHON)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "model", "license", "rule", "base"),
+    [
+        ("meta-llama/Llama-3.1-8B", RefKind.HUGGINGFACE, "meta-llama/Llama-3.1-8B", "llama3.1",
+         Rule.EXACT, None),
+        ("https://huggingface.co/meta-llama/Llama-3.1-8B", RefKind.HUGGINGFACE,
+         "meta-llama/Llama-3.1-8B", "llama3.1", Rule.EXACT, None),
+        ("meta-llama/Llama-3.1-8B@main", RefKind.HUGGINGFACE, "meta-llama/Llama-3.1-8B",
+         "llama3.1", Rule.EXACT, None),
+        ("gpt2", RefKind.HUGGINGFACE, "gpt2", "mit", Rule.ALIAS, None),
+        ("unsloth/Llama-3.2-1B-Instruct-bnb-4bit", RefKind.HUGGINGFACE,
+         "unsloth/Llama-3.2-1B-Instruct-bnb-4bit", "llama3.2", Rule.DERIVATIVE,
+         "meta-llama/Llama-3.2-1B-Instruct"),
+        ("gpt-4o", RefKind.API, "gpt-4o", "proprietary-api-openai", Rule.API, None),
+        ("anthropic/claude-3-5-sonnet-20240620", RefKind.API,
+         "anthropic/claude-3-5-sonnet-20240620", "proprietary-api-anthropic", Rule.API, None),
+        ("en_core_web_sm", RefKind.SPACY, "en_core_web_sm", "mit", Rule.SPACY, None),
+        ("yolov8n.pt", RefKind.ULTRALYTICS, "yolov8n.pt", "agpl-3.0", Rule.ULTRALYTICS, None),
+        ("ultralytics", RefKind.PACKAGE, "ultralytics", "agpl-3.0", Rule.PACKAGE, None),
+    ],
+)  # fmt: skip
+def test_known(
+    raw: str, kind: RefKind, model: str, license: str, rule: Rule, base: str | None
+) -> None:
+    resolved = resolve(ref(raw, kind), DB, RepoContext(Path(".")))
+    assert isinstance(resolved, Known)
+    assert (resolved.model, resolved.match.license, resolved.match.rule) == (model, license, rule)
+    assert resolved.match.base_model == base
+    assert resolved.match.inferred is (base is not None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "reason"),
+    [
+        ("someone/private-model", RefKind.HUGGINGFACE, "no huggingface entry"),
+        ("my-org/my-dataset", RefKind.DATASET, "dataset licenses"),
+        ("my-internal-llm", RefKind.API, "no api entry"),
+    ],
+)
+def test_unknown_is_data_never_permission(raw: str, kind: RefKind, reason: str) -> None:
+    resolved = resolve(ref(raw, kind), DB, RepoContext(Path(".")))
+    assert isinstance(resolved, Unknown)
+    assert reason in resolved.reason
+
+
+def _folder(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        target = root / "models" / "mine" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("files", "license", "base", "inferred"),
+    [
+        ({"README.md": "---\nlicense: apache-2.0\n---\n# mine\n"}, "apache-2.0", None, False),
+        ({"README.md": "---\nlicense: [MIT, llama3.1]\n---\n"}, "mit AND llama3.1", None, False),
+        ({"README.md": "---\nbase_model: meta-llama/Llama-3.1-8B\n---\n"}, "llama3.1",
+         "meta-llama/Llama-3.1-8B", True),
+        ({"config.json": '{"_name_or_path": "google/gemma-2b"}'}, "gemma", "google/gemma-2b",
+         True),
+    ],
+)  # fmt: skip
+def test_local_model_folder_resolves_through_its_card(
+    tmp_path: Path, files: dict[str, str], license: str, base: str | None, inferred: bool
+) -> None:
+    _folder(tmp_path, files)
+    resolved = resolve(ref("models/mine", RefKind.LOCAL), DB, RepoContext(tmp_path))
+    assert isinstance(resolved, Known)
+    assert resolved.match.rule is Rule.MODEL_CARD
+    assert (resolved.match.license, resolved.match.base_model) == (license, base)
+    assert resolved.match.inferred is inferred
+
+
+@pytest.mark.parametrize(
+    ("files", "reason"),
+    [
+        ({}, "no model card"),
+        ({"README.md": "---\nlicense: my-own-terms\n---\n"}, "'my-own-terms' is not in the"),
+        ({"README.md": "---\nbase_model: someone/unknown\n---\n"}, "names no license"),
+    ],
+)
+def test_local_model_folder_unknown(tmp_path: Path, files: dict[str, str], reason: str) -> None:
+    (tmp_path / "models" / "mine").mkdir(parents=True)
+    _folder(tmp_path, files)
+    resolved = resolve(ref("models/mine", RefKind.LOCAL), DB, RepoContext(tmp_path))
+    assert isinstance(resolved, Unknown)
+    assert reason in resolved.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MIT", "mit"),
+        ("Apache-2.0 OR MIT", "apache-2.0 OR mit"),
+        ("(MIT OR Apache-2.0) AND llama3.1", "(mit OR apache-2.0) AND llama3.1"),
+        ("MIT AND no-such-license", None),
+        ("MIT AND", None),
+    ],
+)
+def test_canonical_expression(text: str, expected: str | None) -> None:
+    assert canonical_expression(text, DB) == expected
+
+
+def test_model_id_strips_hub_decorations_only_for_hub_kinds() -> None:
+    assert model_id(ref("hf://org/x@v1")) == "org/x"
+    assert model_id(ref("llama3.1:8b", RefKind.OLLAMA)) == "llama3.1:8b"
