@@ -108,7 +108,7 @@ def scan_command(inputs: Inputs, report_file: Path) -> list[str]:
 def counts(report: Report) -> tuple[int, int]:
     """(failures, warnings): unsuppressed findings and unresolved references at each level."""
     summary = summarize(report)
-    unresolved = len(report.unresolved)
+    unresolved = sum(ref.suppressed is None for ref in report.unresolved)
     failures = summary.fail + (unresolved if report.unresolved_verdict is Verdict.FAIL else 0)
     warnings = summary.warn + (unresolved if report.unresolved_verdict is Verdict.WARN else 0)
     return failures, warnings
@@ -143,8 +143,12 @@ def publish(report: Report, inputs: Inputs, report_file: Path) -> dict[str, str]
         target.write_text(sarif.render(report), encoding="utf-8")
         sarif_path = str(target)
     failures, warnings = counts(report)
-    return {"failures": str(failures), "warnings": str(warnings), "report": str(report_file),
-            "sarif-file": sarif_path}  # fmt: skip
+    return {
+        "failures": str(failures),
+        "warnings": str(warnings),
+        "report": str(report_file),
+        "sarif-file": sarif_path,
+    }
 
 
 def run(inputs: Inputs) -> int:
@@ -154,15 +158,19 @@ def run(inputs: Inputs) -> int:
     report_file.unlink(missing_ok=True)
     completed = subprocess.run(scan_command(inputs, report_file), cwd=inputs.workspace, check=False)
     if completed.returncode not in (EXIT_OK, EXIT_FAIL) or not report_file.is_file():
-        print(f"::error title=model-license-guard::the scan failed (exit {completed.returncode}); "
-              "see the log above")  # fmt: skip
+        print(
+            f"::error title=model-license-guard::the scan failed (exit {completed.returncode}); "
+            "see the log above"
+        )
         return EXIT_ERROR
     report = json_format.load(report_file.read_text(encoding="utf-8"))
     outputs = publish(report, inputs, report_file)
     if inputs.output is not None:
         write_outputs(inputs.output, outputs)
-    print(f"model-license-guard: {outputs['failures']} failing, {outputs['warnings']} warning "
-          f"finding(s); report: {report_file}")  # fmt: skip
+    print(
+        f"model-license-guard: {outputs['failures']} failing, {outputs['warnings']} warning "
+        f"finding(s); report: {report_file}"
+    )
     return exit_code(report, inputs.fail_on)
 
 

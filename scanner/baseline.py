@@ -12,8 +12,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from scanner.suppress import deciding_codes
-from scanner.types import Decision, Report, Verdict
+from scanner.suppress import UNRESOLVED_CODE, deciding_codes
+from scanner.types import Decision, Report, UnresolvedRef, Verdict
 
 VERSION = 1
 SUPPRESSED = "baseline"
@@ -49,10 +49,18 @@ def entries_of(decision: Decision) -> tuple[Entry, ...]:
     return tuple(Entry(decision.ref.path, decision.model, code) for code in codes)
 
 
+def unresolved_entry(ref: UnresolvedRef) -> Entry:
+    """The entry that accepts an unresolved reference: its expression stands for the model."""
+    return Entry(ref.path, ref.expression, UNRESOLVED_CODE)
+
+
 def from_report(report: Report) -> Baseline:
-    """The baseline accepting every failing, not otherwise suppressed decision of ``report``."""
+    """The baseline accepting every failing, not otherwise suppressed finding of ``report``."""
     failing = (d for d in report.decisions if d.verdict is Verdict.FAIL and d.suppressed is None)
-    return Baseline.of(entry for decision in failing for entry in entries_of(decision))
+    entries = [entry for decision in failing for entry in entries_of(decision)]
+    if report.unresolved_verdict is Verdict.FAIL:
+        entries += [unresolved_entry(r) for r in report.unresolved if r.suppressed is None]
+    return Baseline.of(entries)
 
 
 def dumps(baseline: Baseline) -> str:
@@ -113,5 +121,16 @@ def apply(report: Report, baseline: Baseline) -> Report:
         if covered and decision.suppressed is None:
             decision = replace(decision, suppressed=SUPPRESSED)
         decisions.append(decision)
+    unresolved = tuple(_accept_unresolved(report, ref, accepted, used) for ref in report.unresolved)
     stale = tuple(str(entry) for entry in baseline.entries if entry not in used)
-    return replace(report, decisions=tuple(decisions), stale_baseline=stale)
+    return replace(report, decisions=tuple(decisions), unresolved=unresolved, stale_baseline=stale)
+
+
+def _accept_unresolved(
+    report: Report, ref: UnresolvedRef, accepted: frozenset[Entry], used: set[Entry]
+) -> UnresolvedRef:
+    entry = unresolved_entry(ref)
+    if report.unresolved_verdict is not Verdict.FAIL or entry not in accepted:
+        return ref
+    used.add(entry)
+    return ref if ref.suppressed is not None else replace(ref, suppressed=SUPPRESSED)

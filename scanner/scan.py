@@ -65,7 +65,9 @@ def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
     decisions = suppress.apply_inline(evaluated, ctx)
     report = Report(
         decisions=tuple(decisions),
-        unresolved=tuple(sorted(set(extraction.unresolved), key=_unresolved_order)),
+        unresolved=suppress.apply_inline_unresolved(
+            sorted(set(extraction.unresolved), key=_unresolved_order), ctx
+        ),
         errors=tuple(sorted(set(extraction.errors), key=lambda e: (e.path, e.line or 0))),
         db_version=inputs.db.version,
         policy_source=inputs.policy.source,

@@ -19,7 +19,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from scanner.context import RepoContext
-from scanner.types import Decision, Reason, Verdict
+from scanner.types import Decision, Reason, UnresolvedRef, Verdict
+
+UNRESOLVED_CODE = "MDL002"
+"""The code an unresolved reference is reported under (``ignore[MDL002]`` suppresses it)."""
 
 Suppressions = dict[int, frozenset[str] | None]
 """1-based line -> codes suppressed on that line (None: every code)."""
@@ -85,6 +88,16 @@ def suppression(decision: Decision, lines: Suppressions) -> str | None:
     return f"inline: ignore[{','.join(sorted(needed))}]"
 
 
+def unresolved_suppression(ref: UnresolvedRef, lines: Suppressions) -> str | None:
+    """The ``suppressed`` label ``lines`` gives an unresolved reference (code MDL002)."""
+    if ref.line not in lines:
+        return None
+    codes = lines[ref.line]
+    if codes is None:
+        return "inline: ignore"
+    return f"inline: ignore[{UNRESOLVED_CODE}]" if UNRESOLVED_CODE in codes else None
+
+
 def source_key(decision: Decision) -> SourceKey:
     """The key of the text whose comments apply to ``decision``."""
     return (decision.ref.path, decision.ref.cell)
@@ -110,6 +123,20 @@ def apply_inline(decisions: Iterable[Decision], ctx: RepoContext) -> tuple[Decis
     keys = {source_key(d) for d in items if d.verdict is not Verdict.PASS}
     maps = load_suppressions(keys, ctx.read_text)
     return apply(items, maps)
+
+
+def apply_inline_unresolved(
+    refs: Iterable[UnresolvedRef], ctx: RepoContext
+) -> tuple[UnresolvedRef, ...]:
+    """Unresolved references with those covered by a suppression comment marked ``suppressed``."""
+    items = tuple(refs)
+    maps = load_suppressions({(r.path, r.cell) for r in items}, ctx.read_text)
+    return tuple(_mark_unresolved(r, maps.get((r.path, r.cell), {})) for r in items)
+
+
+def _mark_unresolved(ref: UnresolvedRef, lines: Suppressions) -> UnresolvedRef:
+    label = None if ref.suppressed is not None else unresolved_suppression(ref, lines)
+    return ref if label is None else replace(ref, suppressed=label)
 
 
 def load_suppressions(

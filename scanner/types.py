@@ -83,6 +83,7 @@ class UnresolvedRef:
     source: SourceKind
     cell: int | None = None
     reason: str = "value is not known statically"
+    suppressed: str | None = None  # why it is suppressed (inline ignore, baseline); None if not
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,8 +206,8 @@ class Report:
 
     @property
     def worst(self) -> Verdict:
-        """The worst verdict among unsuppressed decisions and unresolved references."""
+        """The worst verdict among unsuppressed decisions and unsuppressed unresolved references."""
         ranks = [d.verdict for d in self.decisions if d.suppressed is None]
-        if self.unresolved:
+        if any(ref.suppressed is None for ref in self.unresolved):
             ranks.append(self.unresolved_verdict)
         return max(ranks, key=lambda v: v.rank, default=Verdict.PASS)

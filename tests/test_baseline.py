@@ -9,7 +9,7 @@ import pytest
 from test_report import COMMERCIAL, DENIED, INFERRED, UNKNOWN, UNVERIFIED, decision, ref
 
 from scanner import baseline
-from scanner.types import Decision, Report, Verdict
+from scanner.types import Decision, Report, SourceKind, UnresolvedRef, Verdict
 
 
 def report(*decisions: Decision) -> Report:
@@ -135,3 +135,25 @@ def test_inline_suppression_is_kept() -> None:
     result = baseline.apply(report(INLINE), accepted)
     assert [d.suppressed for d in result.decisions] == ["inline: ignore"]
     assert result.stale_baseline == ()
+
+
+def _unresolved(line: int, expression: str = "args.model") -> UnresolvedRef:
+    return UnresolvedRef("src/serve.py", line, 9, expression, "py.pipeline", SourceKind.PYTHON)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "accepted"),
+    [(Verdict.FAIL, True), (Verdict.WARN, False)],
+)
+def test_unresolved_references_round_trip_when_they_fail(verdict: Verdict, accepted: bool) -> None:
+    old = replace(report(), unresolved=(_unresolved(4),), unresolved_verdict=verdict)
+    written = baseline.load(baseline.write(old))
+    expected = (baseline.Entry("src/serve.py", "args.model", "MDL002"),) if accepted else ()
+    assert written.entries == expected
+    moved = replace(old, unresolved=(_unresolved(40), _unresolved(41, "cfg.name")))
+    applied = baseline.apply(moved, written)
+    assert [u.suppressed for u in applied.unresolved] == (
+        ["baseline", None] if accepted else [None, None]
+    )
+    assert applied.worst is verdict  # the new expression still counts
+    assert applied.stale_baseline == ()

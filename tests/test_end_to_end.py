@@ -22,12 +22,19 @@ NOTEBOOK = {
     "metadata": {},
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": "# Embeddings"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": ["%pip install sentence-transformers\n",
-                    "from sentence_transformers import SentenceTransformer\n",
-                    "embedder = SentenceTransformer('all-MiniLM-L6-v2')\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": [
+                "%pip install sentence-transformers\n",
+                "from sentence_transformers import SentenceTransformer\n",
+                "embedder = SentenceTransformer('all-MiniLM-L6-v2')\n",
+            ],
+        },
     ],
-}  # fmt: skip
+}
 
 FILES = {
     "src/__init__.py": "",
@@ -95,8 +102,12 @@ def _scan(root: Path) -> tuple[int, dict[str, object]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     result = subprocess.run(
         [sys.executable, "-m", "scanner", "scan", "--format", "json", "--today", "2026-11-22"],
-        cwd=root, capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
 
@@ -105,25 +116,59 @@ def test_every_kind_of_reference_is_found_resolved_and_decided(mixed_repo: Path)
     code, report = _scan(mixed_repo)
     findings = report["findings"]
     assert isinstance(findings, list)
-    rows = [(f["path"], f.get("cell"), f["line"], f["model"], f["kind"], f["license"],
-             f["verdict"], f["suppressed"] is not None) for f in findings]  # fmt: skip
+    rows = [
+        (
+            f["path"],
+            f.get("cell"),
+            f["line"],
+            f["model"],
+            f["kind"],
+            f["license"],
+            f["verdict"],
+            f["suppressed"] is not None,
+        )
+        for f in findings
+    ]
     assert rows == [
-        ("configs/train.yaml", None, 1, "mistralai/Mistral-7B-v0.1", "huggingface", "apache-2.0",
-         "pass", False),
-        ("notebooks/embed.ipynb", 2, 3, "sentence-transformers/all-MiniLM-L6-v2", "huggingface",
-         "apache-2.0", "pass", False),
+        (
+            "configs/train.yaml",
+            None,
+            1,
+            "mistralai/Mistral-7B-v0.1",
+            "huggingface",
+            "apache-2.0",
+            "pass",
+            False,
+        ),
+        (
+            "notebooks/embed.ipynb",
+            2,
+            3,
+            "sentence-transformers/all-MiniLM-L6-v2",
+            "huggingface",
+            "apache-2.0",
+            "pass",
+            False,
+        ),
         ("requirements.txt", None, 1, "ultralytics", "package", "agpl-3.0", "fail", False),
         ("requirements.txt", None, 2, "en_core_web_sm", "spacy", "mit", "pass", False),
-        ("src/app.py", None, 12, "meta-llama/Llama-3.1-8B-Instruct", "huggingface", "llama3.1",
-         "pass", False),
+        (
+            "src/app.py",
+            None,
+            12,
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "huggingface",
+            "llama3.1",
+            "pass",
+            False,
+        ),
         ("src/app.py", None, 13, "models/mine", "local", "apache-2.0", "pass", False),
         ("src/app.py", None, 14, "llama3.1", "ollama", "llama3.1", "pass", False),
         ("src/app.py", None, 15, "gpt-4o", "api", "proprietary-api-openai", "warn", False),
         ("src/app.py", None, 16, "yolov8n.pt", "ultralytics", "agpl-3.0", "fail", True),
         ("src/app.py", None, 17, "en_core_web_sm", "spacy", "mit", "pass", False),
-        ("src/app.py", None, 18, "openai/whisper-large-v3", "huggingface", "mit", "pass",
-         False),
-    ]  # fmt: skip
+        ("src/app.py", None, 18, "openai/whisper-large-v3", "huggingface", "mit", "pass", False),
+    ]
     unresolved = report["unresolved"]
     assert isinstance(unresolved, list)
     assert [(u["path"], u["line"], u["expression"]) for u in unresolved] == [

@@ -142,8 +142,10 @@ def test_rail_model_for_medical_advice_fails_naming_the_restriction() -> None:
 
 
 def test_distributing_a_rail_model_passes_with_the_flow_down_obligation() -> None:
-    decision = decide(known("runwayml/stable-diffusion-v1-5", "creativeml-openrail-m"),
-                      seed(distributes_models="true"))  # fmt: skip
+    decision = decide(
+        known("runwayml/stable-diffusion-v1-5", "creativeml-openrail-m"),
+        seed(distributes_models="true"),
+    )
     assert decision.verdict is PASS
     assert [o.code for o in decision.obligations] == ["OBL001", "OBL002", "OBL005"]
     flow_down = decision.obligations[2]
@@ -400,9 +402,12 @@ TERM_ROWS = [
     ids=[row[0] for row in TERM_ROWS],
 )
 def test_license_terms_against_policy_facts(
-    license_text: str, text: str, verdict: Verdict, expected: list[tuple[str, Verdict]],
+    license_text: str,
+    text: str,
+    verdict: Verdict,
+    expected: list[tuple[str, Verdict]],
     fragment: str | None,
-) -> None:  # fmt: skip
+) -> None:
     decision = decide(known("org/model", license_text), text)
     assert decision.verdict is verdict
     assert codes(decision) == expected
@@ -447,8 +452,12 @@ def test_hosting_that_counts_as_distribution_is_named_as_such() -> None:
 
     counting = replace(MSR, hosted_service_counts_as_distribution=True)
     db = FakeDB((counting,))
-    decision = evaluate(known("o/m", "microsoft-research-license"),
-                        policy_from_text(seed(commercial="false"), P, db), db, TODAY)  # fmt: skip
+    decision = evaluate(
+        known("o/m", "microsoft-research-license"),
+        policy_from_text(seed(commercial="false"), P, db),
+        db,
+        TODAY,
+    )
     failing = next(r for r in decision.reasons if r.code == "MDL006")
     assert (failing.verdict, failing.policy) == (FAIL, PolicyLine(P, 7, "usage.hosted_service"))
 
@@ -623,9 +632,12 @@ LIST_ROWS = [
     ids=[row[0] for row in LIST_ROWS],
 )
 def test_allow_and_deny_lists(
-    lists: str, license_text: str, verdict: Verdict, expected: list[tuple[str, Verdict]],
+    lists: str,
+    license_text: str,
+    verdict: Verdict,
+    expected: list[tuple[str, Verdict]],
     key: str | None,
-) -> None:  # fmt: skip
+) -> None:
     text = seed(intended_uses="[]") + "\n[licenses]\n" + lists + "\n"
     decision = decide(known("o/m", license_text), text)
     assert (decision.verdict, codes(decision)) == (verdict, expected)
@@ -868,9 +880,14 @@ EXCEPTION_ROWS = [
     ids=[row[0] for row in EXCEPTION_ROWS],
 )
 def test_exceptions(
-    finding: Known | Unknown, model: str, license_text: str, expires: str | None,
-    verdict: Verdict, expected: list[tuple[str, Verdict]], fragment: str | None,
-) -> None:  # fmt: skip
+    finding: Known | Unknown,
+    model: str,
+    license_text: str,
+    expires: str | None,
+    verdict: Verdict,
+    expected: list[tuple[str, Verdict]],
+    fragment: str | None,
+) -> None:
     text = with_exception(model, license_text, expires, extra='[on]\nunknown = "warn"\n')
     decision = decide(finding, text)
     assert (decision.verdict, codes(decision)) == (verdict, expected)

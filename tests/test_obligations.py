@@ -39,8 +39,12 @@ def usage_policy(**facts: object) -> Policy:
     return Policy(usage=Usage(**facts), source="p.toml")  # type: ignore[arg-type]
 
 
-INTERNAL = {"distributes_models": False, "hosted_service": False, "modifies_models": False,
-            "outputs_train_models": False}  # fmt: skip
+INTERNAL = {
+    "distributes_models": False,
+    "hosted_service": False,
+    "modifies_models": False,
+    "outputs_train_models": False,
+}
 SHIPS = {**INTERNAL, "distributes_models": True}
 SHIPS_CHANGES = {**SHIPS, "modifies_models": True}
 HOSTS = {**INTERNAL, "hosted_service": True}
@@ -48,57 +52,154 @@ HOSTS = {**INTERNAL, "hosted_service": True}
 ROWS = [
     # (id, terms, usage facts, [(code, text prefix)])
     ("mit-internal", MIT, INTERNAL, []),
-    ("mit-shipped", MIT, SHIPS,
-     [("OBL001", "keep copyright and permission notice"),
-      ("OBL002", "ship a copy of the MIT License with the model")]),
-    ("mit-unknown-facts", MIT, {},
-     [("OBL001", "if you distribute or offer the model: keep copyright"),
-      ("OBL002", "if you distribute the model: ship a copy of the MIT License")]),
-    ("llama-hosted", LLAMA31, HOSTS,
-     [("OBL001", 'display "Built with Llama"'),
-      ("OBL006", "comply with the acceptable use policy: https://llama.meta.com/llama3_1/use-policy")]),
-    ("llama-shipped-fine-tune", LLAMA31, SHIPS_CHANGES,
-     [("OBL001", 'display "Built with Llama"'),
-      ("OBL002", "ship a copy of the Llama 3.1 Community License Agreement"),
-      ("OBL003", "ship a NOTICE file that credits the Llama 3.1 Community License Agreement"),
-      ("OBL004", "distributed models built with Llama 3.1 must have names beginning with"),
-      ("OBL006", "comply with the acceptable use policy")]),
-    ("llama-shipped-unchanged", LLAMA31, SHIPS,
-     [("OBL001", 'display "Built with Llama"'), ("OBL002", "ship a copy"),
-      ("OBL003", "ship a NOTICE file"), ("OBL006", "comply with")]),
-    ("llama-outputs-train-shipped", LLAMA31, {**SHIPS, "outputs_train_models": True},
-     [("OBL001", "display"), ("OBL002", "ship a copy"), ("OBL003", "ship a NOTICE"),
-      ("OBL004", "distributed models built with Llama 3.1"), ("OBL006", "comply with")]),
-    ("rail-shipped", RAIL, SHIPS,
-     [("OBL001", "keep copyright/patent/trademark/attribution notices"),
-      ("OBL002", "ship a copy of the CreativeML Open RAIL-M"),
-      ("OBL005", "make the use restrictions of the CreativeML Open RAIL-M an enforceable term")]),
-    ("rail-hosted-only", RAIL, HOSTS,
-     [("OBL001", "keep copyright/patent/trademark/attribution notices")]),
-    ("rail-unknown-distribution", RAIL, {**INTERNAL, "distributes_models": None},
-     [("OBL001", "if you distribute or offer the model: keep copyright"),
-      ("OBL002", "if you distribute the model: ship a copy"),
-      ("OBL005", "if you distribute the model: make the use restrictions")]),
-    ("share-alike-changes", CC_BY_SA, SHIPS_CHANGES,
-     [("OBL001", "keep copyright"),
-      ("OBL007", "license derivatives under the same terms (CC BY-SA 4.0)")]),
+    (
+        "mit-shipped",
+        MIT,
+        SHIPS,
+        [
+            ("OBL001", "keep copyright and permission notice"),
+            ("OBL002", "ship a copy of the MIT License with the model"),
+        ],
+    ),
+    (
+        "mit-unknown-facts",
+        MIT,
+        {},
+        [
+            ("OBL001", "if you distribute or offer the model: keep copyright"),
+            ("OBL002", "if you distribute the model: ship a copy of the MIT License"),
+        ],
+    ),
+    (
+        "llama-hosted",
+        LLAMA31,
+        HOSTS,
+        [
+            ("OBL001", 'display "Built with Llama"'),
+            (
+                "OBL006",
+                "comply with the acceptable use policy: https://llama.meta.com/llama3_1/use-policy",
+            ),
+        ],
+    ),
+    (
+        "llama-shipped-fine-tune",
+        LLAMA31,
+        SHIPS_CHANGES,
+        [
+            ("OBL001", 'display "Built with Llama"'),
+            ("OBL002", "ship a copy of the Llama 3.1 Community License Agreement"),
+            ("OBL003", "ship a NOTICE file that credits the Llama 3.1 Community License Agreement"),
+            ("OBL004", "distributed models built with Llama 3.1 must have names beginning with"),
+            ("OBL006", "comply with the acceptable use policy"),
+        ],
+    ),
+    (
+        "llama-shipped-unchanged",
+        LLAMA31,
+        SHIPS,
+        [
+            ("OBL001", 'display "Built with Llama"'),
+            ("OBL002", "ship a copy"),
+            ("OBL003", "ship a NOTICE file"),
+            ("OBL006", "comply with"),
+        ],
+    ),
+    (
+        "llama-outputs-train-shipped",
+        LLAMA31,
+        {**SHIPS, "outputs_train_models": True},
+        [
+            ("OBL001", "display"),
+            ("OBL002", "ship a copy"),
+            ("OBL003", "ship a NOTICE"),
+            ("OBL004", "distributed models built with Llama 3.1"),
+            ("OBL006", "comply with"),
+        ],
+    ),
+    (
+        "rail-shipped",
+        RAIL,
+        SHIPS,
+        [
+            ("OBL001", "keep copyright/patent/trademark/attribution notices"),
+            ("OBL002", "ship a copy of the CreativeML Open RAIL-M"),
+            (
+                "OBL005",
+                "make the use restrictions of the CreativeML Open RAIL-M an enforceable term",
+            ),
+        ],
+    ),
+    (
+        "rail-hosted-only",
+        RAIL,
+        HOSTS,
+        [("OBL001", "keep copyright/patent/trademark/attribution notices")],
+    ),
+    (
+        "rail-unknown-distribution",
+        RAIL,
+        {**INTERNAL, "distributes_models": None},
+        [
+            ("OBL001", "if you distribute or offer the model: keep copyright"),
+            ("OBL002", "if you distribute the model: ship a copy"),
+            ("OBL005", "if you distribute the model: make the use restrictions"),
+        ],
+    ),
+    (
+        "share-alike-changes",
+        CC_BY_SA,
+        SHIPS_CHANGES,
+        [
+            ("OBL001", "keep copyright"),
+            ("OBL007", "license derivatives under the same terms (CC BY-SA 4.0)"),
+        ],
+    ),
     ("share-alike-unchanged", CC_BY_SA, SHIPS, [("OBL001", "keep copyright")]),
     ("agpl-hosted", AGPL3, HOSTS, [("OBL001", "keep copyright")]),
-    ("stability-shipped", STABILITY, SHIPS,
-     [("OBL001", 'prominently display "Powered by Stability AI"'),
-      ("OBL002", "ship a copy of the Stability AI Community License Agreement"),
-      ("OBL006", "comply with the acceptable use policy: https://stability.ai/use-policy")]),
-    ("proprietary-api", OPENAI, INTERNAL,
-     [("OBL008", "inputs are sent to a third-party provider (OpenAI Terms of Use (API models))")]),
-    ("duty-above-threshold", KIMI, {**INTERNAL, "monthly_active_users": 150_000_000,
-                                    "annual_revenue_usd": 1_000},
-     [("OBL001", 'above 100,000,000 monthly active users: display "Kimi K2"')]),
-    ("duty-below-threshold", KIMI, {**INTERNAL, "monthly_active_users": 100_000_000,
-                                    "annual_revenue_usd": 1_000}, []),
-    ("duty-unknown-size", KIMI, INTERNAL,
-     [("OBL001", "if you exceed it: above 100,000,000 monthly active users"),
-      ("OBL001", "if you exceed it: above 20,000,000 USD annual revenue")]),
-]  # fmt: skip
+    (
+        "stability-shipped",
+        STABILITY,
+        SHIPS,
+        [
+            ("OBL001", 'prominently display "Powered by Stability AI"'),
+            ("OBL002", "ship a copy of the Stability AI Community License Agreement"),
+            ("OBL006", "comply with the acceptable use policy: https://stability.ai/use-policy"),
+        ],
+    ),
+    (
+        "proprietary-api",
+        OPENAI,
+        INTERNAL,
+        [
+            (
+                "OBL008",
+                "inputs are sent to a third-party provider (OpenAI Terms of Use (API models))",
+            )
+        ],
+    ),
+    (
+        "duty-above-threshold",
+        KIMI,
+        {**INTERNAL, "monthly_active_users": 150_000_000, "annual_revenue_usd": 1_000},
+        [("OBL001", 'above 100,000,000 monthly active users: display "Kimi K2"')],
+    ),
+    (
+        "duty-below-threshold",
+        KIMI,
+        {**INTERNAL, "monthly_active_users": 100_000_000, "annual_revenue_usd": 1_000},
+        [],
+    ),
+    (
+        "duty-unknown-size",
+        KIMI,
+        INTERNAL,
+        [
+            ("OBL001", "if you exceed it: above 100,000,000 monthly active users"),
+            ("OBL001", "if you exceed it: above 20,000,000 USD annual revenue"),
+        ],
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -225,8 +326,15 @@ def test_obligations_are_reported_once_per_decision() -> None:
     decision = decisions()[4]  # MIT AND llama3.1: both licenses' duties, no duplicates
     assert len(decision.obligations) == len(set(decision.obligations))
     assert {o.license for o in decision.obligations} == {"mit", "llama3.1"}
-    assert Obligation("OBL002", "mit", "ship a copy of the MIT License with the model",
-                      "https://opensource.org/licenses/MIT") in decision.obligations  # fmt: skip
+    assert (
+        Obligation(
+            "OBL002",
+            "mit",
+            "ship a copy of the MIT License with the model",
+            "https://opensource.org/licenses/MIT",
+        )
+        in decision.obligations
+    )
 
 
 NOTICE = """\

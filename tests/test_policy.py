@@ -102,11 +102,15 @@ def test_full_policy_loads_every_fact() -> None:
     assert policy.on == OnActions(Verdict.FAIL, Verdict.PASS, Verdict.WARN, Verdict.FAIL)
     assert policy.exceptions == (
         PolicyException(
-            "meta-llama/Llama-2-7b-hf", "llama2", "evaluation only", "legal@example.com",
-            datetime.date(2027, 6, 30), "exceptions[0]",
+            "meta-llama/Llama-2-7b-hf",
+            "llama2",
+            "evaluation only",
+            "legal@example.com",
+            datetime.date(2027, 6, 30),
+            "exceptions[0]",
         ),
         PolicyException("acme/*", "MIT", "our own models", "cto", None, "exceptions[1]"),
-    )  # fmt: skip
+    )
     assert (policy.evaluate_datasets, policy.exceptions_warn_days) == (True, 14)
     assert policy.source == ".model-license-guard.toml" and not policy.is_default
 
@@ -545,8 +549,17 @@ def test_starter_policy_loads_and_states_every_fact() -> None:
 
 
 def test_starter_policy_documents_every_key_and_category() -> None:
-    for key in (*Usage.__dataclass_fields__, "allow", "deny", "proprietary_api", "evaluate",
-                "exceptions_warn_days", "[[exceptions]]", "approved_by", "expires"):  # fmt: skip
+    for key in (
+        *Usage.__dataclass_fields__,
+        "allow",
+        "deny",
+        "proprietary_api",
+        "evaluate",
+        "exceptions_warn_days",
+        "[[exceptions]]",
+        "approved_by",
+        "expires",
+    ):
         assert key in STARTER_POLICY
     for category in USE_CATEGORIES:
         assert f"#   {category} " in STARTER_POLICY

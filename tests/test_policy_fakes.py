@@ -36,18 +36,32 @@ APACHE = replace(
     attribution="keep copyright/NOTICE files; state changes to modified files",
 )
 GPL3 = replace(
-    MIT, id="gpl-3.0", name="GNU GPL v3.0", spdx="GPL-3.0-only", category="copyleft",
-    share_alike=True, sources=("https://www.gnu.org/licenses/gpl-3.0.html",),
-)  # fmt: skip
+    MIT,
+    id="gpl-3.0",
+    name="GNU GPL v3.0",
+    spdx="GPL-3.0-only",
+    category="copyleft",
+    share_alike=True,
+    sources=("https://www.gnu.org/licenses/gpl-3.0.html",),
+)
 AGPL3 = replace(
-    GPL3, id="agpl-3.0", name="GNU AGPL v3.0", spdx="AGPL-3.0-only",
-    category="network-copyleft", sources=("https://www.gnu.org/licenses/agpl-3.0.html",),
-)  # fmt: skip
+    GPL3,
+    id="agpl-3.0",
+    name="GNU AGPL v3.0",
+    spdx="AGPL-3.0-only",
+    category="network-copyleft",
+    sources=("https://www.gnu.org/licenses/agpl-3.0.html",),
+)
 CC_BY_SA = replace(
-    MIT, id="cc-by-sa-4.0", name="CC BY-SA 4.0", spdx="CC-BY-SA-4.0", category="copyleft",
-    share_alike=True, license_copy_required=False,
+    MIT,
+    id="cc-by-sa-4.0",
+    name="CC BY-SA 4.0",
+    spdx="CC-BY-SA-4.0",
+    category="copyleft",
+    share_alike=True,
+    license_copy_required=False,
     sources=("https://creativecommons.org/licenses/by-sa/4.0/",),
-)  # fmt: skip
+)
 CC_BY_NC = LicenseTerms(
     id="cc-by-nc-4.0",
     name="Creative Commons Attribution-NonCommercial 4.0",
@@ -63,11 +77,23 @@ CC_BY_NC = LicenseTerms(
     share_alike=False,
 )
 LLAMA_RESTRICTIONS = (
-    "child-safety", "critical-infrastructure", "defamation-harassment", "discrimination",
-    "disinformation", "illegal-activity", "impersonation", "malware", "medical-advice",
-    "military", "personal-data", "self-harm", "sexual-content", "spam", "violence",
+    "child-safety",
+    "critical-infrastructure",
+    "defamation-harassment",
+    "discrimination",
+    "disinformation",
+    "illegal-activity",
+    "impersonation",
+    "malware",
+    "medical-advice",
+    "military",
+    "personal-data",
+    "self-harm",
+    "sexual-content",
+    "spam",
+    "violence",
     "weapons-drugs",
-)  # fmt: skip
+)
 LLAMA31 = LicenseTerms(
     id="llama3.1",
     name="Llama 3.1 Community License Agreement",
@@ -108,10 +134,17 @@ LLAMA32 = replace(
     geographic_restriction="AUP withholds the grant for the vision models in the EU",
 )
 RAIL_RESTRICTIONS = (
-    "automated-legal-decisions", "child-safety", "defamation-harassment", "discrimination",
-    "disinformation", "exploit-vulnerable-groups", "illegal-activity", "law-enforcement",
-    "medical-advice", "personal-data",
-)  # fmt: skip
+    "automated-legal-decisions",
+    "child-safety",
+    "defamation-harassment",
+    "discrimination",
+    "disinformation",
+    "exploit-vulnerable-groups",
+    "illegal-activity",
+    "law-enforcement",
+    "medical-advice",
+    "personal-data",
+)
 RAIL = LicenseTerms(
     id="creativeml-openrail-m",
     name="CreativeML Open RAIL-M",
@@ -230,14 +263,36 @@ UNKNOWN_TERMS = LicenseTerms(
     sources=(HUB_DOCS,),
 )
 SANCTIONED = replace(
-    MIT, id="regional-test", name="Region-restricted license", spdx=None,
-    restricted_regions=("EU", "CN"), geographic_restriction="grant withheld in the EU and China",
-)  # fmt: skip
+    MIT,
+    id="regional-test",
+    name="Region-restricted license",
+    spdx=None,
+    restricted_regions=("EU", "CN"),
+    geographic_restriction="grant withheld in the EU and China",
+)
 
 ALL_TERMS = (
-    MIT, APACHE, GPL3, AGPL3, CC_BY_SA, CC_BY_NC, LLAMA31, LLAMA2, LLAMA32, RAIL, STABILITY, KIMI,
-    MNPL, RESEARCH, MSR, OPENRAIL, LGPL_LR, OPENAI, UNKNOWN_TERMS, SANCTIONED,
-)  # fmt: skip
+    MIT,
+    APACHE,
+    GPL3,
+    AGPL3,
+    CC_BY_SA,
+    CC_BY_NC,
+    LLAMA31,
+    LLAMA2,
+    LLAMA32,
+    RAIL,
+    STABILITY,
+    KIMI,
+    MNPL,
+    RESEARCH,
+    MSR,
+    OPENRAIL,
+    LGPL_LR,
+    OPENAI,
+    UNKNOWN_TERMS,
+    SANCTIONED,
+)
 
 
 class FakeDB:
@@ -281,10 +336,15 @@ def known(
 ) -> Known:
     rule = Rule.DERIVATIVE if inferred else Rule.EXACT
     match = Match(
-        query=model, model_id=model, license=license_text, rule=rule,
-        detail=f"fine-tune of {base}" if base else "listed", source="https://huggingface.co/x",
-        base_model=base, inferred=inferred,
-    )  # fmt: skip
+        query=model,
+        model_id=model,
+        license=license_text,
+        rule=rule,
+        detail=f"fine-tune of {base}" if base else "listed",
+        source="https://huggingface.co/x",
+        base_model=base,
+        inferred=inferred,
+    )
     return Known(ref(model, kind, path, line), ModelId(model), match)
 
 

@@ -343,6 +343,7 @@ def test_json_shape_of_a_finding() -> None:
             "source": "python",
             "cell": None,
             "reason": "value is not known statically",
+            "suppressed": None,
             "verdict": "warn",
         }
     ]

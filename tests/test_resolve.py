@@ -22,24 +22,53 @@ def ref(raw: str, kind: RefKind = RefKind.HUGGINGFACE) -> ModelRef:
 @pytest.mark.parametrize(
     ("raw", "kind", "model", "license", "rule", "base"),
     [
-        ("meta-llama/Llama-3.1-8B", RefKind.HUGGINGFACE, "meta-llama/Llama-3.1-8B", "llama3.1",
-         Rule.EXACT, None),
-        ("https://huggingface.co/meta-llama/Llama-3.1-8B", RefKind.HUGGINGFACE,
-         "meta-llama/Llama-3.1-8B", "llama3.1", Rule.EXACT, None),
-        ("meta-llama/Llama-3.1-8B@main", RefKind.HUGGINGFACE, "meta-llama/Llama-3.1-8B",
-         "llama3.1", Rule.EXACT, None),
+        (
+            "meta-llama/Llama-3.1-8B",
+            RefKind.HUGGINGFACE,
+            "meta-llama/Llama-3.1-8B",
+            "llama3.1",
+            Rule.EXACT,
+            None,
+        ),
+        (
+            "https://huggingface.co/meta-llama/Llama-3.1-8B",
+            RefKind.HUGGINGFACE,
+            "meta-llama/Llama-3.1-8B",
+            "llama3.1",
+            Rule.EXACT,
+            None,
+        ),
+        (
+            "meta-llama/Llama-3.1-8B@main",
+            RefKind.HUGGINGFACE,
+            "meta-llama/Llama-3.1-8B",
+            "llama3.1",
+            Rule.EXACT,
+            None,
+        ),
         ("gpt2", RefKind.HUGGINGFACE, "gpt2", "mit", Rule.ALIAS, None),
-        ("unsloth/Llama-3.2-1B-Instruct-bnb-4bit", RefKind.HUGGINGFACE,
-         "unsloth/Llama-3.2-1B-Instruct-bnb-4bit", "llama3.2", Rule.DERIVATIVE,
-         "meta-llama/Llama-3.2-1B-Instruct"),
+        (
+            "unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
+            RefKind.HUGGINGFACE,
+            "unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
+            "llama3.2",
+            Rule.DERIVATIVE,
+            "meta-llama/Llama-3.2-1B-Instruct",
+        ),
         ("gpt-4o", RefKind.API, "gpt-4o", "proprietary-api-openai", Rule.API, None),
-        ("anthropic/claude-3-5-sonnet-20240620", RefKind.API,
-         "anthropic/claude-3-5-sonnet-20240620", "proprietary-api-anthropic", Rule.API, None),
+        (
+            "anthropic/claude-3-5-sonnet-20240620",
+            RefKind.API,
+            "anthropic/claude-3-5-sonnet-20240620",
+            "proprietary-api-anthropic",
+            Rule.API,
+            None,
+        ),
         ("en_core_web_sm", RefKind.SPACY, "en_core_web_sm", "mit", Rule.SPACY, None),
         ("yolov8n.pt", RefKind.ULTRALYTICS, "yolov8n.pt", "agpl-3.0", Rule.ULTRALYTICS, None),
         ("ultralytics", RefKind.PACKAGE, "ultralytics", "agpl-3.0", Rule.PACKAGE, None),
     ],
-)  # fmt: skip
+)
 def test_known(
     raw: str, kind: RefKind, model: str, license: str, rule: Rule, base: str | None
 ) -> None:
@@ -76,12 +105,15 @@ def _folder(root: Path, files: dict[str, str]) -> None:
     [
         ({"README.md": "---\nlicense: apache-2.0\n---\n# mine\n"}, "apache-2.0", None, False),
         ({"README.md": "---\nlicense: [MIT, llama3.1]\n---\n"}, "mit AND llama3.1", None, False),
-        ({"README.md": "---\nbase_model: meta-llama/Llama-3.1-8B\n---\n"}, "llama3.1",
-         "meta-llama/Llama-3.1-8B", True),
-        ({"config.json": '{"_name_or_path": "google/gemma-2b"}'}, "gemma", "google/gemma-2b",
-         True),
+        (
+            {"README.md": "---\nbase_model: meta-llama/Llama-3.1-8B\n---\n"},
+            "llama3.1",
+            "meta-llama/Llama-3.1-8B",
+            True,
+        ),
+        ({"config.json": '{"_name_or_path": "google/gemma-2b"}'}, "gemma", "google/gemma-2b", True),
     ],
-)  # fmt: skip
+)
 def test_local_model_folder_resolves_through_its_card(
     tmp_path: Path, files: dict[str, str], license: str, base: str | None, inferred: bool
 ) -> None:

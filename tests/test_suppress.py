@@ -10,7 +10,7 @@ from test_report import COMMERCIAL, DENIED, INFERRED, UNVERIFIED, decision, ref
 
 from scanner import suppress
 from scanner.context import RepoContext
-from scanner.types import Decision, Verdict
+from scanner.types import Decision, Report, SourceKind, UnresolvedRef, Verdict
 
 ALL = None
 
@@ -155,3 +155,23 @@ def test_apply_inline_reads_files_and_notebook_cells(tmp_path: Path) -> None:
 )
 def test_notebook_cell_source(text: str, cell: int, expected: str | None) -> None:
     assert suppress.notebook_cell_source(text, cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("  # model-license-guard: ignore", "inline: ignore"),
+        ("  # model-license-guard: ignore[MDL002]", "inline: ignore[MDL002]"),
+        ("  # model-license-guard: ignore[MDL003]", None),
+        ("", None),
+    ],
+)
+def test_unresolved_references_are_suppressed_by_mdl002_or_plain_ignore(
+    tmp_path: Path, comment: str, expected: str | None
+) -> None:
+    (tmp_path / "serve.py").write_text(f"x = 1\nload(model=args.model){comment}\n", "utf-8")
+    unresolved = UnresolvedRef("serve.py", 2, 12, "args.model", "py.pipeline", SourceKind.PYTHON)
+    (marked,) = suppress.apply_inline_unresolved([unresolved], RepoContext(tmp_path))
+    assert marked.suppressed == expected
+    report = Report((), (marked,), (), "db", "embedded default", unresolved_verdict=Verdict.FAIL)
+    assert report.worst is (Verdict.PASS if expected else Verdict.FAIL)

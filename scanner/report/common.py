@@ -104,7 +104,7 @@ def summarize(report: Report) -> Summary:
         warn=sum(d.verdict is Verdict.WARN for d in active),
         passed=sum(d.verdict is Verdict.PASS for d in active),
         suppressed=len(report.decisions) - len(active),
-        unresolved=len(report.unresolved),
+        unresolved=sum(ref.suppressed is None for ref in report.unresolved),
         errors=len(report.errors),
         stale_baseline=len(report.stale_baseline),
         worst=report.worst,

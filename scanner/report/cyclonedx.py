@@ -57,10 +57,12 @@ def build(report: Report) -> Bom:
     bom.metadata.tools.components.add(
         Component(type=ComponentType.APPLICATION, name=TOOL_NAME, version=tool_version())
     )
-    bom.metadata.properties.add(Property(name=PROPERTY_PREFIX + "db-version",
-                                         value=report.db_version))  # fmt: skip
-    bom.metadata.properties.add(Property(name=PROPERTY_PREFIX + "policy",
-                                         value=report.policy_source))  # fmt: skip
+    bom.metadata.properties.add(
+        Property(name=PROPERTY_PREFIX + "db-version", value=report.db_version)
+    )
+    bom.metadata.properties.add(
+        Property(name=PROPERTY_PREFIX + "policy", value=report.policy_source)
+    )
     return bom
 
 
@@ -76,8 +78,9 @@ def _component(
 ) -> Component:
     first = decisions[0]
     group, name = _split(kind, model)
-    component_type = ComponentType.DATA if kind is RefKind.DATASET else (
-        ComponentType.MACHINE_LEARNING_MODEL)  # fmt: skip
+    component_type = (
+        ComponentType.DATA if kind is RefKind.DATASET else (ComponentType.MACHINE_LEARNING_MODEL)
+    )
     return Component(
         type=component_type,
         bom_ref=f"{kind.value}:{model}",
@@ -179,8 +182,11 @@ def _properties(decisions: Sequence[Decision]) -> list[Property]:
     worst = max((d.verdict for d in active), key=lambda v: v.rank, default=Verdict.PASS)
     values = [("verdict", worst.value), ("license", first.license or "unknown")]
     if first.match is not None:
-        values += [("resolution", first.match.rule.value), ("resolution-detail",
-                   first.match.detail), ("license-source", first.match.source)]  # fmt: skip
+        values += [
+            ("resolution", first.match.rule.value),
+            ("resolution-detail", first.match.detail),
+            ("license-source", first.match.source),
+        ]
     flagged = (d for d in decisions if d.verdict is not Verdict.PASS)
     values += [("reason", code) for code in sorted({c for d in flagged for c in deciding_codes(d)})]
     values += [("location", where(d.ref)) for d in decisions]

@@ -24,21 +24,32 @@ _COMMANDS = {Verdict.FAIL: "error", Verdict.WARN: "warning", Verdict.PASS: "noti
 
 def render(report: Report) -> str:
     """The report as ``::error``/``::warning`` workflow commands, one per line."""
-    lines = [_decision(d) for d in ordered(report.decisions)
-             if d.verdict is not Verdict.PASS and d.suppressed is None]  # fmt: skip
+    lines = [
+        _decision(d)
+        for d in ordered(report.decisions)
+        if d.verdict is not Verdict.PASS and d.suppressed is None
+    ]
     if report.unresolved_verdict is not Verdict.PASS:
-        lines += [_unresolved(u, report.unresolved_verdict)
-                  for u in ordered_unresolved(report.unresolved)]  # fmt: skip
+        lines += [
+            _unresolved(u, report.unresolved_verdict)
+            for u in ordered_unresolved(report.unresolved)
+            if u.suppressed is None
+        ]
     lines += [_error(e) for e in ordered_errors(report.errors)]
-    lines += [command("notice", f"stale baseline entry: {entry}", title="stale baseline entry")
-              for entry in sorted(report.stale_baseline)]  # fmt: skip
+    lines += [
+        command("notice", f"stale baseline entry: {entry}", title="stale baseline entry")
+        for entry in sorted(report.stale_baseline)
+    ]
     return "".join(line + "\n" for line in lines)
 
 
 def command(name: str, message: str, **properties: str | int | None) -> str:
     """One workflow command, properties and message escaped per GitHub's rules."""
-    props = ",".join(f"{key}={escape_property(str(value))}"
-                     for key, value in properties.items() if value is not None)  # fmt: skip
+    props = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
@@ -79,11 +90,13 @@ def _annotate(name: str, ref: ModelRef | UnresolvedRef, lines: list[str], title:
     if ref.cell is not None:  # a line inside a cell is not a line of the .ipynb file
         lines = [*lines, f"notebook cell {ref.cell}, line {ref.line}, column {ref.column}"]
         return command(name, "\n".join(lines), file=ref.path, title=title)
-    return command(name, "\n".join(lines), file=ref.path, line=ref.line, col=ref.column,
-                   title=title)  # fmt: skip
+    return command(
+        name, "\n".join(lines), file=ref.path, line=ref.line, col=ref.column, title=title
+    )
 
 
 def _error(error: FileError) -> str:
     name = "error" if error.internal else "warning"
-    return command(name, error.message, file=error.path, line=error.line,
-                   title="MDL019 file-not-scanned")  # fmt: skip
+    return command(
+        name, error.message, file=error.path, line=error.line, title="MDL019 file-not-scanned"
+    )

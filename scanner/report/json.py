@@ -113,8 +113,12 @@ def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
 
 
 def _error(error: FileError) -> dict[str, Any]:
-    return {"path": error.path, "message": error.message, "line": error.line,
-            "internal": error.internal}  # fmt: skip
+    return {
+        "path": error.path,
+        "message": error.message,
+        "line": error.line,
+        "internal": error.internal,
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -106,8 +106,10 @@ def _reason(reason: Reason) -> str:
 
 def _obligations(report: Report) -> list[str]:
     grouped = group_obligations(report.decisions)
-    lines = [f"- **{obl}** {rule_name(obl)} ({escape(lic)}): {escape(text)}: {_models(models)}"
-             for (obl, lic, text), models in grouped.items()]  # fmt: skip
+    lines = [
+        f"- **{obl}** {rule_name(obl)} ({escape(lic)}): {escape(text)}: {_models(models)}"
+        for (obl, lic, text), models in grouped.items()
+    ]
     return ["### Obligations", "", *lines] if lines else []
 
 
@@ -117,15 +119,21 @@ def _models(models: Iterable[str]) -> str:
 
 def _unresolved(report: Report) -> list[str]:
     refs = ordered_unresolved(report.unresolved)
-    lines = [f"- {code(where(u))} {code(u.expression)}: {escape(u.reason)}" for u in refs]
+    lines = [
+        f"- {code(where(u))} {code(u.expression)}: {escape(u.reason)}"
+        + (f" (suppressed: {escape(u.suppressed)})" if u.suppressed else "")
+        for u in refs
+    ]
     title = f"### Unresolved model references ({report.unresolved_verdict.value})"
     return [title, "", *lines] if lines else []
 
 
 def _errors(report: Report) -> list[str]:
     errors = ordered_errors(report.errors)
-    lines = [f"- {code(error_where(e))}: {'internal error: ' if e.internal else ''}"
-             f"{escape(e.message)}" for e in errors]  # fmt: skip
+    lines = [
+        f"- {code(error_where(e))}: {'internal error: ' if e.internal else ''}{escape(e.message)}"
+        for e in errors
+    ]
     return ["### Files not scanned (MDL019)", "", *lines] if lines else []
 
 

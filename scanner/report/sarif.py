@@ -127,6 +127,8 @@ def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
     message = f"Model argument `{ref.expression}`: {ref.reason}."
     result = _result("MDL002", verdict, message, _location(ref))
     result["partialFingerprints"] = {FINGERPRINT: _digest("MDL002", ref.path, ref.expression)}
+    if ref.suppressed is not None:
+        result["suppressions"] = [_suppression(ref.suppressed)]
     return result
 
 

@@ -99,21 +99,35 @@ def _reason(reason: Reason) -> Iterator[str]:
 
 def _obligations(report: Report) -> list[str]:
     grouped = group_obligations(report.decisions)
-    lines = [f"  {code} {rule_name(code)} [{lic}]: {text} ({', '.join(models)})"
-             for (code, lic, text), models in grouped.items()]  # fmt: skip
+    lines = [
+        f"  {code} {rule_name(code)} [{lic}]: {text} ({', '.join(models)})"
+        for (code, lic, text), models in grouped.items()
+    ]
     return ["obligations:", *lines] if lines else []
 
 
 def _unresolved(report: Report) -> list[str]:
     refs = ordered_unresolved(report.unresolved)
     head = f"unresolved references ({report.unresolved_verdict.value}):"
-    return [head, *(f"  {where(u)}  {u.expression}  {u.reason}" for u in refs)] if refs else []
+    return (
+        [
+            head,
+            *(f"  {where(u)}  {u.expression}  {u.reason}{_suppressed(u.suppressed)}" for u in refs),
+        ]
+        if refs
+        else []
+    )
+
+
+def _suppressed(label: str | None) -> str:
+    return "" if label is None else f"  (suppressed: {label})"
 
 
 def _errors(report: Report) -> list[str]:
     errors = ordered_errors(report.errors)
-    lines = [f"  {error_where(e)}: {'internal error: ' if e.internal else ''}{e.message}"
-             for e in errors]  # fmt: skip
+    lines = [
+        f"  {error_where(e)}: {'internal error: ' if e.internal else ''}{e.message}" for e in errors
+    ]
     return ["files not scanned (MDL019):", *lines] if lines else []
 
 
