@@ -36,6 +36,7 @@ class Rule(str, Enum):
     ULTRALYTICS = "ultralytics"
     PACKAGE = "package"
     MODEL_CARD = "model-card"  # a local model folder's card or config named it
+    HUB = "hub"  # the Hugging Face Hub's card metadata (opt-in online lookup)
 
 
 @dataclass(frozen=True, slots=True)

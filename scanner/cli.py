@@ -16,6 +16,7 @@ import license_db
 from license_db import LicenseDB
 from scanner import baseline as baseline_mod
 from scanner import explain as explain_mod
+from scanner import hub as hub_mod
 from scanner.discover import discover
 from scanner.obligations import render_notice
 from scanner.policy import Policy, PolicyError, default_policy, find_policy, load_policy
@@ -80,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("model")
     explain.add_argument("--kind", help="huggingface, api, spacy, ultralytics, ollama, package")
     _policy_options(explain)
+    _hub_options(explain)
     explain.add_argument("--json", action="store_true", help="machine-readable output")
     explain.set_defaults(handler=_cmd_explain)
     database = commands.add_parser("db", help="the bundled database's version and counts")
@@ -114,6 +116,7 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
         help="files or folders (default: the files git knows)",
     )
     _policy_options(parser)
+    _hub_options(parser)
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
 
 
@@ -121,6 +124,20 @@ def _policy_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", type=Path, help=f"policy file (default: {POLICY_FILE})")
     parser.add_argument("--root", type=Path, default=None, help="repository root (default: git)")
     parser.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
+
+
+def _hub_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--hub",
+        action="store_true",
+        help="ask the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN) about models the database lacks",
+    )
+    parser.add_argument(
+        "--hub-cache",
+        type=Path,
+        metavar="DIR",
+        help="cache folder for --hub answers (default: $MLG_HUB_CACHE or the user cache)",
+    )
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -158,7 +175,9 @@ def _cmd_obligations(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     db = license_db.load()
     policy = _policy(args, db)
-    explanation = explain_mod.explain(args.model, db, policy, args.today or date.today(), args.kind)
+    today = args.today or date.today()
+    hub = _hub_client(args, _root(args)) if args.hub else None
+    explanation = explain_mod.explain(args.model, db, policy, today, args.kind, hub)
     if args.json:
         print(json.dumps(explain_mod.to_json(explanation), indent=2))
     else:
@@ -198,8 +217,28 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
     db = license_db.load()
     policy = _policy(args, db)
     files = discover(root, [_under(root, path) for path in args.paths])
-    inputs = ScanInput(root, db, policy, args.today or date.today(), args.jobs, baseline)
+    today = args.today or date.today()
+    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root))
     return scan(files, inputs)
+
+
+def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:
+    """The opt-in Hub client for ``--hub``; None without it or when HF_HUB_OFFLINE is set."""
+    if not args.hub:
+        return None
+    if hub_mod.offline(os.environ):
+        print("model-license-guard: note: HF_HUB_OFFLINE is set: --hub is off", file=sys.stderr)
+        return None
+    folder = hub_mod.cache_dir(os.environ, args.hub_cache).resolve()
+    cache: Path | None = folder / hub_mod.CACHE_FILE
+    if folder.is_relative_to(root):
+        print(
+            f"model-license-guard: note: hub cache {folder} is inside the repository: "
+            "answers are not cached",
+            file=sys.stderr,
+        )
+        cache = None
+    return hub_mod.HubClient(hub_mod.settings_from_env(os.environ), cache)
 
 
 def _policy(args: argparse.Namespace, db: LicenseDB) -> Policy:

@@ -454,7 +454,8 @@ def _check_intended_uses(terms: LicenseTerms, policy: Policy) -> Iterator[Reason
     if not restricted:
         return
     if uses is None:
-        msg = f"{terms.id} restricts {len(restricted)} kinds of use ({', '.join(restricted)})"
+        kinds = "kind" if len(restricted) == 1 else "kinds"
+        msg = f"{terms.id} restricts {len(restricted)} {kinds} of use ({', '.join(restricted)})"
         yield _not_stated(terms, f"use_restrictions = {', '.join(restricted)}", policy, key, msg)
         return
     for index, use in enumerate(uses):

@@ -10,6 +10,7 @@ from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import Commercial, LicenseTerms, Match
 from license_db.vocabulary import USE_CATEGORIES
 from scanner.evaluate import evaluate
+from scanner.hub import HubClient, resolve_unknowns
 from scanner.policy import Policy
 from scanner.rules import describe
 from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Unknown
@@ -37,27 +38,28 @@ class Explanation:
 
 
 def explain(
-    model: str, db: LicenseDB, policy: Policy, today: date, kind: str | None = None
+    model: str,
+    db: LicenseDB,
+    policy: Policy,
+    today: date,
+    kind: str | None = None,
+    hub: HubClient | None = None,
 ) -> Explanation:
-    """Resolve ``model`` (trying each kind unless one is given) and evaluate it."""
+    """Resolve ``model`` (each kind unless one is given, then the Hub if asked); evaluate it."""
     kinds = (RefKind(kind),) if kind else KIND_ORDER
     found = next(((k, m) for k in kinds if (m := db.lookup(model, k.value)) is not None), None)
     ref_kind = found[0] if found else kinds[0]
     ref = ModelRef("<explain>", 1, 1, ref_kind, model, "cli.explain", SourceKind.PYTHON)
-    resolved = (
+    resolved: Known | Unknown = (
         Known(ref, ModelId(model), found[1])
         if found
         else Unknown(ref, ModelId(model), "not in the bundled database")
     )
+    if hub is not None:
+        resolved = resolve_unknowns([resolved], db, hub)[0]
+    match = resolved.match if isinstance(resolved, Known) else None
     decision = evaluate(resolved, policy, db, today)
-    return Explanation(
-        model,
-        ref_kind,
-        found[1] if found else None,
-        _terms(found[1] if found else None, db),
-        decision,
-        policy.source,
-    )
+    return Explanation(model, ref_kind, match, _terms(match, db), decision, policy.source)
 
 
 def _terms(match: Match | None, db: LicenseDB) -> tuple[LicenseTerms, ...]:

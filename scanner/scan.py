@@ -23,6 +23,7 @@ from scanner.context import RepoContext
 from scanner.discover import SourceFile
 from scanner.evaluate import evaluate, evaluate_unresolved
 from scanner.extractors import EXTRACTORS, python
+from scanner.hub import HubClient, resolve_unknowns
 from scanner.policy import Policy
 from scanner.resolve import resolve
 from scanner.types import (
@@ -51,6 +52,7 @@ class ScanInput:
     today: date
     jobs: int = 0  # 0: one worker per core
     baseline: baseline_mod.Baseline | None = None
+    hub: HubClient | None = None  # opt-in: ask the Hugging Face Hub about unknown Hub models
 
 
 def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
@@ -58,10 +60,10 @@ def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
     extraction = merge(extract_all(inputs.root, files, inputs.jobs))
     ctx = RepoContext(inputs.root)
     refs = sorted(set(extraction.refs), key=_ref_order)
-    evaluated = [
-        evaluate(resolve(ref, inputs.db, ctx), inputs.policy, inputs.db, inputs.today)
-        for ref in refs
-    ]
+    resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
+    if inputs.hub is not None:
+        resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
+    evaluated = [evaluate(item, inputs.policy, inputs.db, inputs.today) for item in resolved]
     decisions = suppress.apply_inline(evaluated, ctx)
     report = Report(
         decisions=tuple(decisions),
