@@ -1,9 +1,11 @@
 """Regenerate the bundled database (license_db/data/*.json) from the license facts.
 
 Never imported at scan time. Reads ``../shared/license-facts`` (relative to the repository root,
-or the directory given on the command line) and ``license_db/data/curated.toml`` (family rules,
-derivative markers, Ollama names, packages, API provider groups), validates everything, writes
-sorted JSON and prints what it could not map. ``--check`` compares instead of writing.
+or the directory given on the command line), ``license_db/data/curated.toml`` (family rules,
+derivative markers, Ollama names, packages, API provider groups) and the facts extension beside it
+(``extra_models.csv``, ``extra_model_conflicts.csv``, ``extra_licenses.toml``: more models and
+licenses, each with its source), validates everything, writes sorted JSON and prints what it could
+not map. ``--check`` compares instead of writing.
 
     python -m license_db.build [FACTS_DIR] [--check]
 """
@@ -37,6 +39,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FACTS = REPO_ROOT.parent / "shared" / "license-facts"
 CURATED = DATA_DIR / "curated.toml"
+EXTRA_MODELS = DATA_DIR / "extra_models.csv"
+EXTRA_CONFLICTS = DATA_DIR / "extra_model_conflicts.csv"
+EXTRA_LICENSES = DATA_DIR / "extra_licenses.toml"
+EXTRA_COLUMNS = ("model_id", "license", "source", "tier")
+TIERS = frozenset({1, 2, 3, 4, 5})
 OUTPUTS = ("licenses.json", "models.json", "aliases.json", "api_models.json", "rules.json")
 
 # Every use-restriction tag of licenses.toml must be in vocabulary.USE_TAG_CATEGORIES or here.
@@ -326,20 +333,26 @@ def model_kind(model_id: str, source: str) -> str:
     return "huggingface"
 
 
-def model_records(facts: Path) -> list[dict[str, Any]]:
-    """models.csv joined with evidence tiers and conflicts, sorted case-insensitively."""
+def model_records(facts: Path, report: BuildReport) -> list[dict[str, Any]]:
+    """models.csv plus extra_models.csv, with tiers and conflicts, sorted case-insensitively."""
     tiers = {r["model_id"]: int(r["tier"]) for r in _csv(facts / "model_evidence_tiers.csv")}
     conflicts = {
-        r["model_id"]: r["all_claims"] for r in _csv(facts / "model_license_conflicts.csv")
+        r["model_id"]: r["all_claims"]
+        for path in (facts / "model_license_conflicts.csv", EXTRA_CONFLICTS)
+        for r in _optional_csv(path)
     }
+    rows: list[dict[str, Any]] = [
+        {**r, "tier": tiers.get(r["model_id"])} for r in _csv(facts / "models.csv")
+    ]
+    rows += extra_model_rows(_optional_csv(EXTRA_MODELS), rows, report)
     records = []
-    for row in _csv(facts / "models.csv"):
+    for row in rows:
         mid = row["model_id"]
         record: dict[str, Any] = {
             "model_id": mid,
             "license": row["license"],
             "source": row["source"],
-            "tier": tiers.get(mid),
+            "tier": row["tier"],
             "kind": model_kind(mid, row["source"]),
         }
         if mid in conflicts:
@@ -347,6 +360,29 @@ def model_records(facts: Path) -> list[dict[str, Any]]:
         records.append(record)
     records.sort(key=lambda r: (r["model_id"].lower(), r["model_id"]))
     return records
+
+
+def extra_model_rows(
+    rows: list[dict[str, str]], facts: list[dict[str, Any]], report: BuildReport
+) -> list[dict[str, Any]]:
+    """Validated extra_models.csv rows: a source, a tier 1-5, an id the facts do not hold."""
+    seen = {r["model_id"].lower(): "models.csv" for r in facts}
+    kept: list[dict[str, Any]] = []
+    for line, row in enumerate(rows, start=2):
+        where = f"extra_models.csv:{line}"
+        if tuple(row) != EXTRA_COLUMNS:
+            report.errors.append(f"{where}: columns must be {', '.join(EXTRA_COLUMNS)}")
+            return []
+        mid, tier = row["model_id"].strip(), row["tier"].strip()
+        if not mid or not row["source"].strip() or not tier.isdigit() or int(tier) not in TIERS:
+            report.errors.append(f"{where}: needs a model id, a source and a tier 1-5")
+            continue
+        if mid.lower() in seen:
+            report.errors.append(f"{where}: {mid} is already in {seen[mid.lower()]}")
+            continue
+        seen[mid.lower()] = where
+        kept.append({**row, "model_id": mid, "tier": int(tier)})
+    return kept
 
 
 def split_aliases(
@@ -472,7 +508,7 @@ def _check_expression(where: str, text: str, license_ids: set[str], report: Buil
 def build(facts: Path, built: str | None = None) -> tuple[dict[str, str], BuildReport]:
     """All output files (name -> text) and the report. Writes nothing."""
     report = BuildReport()
-    raw_licenses = tomllib.loads((facts / "licenses.toml").read_text(encoding="utf-8"))
+    raw_licenses = read_licenses(facts, report)
     curated = tomllib.loads(CURATED.read_text(encoding="utf-8"))
     licenses = {k: license_record(k, v, report) for k, v in raw_licenses.items()}
     dropped = unmapped_license_keys(raw_licenses)
@@ -484,13 +520,13 @@ def build(facts: Path, built: str | None = None) -> tuple[dict[str, str], BuildR
         record = api_license_record(key, rows)
         licenses.setdefault(record["id"], record)
     report.notes.append(f"{len(per_provider)} proprietary-api licenses generated for providers")
-    models, aliases = split_aliases(model_records(facts), report)
+    models, aliases = split_aliases(model_records(facts, report), report)
     license_ids = set(licenses)
     for rec in models:
         _check_expression(rec["model_id"], rec["license"], license_ids, report)
     check_rules(curated, license_ids, _source_corpus(facts), report)
     for mid, rid, rule_lic, fact_lic in rule_conflicts(models, curated["family"]):
-        report.errors.append(f"{mid}: rule {rid} says {rule_lic}, models.csv says {fact_lic}")
+        report.errors.append(f"{mid}: rule {rid} says {rule_lic}, the facts say {fact_lic}")
     files = {
         "licenses.json": _pretty([licenses[k] for k in sorted(licenses)]),
         "models.json": _lines(models),
@@ -515,14 +551,31 @@ def _manifest(files: Mapping[str, str], built: str, report: BuildReport) -> str:
     return _pretty(manifest)
 
 
+def read_licenses(facts: Path, report: BuildReport) -> dict[str, Any]:
+    """licenses.toml plus extra_licenses.toml; a license defined in both is an error."""
+    licenses = tomllib.loads((facts / "licenses.toml").read_text(encoding="utf-8"))
+    extra = tomllib.loads(_read(EXTRA_LICENSES) or "")
+    for key in sorted(extra.keys() & licenses.keys()):
+        report.errors.append(f"extra_licenses.toml: {key!r} is already in licenses.toml")
+    for key, raw in extra.items():
+        if not raw.get("source"):
+            report.errors.append(f"extra_licenses.toml: {key!r} has no source")
+    return {**extra, **licenses}
+
+
 def _source_corpus(facts: Path) -> str:
     parts = [(facts / n).read_text(encoding="utf-8") for n in ("licenses.toml", "models.csv")]
+    parts += [_read(p) or "" for p in (EXTRA_LICENSES, EXTRA_MODELS)]
     return "\n".join(parts)
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _optional_csv(path: Path) -> list[dict[str, str]]:
+    return _csv(path) if path.exists() else []
 
 
 def _pretty(data: object) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import hashlib
+import io
 import json
 import re
 from importlib import resources
@@ -15,7 +17,7 @@ import license_db
 from license_db import build
 from license_db.expression import ids, parse
 from license_db.schema import SCHEMA_VERSION, Commercial, LicenseTerms, LimitEffect
-from license_db.vocabulary import USE_CATEGORIES
+from license_db.vocabulary import USE_CATEGORIES, USE_TAG_CATEGORIES
 from tests.test_license_db_resolve import FAMILY, OLLAMA, RESOLVE
 
 DB = license_db.load()
@@ -158,6 +160,11 @@ def test_family_rules_agree_with_every_verified_model() -> None:
           "malware", "undisclosed-ai-content")),
         ("cc-by-nc-4.0", "use_restrictions", ()),
         ("cc-by-nc-4.0", "use_restrictions_raw", ("commercial-use",)),
+        ("opt-175b", "commercial", Commercial.NO),
+        ("opt-175b", "license_copy_required", True),
+        ("opt-175b", "use_restrictions",
+         ("biometric-processing", "illegal-activity", "military", "personal-data", "surveillance")),
+        ("opt-175b", "missing", ("output_training_restriction", "use_restrictions_flow_down")),
     ],
 )  # fmt: skip
 def test_license_terms(license_id: str, field: str, value: object) -> None:
@@ -192,8 +199,8 @@ def test_license_lookup(key: str, expected: str | None) -> None:
 def test_every_raw_use_tag_is_mapped() -> None:
     for terms in DB.licenses():
         for tag in terms.use_restrictions_raw:
-            assert tag in build.USE_TAG_CATEGORIES or tag in build.NOT_USE_TAGS, tag
-    mapped = {c for cats in build.USE_TAG_CATEGORIES.values() for c in cats}
+            assert tag in USE_TAG_CATEGORIES or tag in build.NOT_USE_TAGS, tag
+    mapped = {c for cats in USE_TAG_CATEGORIES.values() for c in cats}
     assert mapped <= USE_CATEGORIES.keys()
 
 
@@ -202,7 +209,7 @@ def test_stats() -> None:
     assert stats["version"] == license_db.DB_VERSION
     assert stats["schema_version"] == SCHEMA_VERSION
     assert stats["family_rules"] == len(DB.family_rules())
-    assert stats["aliases"] == 8
+    assert stats["aliases"] == len(DB._bundle.aliases) == 31
     assert stats["licenses"] == len(DB.licenses())
 
 
@@ -212,3 +219,90 @@ def test_build_regenerates_the_committed_data_byte_identically() -> None:
     assert report.errors == []
     for name, text in files.items():
         assert _data(name) == text, f"{name} is stale: run python -m license_db.build"
+
+
+# -- facts extension: license_db/data/extra_models.csv ---------------------------------------
+
+FIXTURE_ORGS = ("hf-internal-testing/", "trl-internal-testing/", "peft-internal-testing/")
+
+
+def _extra_rows(name: str = "extra_models.csv") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_data(name))))
+
+
+def test_extra_models_are_sourced_known_and_bundled() -> None:
+    records = {m.model_id: m for m in DB.models()}
+    aliases = {a.alias: a for a in DB._bundle.aliases}
+    rows = _extra_rows()
+    assert rows and all(tuple(row) == build.EXTRA_COLUMNS for row in rows)
+    for row in rows:
+        mid = row["model_id"]
+        assert all(DB.license(key) is not None for key in ids(parse(row["license"]))), mid
+        assert row["source"].startswith("https://") and int(row["tier"]) in build.TIERS, mid
+        assert not mid.lower().startswith(FIXTURE_ORGS), mid  # test fixtures are never guessed
+        if mid in aliases:
+            target = records[aliases[mid].target]
+            assert (target.license, aliases[mid].tier) == (row["license"], int(row["tier"]))
+        else:
+            got = (records[mid].license, records[mid].tier, records[mid].source)
+            assert got == (row["license"], int(row["tier"]), row["source"])
+
+
+def test_extra_conflicts_name_extra_models_with_their_chosen_license() -> None:
+    records = {m.model_id: m for m in DB.models()}
+    for row in _extra_rows("extra_model_conflicts.csv"):
+        record = records[row["model_id"]]
+        assert (record.license, record.conflict) == (row["chosen_license"], row["all_claims"])
+
+
+@pytest.mark.parametrize(
+    ("rows", "errors", "kept"),
+    [
+        ([{"model_id": " org/a ", "license": "mit", "source": "https://x", "tier": "2"}], [],
+         [("org/a", 2)]),
+        ([{"model_id": "GPT2", "license": "mit", "source": "https://x", "tier": "1"}],
+         ["extra_models.csv:2: GPT2 is already in models.csv"], []),
+        ([{"model_id": "org/a", "license": "mit", "source": "https://x", "tier": "1"},
+          {"model_id": "ORG/A", "license": "mit", "source": "https://y", "tier": "1"}],
+         ["extra_models.csv:3: ORG/A is already in extra_models.csv:2"], [("org/a", 1)]),
+        ([{"model_id": "org/a", "license": "mit", "source": " ", "tier": "1"}],
+         ["extra_models.csv:2: needs a model id, a source and a tier 1-5"], []),
+        ([{"model_id": "org/a", "license": "mit", "source": "https://x", "tier": "6"}],
+         ["extra_models.csv:2: needs a model id, a source and a tier 1-5"], []),
+        ([{"model_id": "org/a", "license": "mit", "source": "https://x", "tier": "one"}],
+         ["extra_models.csv:2: needs a model id, a source and a tier 1-5"], []),
+        ([{"model_id": "", "license": "mit", "source": "https://x", "tier": "1"}],
+         ["extra_models.csv:2: needs a model id, a source and a tier 1-5"], []),
+        ([{"model_id": "org/a", "license": "mit", "source": "https://x"}],
+         ["extra_models.csv:2: columns must be model_id, license, source, tier"], []),
+    ],
+)  # fmt: skip
+def test_extra_model_rows_validation(
+    rows: list[dict[str, str]], errors: list[str], kept: list[tuple[str, int]]
+) -> None:
+    report = build.BuildReport()
+    got = build.extra_model_rows(rows, [{"model_id": "gpt2"}], report)
+    assert (report.errors, [(r["model_id"], r["tier"]) for r in got]) == (errors, kept)
+
+
+@pytest.mark.skipif(not FACTS.is_dir(), reason="../shared/license-facts is not beside the repo")
+@pytest.mark.parametrize(
+    ("text", "errors"),
+    [
+        ('["opt-x"]\nname = "x"\nsource = ["https://x"]\n', []),
+        ('["mit"]\nname = "dup"\nsource = ["https://x"]\n',
+         ["extra_licenses.toml: 'mit' is already in licenses.toml"]),
+        ('["opt-x"]\nname = "x"\n', ["extra_licenses.toml: 'opt-x' has no source"]),
+    ],
+)  # fmt: skip
+def test_read_licenses_merges_the_extension(
+    text: str, errors: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extra = tmp_path / "extra_licenses.toml"
+    extra.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(build, "EXTRA_LICENSES", extra)
+    report = build.BuildReport()
+    merged = build.read_licenses(FACTS, report)
+    assert report.errors == errors
+    assert {"apache-2.0", "opt-x" if "opt-x" in text else "mit"} <= merged.keys()
+    assert merged["mit"]["name"] != "dup"  # the shared facts win over a clashing extension

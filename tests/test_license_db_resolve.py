@@ -103,6 +103,73 @@ RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None
         None,
         False,
     ),
+    # facts extension (license_db/data/extra_models.csv): exact ids and legacy aliases
+    (
+        "facebook/opt-350m",
+        "huggingface",
+        "facebook/opt-350m",
+        "opt-175b",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "t5-small",
+        "huggingface",
+        "google-t5/t5-small",
+        "apache-2.0",
+        Rule.ALIAS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "bert-large-uncased",
+        "huggingface",
+        "google-bert/bert-large-uncased",
+        "apache-2.0",
+        Rule.ALIAS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "xlm-roberta-large",
+        "huggingface",
+        "FacebookAI/xlm-roberta-large",
+        "mit",
+        Rule.ALIAS,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "facebook/nllb-200-distilled-600M",
+        "huggingface",
+        "facebook/nllb-200-distilled-600M",
+        "cc-by-nc-4.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "microsoft/layoutlmv3-base",
+        "huggingface",
+        "microsoft/layoutlmv3-base",
+        "cc-by-nc-sa-4.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
     # derivative inference: re-packagers and quantisation suffixes
     (
         "unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
@@ -461,6 +528,8 @@ FAMILY: list[tuple[str, str, str]] = [
     ("ibm-granite/granite-3.1-8b-instruct", "apache-2.0", "ibm-granite"),
     ("01-ai/Yi-34B-Chat-foo", "apache-2.0", "yi"),
     ("databricks/dbrx-instruct", "databricks-open-model", "dbrx"),
+    ("google/bert_uncased_L-4_H-256_A-4", "apache-2.0", "google-small-bert"),
+    ("Helsinki-NLP/opus-mt-tc-big-en-fr", "cc-by-4.0", "opus-mt"),
 ]
 
 UNKNOWN: list[tuple[str, str]] = [
@@ -469,6 +538,9 @@ UNKNOWN: list[tuple[str, str]] = [
     ("mistralai/Mistral-Large-Instruct-2607", "huggingface"),  # unlisted Mistral: not guessed
     ("Qwen/Qwen2.5", "huggingface"),
     ("someone/random-model-GGUF", "huggingface"),
+    ("google/bert_uncased_L-3_H-128_A-2", "huggingface"),  # no such small-BERT size
+    ("facebook/opt-iml-1.3b", "huggingface"),  # OPT-IML is not covered by the OPT rows
+    ("hf-internal-testing/tiny-random-gpt2", "huggingface"),  # test fixtures: never guessed
     ("unsloth/not-a-known-base", "huggingface"),
     ("gpt-99-ultra", "api"),
     ("en_core_web_xxl", "spacy"),
