@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ _BY_SUFFIX = {
     ".toml": SourceKind.TOML,
 }
 _REQUIREMENTS = ("requirements*.txt", "requirements*.in", "*requirements.txt", "constraints*.txt")
+_CONDA = re.compile(r"(?:[\w.-]*[._-])?environment(?:[._-][\w.-]*)?\.ya?ml")
+"""conda environment files: ``environment.yml``, ``environment-gpu.yaml``, ``dev_environment.yml``
+and other YAML names with ``environment`` as a whole word."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ def classify(path: str) -> SourceKind | None:
         return SourceKind.REQUIREMENTS
     if pure.parent.name == "requirements" and pure.suffix in (".txt", ".in"):
         return SourceKind.REQUIREMENTS
+    if _CONDA.fullmatch(name):
+        return SourceKind.CONDA
     return _BY_SUFFIX.get(pure.suffix.lower())
 
 

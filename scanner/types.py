@@ -23,6 +23,7 @@ class SourceKind(str, Enum):
     YAML = "yaml"
     JSON = "json"
     TOML = "toml"
+    CONDA = "conda"  # a conda environment file (environment.yml)
 
 
 class RefKind(str, Enum):

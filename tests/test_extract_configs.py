@@ -25,7 +25,8 @@ def ctx(tmp_path: Path) -> RepoContext:
     return RepoContext(tmp_path)
 
 
-HF, API, LOCAL = RefKind.HUGGINGFACE, RefKind.API, RefKind.LOCAL
+HF, API, LOCAL, DATASET = RefKind.HUGGINGFACE, RefKind.API, RefKind.LOCAL, RefKind.DATASET
+SPACY, PACKAGE = RefKind.SPACY, RefKind.PACKAGE
 
 YAML_CASES: list[tuple[str, str, list[Row]]] = [
     (
@@ -132,6 +133,51 @@ YAML_CASES: list[tuple[str, str, list[Row]]] = [
         [(1, 15, RefKind.DATASET, "tatsu-lab/alpaca", None)],
     ),
     (
+        "axolotl: base model, config and tokenizer repos; adapter type and outputs are not models",
+        "base_model: NousResearch/Llama-2-7b-hf\nbase_model_config: openlm-research/open_llama_3b\n"
+        "tokenizer_config: EleutherAI/gpt-neox-20b\nadapter: qlora\nlora_model_dir: org/lora\n"
+        "hub_model_id: me/my-finetune\noutput_dir: outputs/lora-out\nreward_model: true\n",
+        [
+            (1, 13, HF, "NousResearch/Llama-2-7b-hf", None),
+            (2, 20, HF, "openlm-research/open_llama_3b", None),
+            (3, 19, HF, "EleutherAI/gpt-neox-20b", None),
+        ],
+    ),
+    (
+        "dataset lists: path/id items are datasets, local files and bare names are not",
+        "datasets:\n  - path: mhenrichsen/alpaca_2k_test\n    type: alpaca\n    name: en\n"
+        "  - path: data/train.jsonl\n  - path: org/shard.parquet\ndataset_mixture:\n"
+        "  datasets:\n    - id: HuggingFaceH4/ultrachat_200k\npretraining_dataset:\n"
+        "  - path: allenai/c4\ndataset: identity,alpaca_en_demo\n",
+        [
+            (2, 11, DATASET, "mhenrichsen/alpaca_2k_test", None),
+            (9, 11, DATASET, "HuggingFaceH4/ultrachat_200k", None),
+            (11, 11, DATASET, "allenai/c4", None),
+        ],
+    ),
+    (
+        "key suffixes: inputs count, outputs do not",
+        "dino_model_id: facebook/dinov2-base\nvae_name_or_path: stabilityai/sd-vae-ft-mse\n"
+        "clip_model_name: ViT-B-32\npush_to_hub_model_id: me/out\nsave_model_id: me/x\n"
+        "hub_model_name: me/y\nexport_model_name_or_path: me/z\n",
+        [
+            (1, 16, HF, "facebook/dinov2-base", None),
+            (2, 19, HF, "stabilityai/sd-vae-ft-mse", None),
+        ],
+    ),
+    (
+        "relative folders named like local output are not Hub ids",
+        "model_name_or_path: saves/qwen3-4b\nbase_model: models/Llama-2-7b\n"
+        "adapter_name_or_path: checkpoints/run1\nmodel: training/model-best\n",
+        [],
+    ),
+    (
+        "Hub dataset URL under any model key",
+        "hf_hub_url: https://huggingface.co/datasets/tatsu-lab/alpaca\n"
+        "model: hf://datasets/org/set\n",
+        [(1, 13, DATASET, "tatsu-lab/alpaca", None), (2, 8, DATASET, "org/set", None)],
+    ),
+    (
         "unsafe tags are composed, never constructed",
         "model: !!python/object/apply:os.system ['echo hi']\nbase_model: EleutherAI/pythia-70m\n",
         [(2, 13, HF, "EleutherAI/pythia-70m", None)],
@@ -147,6 +193,53 @@ def test_yaml(ctx: RepoContext, text: str, expected: list[Row]) -> None:
     assert result.errors == ()
     assert all(r.source is SourceKind.YAML and r.extractor == "yaml.model_key" for r in result.refs)
     assert all(r.path == "conf/train.yaml" for r in result.refs)
+
+
+FREE_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str]]]] = [
+    (
+        "spaCy project vars and commands",
+        'vars:\n  vectors_model: "en_core_web_md"\n  other: my_core_stuff\ncommands:\n'
+        '  - name: setup\n    script:\n      - "python -m spacy download ${vars.vectors_model}"\n'
+        '      - "python -m spacy download en_core_web_lg"\n',
+        [
+            (2, 18, SPACY, "en_core_web_md", "yaml.spacy_pipeline"),
+            (8, 35, SPACY, "en_core_web_lg", "cmd.spacy_download"),
+        ],
+    ),
+    (
+        "CI step installing a weight package, block scalar with continuation",
+        "steps:\n  - run: |\n      python -m pip install --upgrade pip\n"
+        "      pip install -q \\\n        ultralytics==8.3.0 onnx\n"
+        "  - run: echo pip install yolov5\n",
+        [(5, 9, PACKAGE, "ultralytics", "cmd.pip_install")],  # echo ... is not an install
+    ),
+    ("not commands, not spaCy names", "a: pip installer\nb: en_core_web\nc: spacy download\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in FREE_CASES],
+                         ids=[c[0] for c in FREE_CASES])  # fmt: skip
+def test_yaml_strings_outside_model_keys(
+    ctx: RepoContext, text: str, expected: list[tuple[int, int, RefKind, str, str]]
+) -> None:
+    result = extract_yaml("project.yml", text, ctx)
+    assert [(r.line, r.column, r.kind, r.raw, r.extractor) for r in result.refs] == expected
+
+
+def test_json_and_toml_command_strings(ctx: RepoContext) -> None:
+    json_text = '{"scripts": {"setup": "pip install ultralytics"},\n "lang": "de_core_news_sm"}'
+    toml_text = '[tool.tasks]\nsetup = "python -m spacy download en_core_web_sm"\n'
+    got = [
+        (r.line, r.column, r.raw, r.extractor) for r in extract_json("p.json", json_text, ctx).refs
+    ]
+    assert got == [
+        (1, 36, "ultralytics", "cmd.pip_install"),
+        (2, 10, "de_core_news_sm", "json.spacy_pipeline"),
+    ]
+    got = [
+        (r.line, r.column, r.raw, r.extractor) for r in extract_toml("t.toml", toml_text, ctx).refs
+    ]
+    assert got == [(2, 35, "en_core_web_sm", "cmd.spacy_download")]
 
 
 JSON_CASES: list[tuple[str, str, list[Row]]] = [
@@ -167,6 +260,18 @@ JSON_CASES: list[tuple[str, str, list[Row]]] = [
         [(1, 50, API, "gpt-4o", "openai")],
     ),
     ("local _name_or_path", '{"_name_or_path": "/home/user/ckpt/final"}', []),
+    (
+        "generation_config.json and tokenizer_config.json carry no model id",
+        '{"_from_model_config": true, "bos_token_id": 1, "transformers_version": "4.44.0",\n'
+        ' "tokenizer_class": "LlamaTokenizer", "model_max_length": 4096}',
+        [],
+    ),
+    (
+        "LLaMA-Factory dataset_info.json: the Hub URL, not ModelScope's",
+        '{"alpaca_en": {"hf_hub_url": "llamafactory/alpaca_en",\n'
+        '  "ms_hub_url": "llamafactory/alpaca_en", "om_hub_url": "HaM/alpaca_en"}}',
+        [(1, 30, DATASET, "llamafactory/alpaca_en", None)],
+    ),
     ("no model keys", '{"name": "my-app", "version": "1.0", "model_max_length": 512}', []),
     (
         "top-level array",
@@ -304,6 +409,22 @@ def test_value_classification(
 def test_model_keys_table_is_normalised() -> None:
     assert all(key == configs.normalise_key(key) for key in configs.MODEL_KEYS)
     assert not {"model_type", "model_max_length", "hub_model_id"} & set(configs.MODEL_KEYS)
+    assert not {"adapter", "lora_model_dir", "output_dir", "ms_hub_url"} & set(configs.MODEL_KEYS)
+    assert all(configs.key_spec(key) is None for key in configs.OUTPUT_KEYS)
+
+
+@pytest.mark.parametrize(
+    "path", [".vscode/launch.json", ".devcontainer/devcontainer.json", "web/tsconfig.app.json"]
+)
+def test_jsonc_files_allow_comments_and_trailing_commas(ctx: RepoContext, path: str) -> None:
+    text = '// settings\n{\n  /* the model */ "model": "org/name", // x\n  "a": [1, 2,],\n}\n'
+    result = extract_json(path, text, ctx)
+    assert (rows(result), result.errors) == ([(3, 28, HF, "org/name", None)], ())
+
+
+def test_comments_in_plain_json_are_errors(ctx: RepoContext) -> None:
+    result = extract_json("conf/app.json", '// c\n{"model": "org/name"}\n', ctx)
+    assert [(e.line, e.message) for e in result.errors] == [(1, "invalid JSON: Expecting value")]
 
 
 def test_error_type_is_file_error(ctx: RepoContext) -> None:

@@ -165,6 +165,11 @@ def test_broken_notebook(ctx: RepoContext, text: str, message: str, line: int | 
         ("out = !ls -la\nlen?\nos.path??", ["pass", "pass", "pass"]),
         ("%%capture\nimport x\n!ls", ["", "import x", "pass"]),
         ("%%writefile a.py\nimport x", ["", ""]),
+        (
+            "!curl -d '{ \\\n  \"a\": 1 \\\n }'\n"
+            "for f in y:\n    !kit \\\n        -c x.yaml\n    t = 1",
+            ["pass", "", "", "for f in y:", "    pass", "", "    t = 1"],
+        ),
         ("s = ('%d'\n     % 3)\nq = '?'", ["s = ('%d'", "     % 3)", "q = '?'"]),
         ('await f()\nx = """\n!not shell\n"""', ["await f()", 'x = """', "!not shell", '"""']),
         ("", [""]),
@@ -172,3 +177,106 @@ def test_broken_notebook(ctx: RepoContext, text: str, message: str, line: int | 
 )
 def test_python_lines(source: str, expected: list[str]) -> None:
     assert python_lines(source) == expected
+
+
+KindRow = tuple[int | None, int, int, RefKind, str, str]  # cell, line, column, kind, raw, extractor
+
+
+def kind_rows(result: Extraction) -> list[KindRow]:
+    return [(r.cell, r.line, r.column, r.kind, r.raw, r.extractor) for r in result.refs]
+
+
+SPACY, PACKAGE, HF = RefKind.SPACY, RefKind.PACKAGE, RefKind.HUGGINGFACE
+
+SHELL_CASES: list[tuple[str, str, list[KindRow]]] = [
+    (
+        "pip and spacy download lines, line magic and shell escape",
+        notebook(
+            ("code", "%pip install -q ultralytics\n!python -m spacy download en_core_web_sm\n"),
+            ("code", "import os\n  !pip install \\\n    yolov5==7.0.13 onnx\n"),
+        ),
+        [
+            (1, 1, 17, PACKAGE, "ultralytics", "cmd.pip_install"),
+            (1, 2, 27, SPACY, "en_core_web_sm", "cmd.spacy_download"),
+            (2, 3, 5, PACKAGE, "yolov5", "cmd.pip_install"),
+        ],
+    ),
+    (
+        "capture cell keeps its shell lines; bash cell body is shell",
+        notebook(
+            ("code", "%%capture\n!pip install ultralytics\n"),
+            ("code", "%%bash\nset -e\npip install xx_ent_wiki_sm\n"),
+        ),
+        [
+            (1, 2, 14, PACKAGE, "ultralytics", "cmd.pip_install"),
+            (2, 3, 13, SPACY, "xx_ent_wiki_sm", "cmd.pip_install"),
+        ],
+    ),
+    (
+        "commands in strings, comments and markdown are not run",
+        notebook(
+            ("code", 'cmd = "pip install ultralytics"\n# !pip install yolov5\n'),
+            ("markdown", "!pip install ultralytics"),
+            ("code", "%%writefile notes.md\npip install ultralytics\n"),
+        ),
+        [],
+    ),
+    (
+        "writefile bodies are scanned as the file they write",
+        notebook(
+            ("code", "%%writefile train.py\nfrom transformers import AutoModel\n"
+                     "AutoModel.from_pretrained('gpt2')\n"),
+            ("code", "%%writefile -a config.yaml\nbase_model: Qwen/Qwen2-7B\n"),
+            ("code", "%%writefile requirements.txt\nultralytics\n"),
+        ),
+        [
+            (1, 3, 27, HF, "gpt2", "py.from_pretrained"),
+            (2, 2, 13, HF, "Qwen/Qwen2-7B", "yaml.model_key"),
+            (3, 2, 1, PACKAGE, "ultralytics", "req.package"),
+        ],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in SHELL_CASES],
+                         ids=[c[0] for c in SHELL_CASES])  # fmt: skip
+def test_shell_and_written_files(ctx: RepoContext, text: str, expected: list[KindRow]) -> None:
+    result = extract("nb/demo.ipynb", text, ctx)
+    assert kind_rows(result) == expected
+    assert result.errors == ()
+    assert all(r.source is SourceKind.NOTEBOOK for r in result.refs)
+
+
+def test_writefile_python_is_not_part_of_the_notebook_module(ctx: RepoContext) -> None:
+    text = notebook(
+        ("code", "%%writefile conf.py\nMODEL = 'org/from-file'\n"),
+        ("code", "from transformers import AutoModel\nAutoModel.from_pretrained(MODEL)\n"),
+    )
+    result = extract("demo.ipynb", text, ctx)
+    assert result.refs == ()
+    assert [(u.cell, u.line) for u in result.unresolved] == [(2, 2)]
+
+
+def test_writefile_syntax_error_is_reported_in_its_cell(ctx: RepoContext) -> None:
+    text = notebook(
+        ("code", "import os\n"),
+        ("code", "%%writefile bad.py\ndef f(:\n    AutoModel.from_pretrained(x)\n"),
+    )
+    result = extract("demo.ipynb", text, ctx)
+    assert [(e.line, e.message.split(":")[0]) for e in result.errors] == [(2, "cell 2")]
+
+
+def test_outputs_are_never_read(ctx: RepoContext) -> None:
+    image = "iVBORw0KGgo" * 400_000  # ~4 MB of base64 output
+    cell = {
+        "cell_type": "code", "metadata": {"colab": {"base_uri": "https://localhost:8080/"}},
+        "source": ["from transformers import AutoModel\n", "AutoModel.from_pretrained('gpt2')"],
+        "outputs": [
+            {"output_type": "display_data", "data": {"image/png": image}},
+            {"output_type": "stream", "text": ["pip install ultralytics\n",
+                                               "from_pretrained('org/in-output')\n"]},
+        ],
+    }  # fmt: skip
+    metadata = {"colab": {"provenance": []}, "kernelspec": {"name": "python3"}}
+    text = json.dumps({"nbformat": 4, "nbformat_minor": 0, "metadata": metadata, "cells": [cell]})
+    assert rows(extract("big.ipynb", text, ctx)) == [(1, 2, "gpt2")]

@@ -23,4 +23,5 @@ EXTRACTORS: dict[SourceKind, tuple[Extractor, ...]] = {
     SourceKind.YAML: (configs.extract_yaml,),
     SourceKind.JSON: (configs.extract_json,),
     SourceKind.TOML: (configs.extract_toml,),
+    SourceKind.CONDA: (requirements.extract_conda,),
 }

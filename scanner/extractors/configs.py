@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from scanner.context import RepoContext
+from scanner.extractors.packages import SPACY_PACKAGE, SPACY_PIPELINE, command_models
 from scanner.identify import hub_id
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
 
@@ -95,6 +96,9 @@ MODEL_KEYS: MappingT[str, KeySpec] = {
     "mm_vision_tower": _STRONG,
     "peft_model_id": _STRONG,
     "adapter_name_or_path": _STRONG,
+    "base_model_config": _STRONG,  # axolotl: the Hub repo whose config.json is used
+    "tokenizer_config": _STRONG,  # axolotl: the Hub repo whose tokenizer is used
+    "transformer_model": _STRONG,  # spaCy projects: the HF model behind spacy-transformers
     # generic words: only namespaced Hub ids, API model names and known package names count
     "model": _WEAK,
     "models": _WEAK,
@@ -109,10 +113,19 @@ MODEL_KEYS: MappingT[str, KeySpec] = {
     "embedder": _WEAK,
     "vision_model": _WEAK,
     "text_model": _WEAK,
-    # datasets carry licenses too
+    # datasets carry licenses too; under a list key each item's path/id/name is the dataset
     "dataset_name": _DATASET,
     "dataset_id": _DATASET,
     "dataset_name_or_path": _DATASET,
+    "dataset": _DATASET,
+    "datasets": _DATASET,  # axolotl `datasets: [{path: ...}]`, alignment-handbook `{id: ...}`
+    "pretraining_dataset": _DATASET,
+    "train_dataset": _DATASET,
+    "eval_dataset": _DATASET,
+    "test_dataset": _DATASET,
+    "test_datasets": _DATASET,
+    "eval_datasets": _DATASET,
+    "hf_hub_url": _DATASET,  # LLaMA-Factory dataset_info.json (ms_hub_url is ModelScope: not read)
     # spaCy pipelines named in configs
     "spacy_model": _SPACY,
     "spacy_model_name": _SPACY,
@@ -120,11 +133,44 @@ MODEL_KEYS: MappingT[str, KeySpec] = {
 }
 """Key names (lower case, ``-`` written ``_``) whose values name models, with what they may be."""
 
+HUB_DATASET_URL = re.compile(
+    r"^(?:(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/|hf://)datasets/"
+    r"(?P<id>[^/?#\s]+(?:/[^/?#\s]+)?)/?$"
+)
+"""A Hub dataset URL (``https://huggingface.co/datasets/tatsu-lab/alpaca``)."""
+
+MODEL_KEY_SUFFIXES: tuple[tuple[str, KeySpec], ...] = (
+    ("_model_name_or_path", _STRONG),
+    ("_name_or_path", _STRONG),
+    ("_model_id", _STRONG),
+    ("_model_name", _WEAK),
+)
+"""Keys not in ``MODEL_KEYS`` that end so (``dino_model_id``, ``vae_model_name_or_path``)."""
+
+OUTPUT_KEYS = frozenset({
+    "hub_model_id", "push_to_hub_model_id", "hub_model_name", "push_to_hub_organization",
+    "output_model_id", "output_model_name", "output_dir", "output_path", "save_model_id",
+})  # fmt: skip
+"""Where a run writes or pushes its result: the repository's own output, never a dependency."""
+
+OUTPUT_WORDS = frozenset({"hub", "push", "output", "save", "saved", "export", "merged", "new"})
+"""A key derived from a suffix rule that starts with one of these names an output, not an input."""
+
+LOCAL_FOLDER_WORDS = frozenset({
+    "models", "saves", "save", "outputs", "output", "checkpoints", "checkpoint", "ckpt", "ckpts",
+    "runs", "results", "weights", "artifacts", "tmp", "temp", "cache", "logs", "exp",
+    "experiments", "data", "training",
+})  # fmt: skip
+"""First folders of relative paths (``saves/qwen-lora``, ``models/llama-7b``): not Hub orgs."""
+
+DATA_FILE = re.compile(
+    r"\.(?:jsonl|json|csv|tsv|parquet|arrow|txt|zst|gz|bz2|xz|zip|tar|npy|npz|pkl|h5|spacy)$",
+    re.IGNORECASE,
+)
+"""File endings of data files: ``path: data/train.jsonl`` under a dataset key is local data."""
+
 NESTED_NAME_KEYS = frozenset({"name", "id", "path", "repo", "repo_id", "name_or_path"})
 """Inside a mapping under a model key (``model: {name: ...}``) these keys carry the model."""
-
-SPACY_PACKAGE = re.compile(r"[a-z]{2,3}_(?:core|dep|ent|sent|trf|pytt|vectors)_[a-z0-9_]+")
-"""A spaCy pipeline package name (``en_core_web_sm``, ``xx_ent_wiki_sm``)."""
 
 ULTRALYTICS_WEIGHTS = re.compile(r"yolo[a-z0-9.-]*\.pt", re.IGNORECASE)
 """An Ultralytics weights file the library downloads by name (``yolov8n.pt``, ``yolo11s.pt``)."""
@@ -208,6 +254,9 @@ def classify(value: str, spec: KeySpec, path: str, ctx: RepoContext) -> Found | 
     text = value.strip()
     if not text or len(text) > 300:
         return None
+    dataset_url = HUB_DATASET_URL.match(text)
+    if dataset_url:  # huggingface.co/datasets/org/name names a dataset under any key
+        text, spec = dataset_url.group("id"), _DATASET
     if spec.kind is RefKind.SPACY or SPACY_PACKAGE.fullmatch(text):
         return Found(RefKind.SPACY, text) if SPACY_PACKAGE.fullmatch(text) else None
     if spec.kind is RefKind.HUGGINGFACE:
@@ -222,6 +271,8 @@ def classify(value: str, spec: KeySpec, path: str, ctx: RepoContext) -> Found | 
     model = hub_id(text, bare_ok=spec.bare_ok, exists=lambda rel: _exists(rel, path, ctx))
     if model is None or ("/" not in model and not _BARE_ID_SHAPE.search(model)):
         return None  # a bare single word ("fast", "chat") is an alias, not a legacy Hub id
+    if model.split("/", 1)[0].lower() in LOCAL_FOLDER_WORDS or DATA_FILE.search(model):
+        return None
     return Found(spec.kind, model)
 
 
@@ -277,15 +328,19 @@ Node = Scalar | Mapping | Sequence
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A string value under a model key."""
+    """A string value under a model key, or (``spec`` None) a command or spaCy name elsewhere."""
 
     key: str
-    spec: KeySpec
+    spec: KeySpec | None
     scalar: Scalar
 
 
 def model_values(root: Node) -> Iterator[Hit]:
-    """Every string under a model key, including lists and ``{name: ...}`` mappings below one."""
+    """Every string under a model key, including lists and ``{name: ...}`` mappings below one.
+
+    Strings under no model key are yielded too (``spec`` None) when they may name a model on
+    their own: a shell command (``pip install``, ``spacy download``) or a strict spaCy name.
+    """
     seen: set[int] = set()
     stack: list[tuple[Node, str, KeySpec | None]] = [(root, "", None)]
     while stack:
@@ -294,7 +349,7 @@ def model_values(root: Node) -> Iterator[Hit]:
             continue
         seen.add(id(node))
         match node:
-            case Scalar(value=str()) if spec is not None:
+            case Scalar(value=str() as value) if spec is not None or free_candidate(value):
                 yield Hit(key, spec, node)
             case Sequence(items=items):
                 stack.extend((item, key, spec) for item in reversed(items))
@@ -302,12 +357,26 @@ def model_values(root: Node) -> Iterator[Hit]:
                 stack.extend((child, k, _child_spec(k, spec)) for k, child in reversed(items))
 
 
+def free_candidate(value: str) -> bool:
+    """True for a string that may name a model under any key: a command or a spaCy pipeline."""
+    return bool(SPACY_PIPELINE.fullmatch(value.strip())) or bool(command_models(value))
+
+
 def _child_spec(key: str, parent: KeySpec | None) -> KeySpec | None:
     name = normalise_key(key)
-    spec = MODEL_KEYS.get(name)
+    spec = key_spec(name)
     if spec is None and parent is not None and name in NESTED_NAME_KEYS:
         return parent
     return spec
+
+
+def key_spec(name: str) -> KeySpec | None:
+    """What a (normalised) key's value may name: the table, then the suffix rules, else None."""
+    if name in MODEL_KEYS:
+        return MODEL_KEYS[name]
+    if name in OUTPUT_KEYS or name.split("_", 1)[0] in OUTPUT_WORDS:
+        return None
+    return next((spec for suffix, spec in MODEL_KEY_SUFFIXES if name.endswith(suffix)), None)
 
 
 # --- extractors -------------------------------------------------------------------------------
@@ -328,7 +397,7 @@ def extract_yaml(path: str, text: str, ctx: RepoContext) -> Extraction:
     except RecursionError:
         return _error(path, "invalid YAML: nested too deeply", None)
     hits = [hit for root in roots if root is not None for hit in model_values(root)]
-    return _extraction(path, hits, ctx, SourceKind.YAML, "yaml.model_key")
+    return _extraction(path, hits, ctx, SourceKind.YAML, "yaml.model_key", text)
 
 
 def _from_yaml(node: yaml.Node, memo: dict[int, Node]) -> Node:
@@ -357,6 +426,8 @@ def extract_json(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model references in a JSON file (e.g. a Hugging Face ``config.json``'s ``_name_or_path``)."""
     if skipped(path, text):
         return Extraction()
+    if JSONC_PATH.search(path):
+        text = blank_jsonc(text)
     try:
         json.loads(text)
         root = _JsonReader(text).document()
@@ -364,7 +435,25 @@ def extract_json(path: str, text: str, ctx: RepoContext) -> Extraction:
         return _error(path, f"invalid JSON: {err.msg}", err.lineno)
     except RecursionError:
         return _error(path, "invalid JSON: nested too deeply", None)
-    return _extraction(path, list(model_values(root)), ctx, SourceKind.JSON, "json.model_key")
+    hits = list(model_values(root))
+    return _extraction(path, hits, ctx, SourceKind.JSON, "json.model_key", text)
+
+
+JSONC_PATH = re.compile(
+    r"(?:^|/)\.(?:vscode|devcontainer)/[^/]+\.json$"
+    r"|(?:^|/)(?:devcontainer|\.devcontainer|[jt]sconfig[\w.-]*|\.eslintrc)\.json$"
+)
+"""Files that are JSON with comments (JSONC) by convention: VS Code, dev containers, tsconfig."""
+
+_JSONC_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_JSONC_COMMA = re.compile(r'("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])')
+
+
+def blank_jsonc(text: str) -> str:
+    """JSONC -> JSON: comments and trailing commas become spaces (lines and columns unchanged)."""
+    for noise in (_JSONC_COMMENT, _JSONC_COMMA):
+        text = noise.sub(lambda m: m.group(1) or re.sub(r"[^\n]", " ", m.group()), text)
+    return text
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -445,7 +534,7 @@ def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
         Hit(hit.key, hit.spec, Scalar(hit.scalar.value, line, column))
         for hit, (line, column) in zip(hits, located, strict=True)
     ]
-    return _extraction(path, hits, ctx, SourceKind.TOML, "toml.model_key")
+    return _extraction(path, hits, ctx, SourceKind.TOML, "toml.model_key", text)
 
 
 def _from_toml(value: object) -> Node:
@@ -539,18 +628,62 @@ def skipped(path: str, text: str) -> bool:
 
 
 def _extraction(
-    path: str, hits: list[Hit], ctx: RepoContext, source: SourceKind, extractor: str
+    path: str, hits: list[Hit], ctx: RepoContext, source: SourceKind, extractor: str, text: str
 ) -> Extraction:
-    refs = []
+    refs: list[ModelRef] = []
+    lines = _LineIndex(text)
     for hit in hits:
-        found = classify(hit.scalar.value or "", hit.spec, path, ctx)
+        scalar, value = hit.scalar, hit.scalar.value or ""
+        if hit.spec is None:
+            refs.extend(_free_refs(path, value, scalar, source, extractor, lines))
+            continue
+        found = classify(value, hit.spec, path, ctx)
         if found is not None:
             ref = ModelRef(
-                path, hit.scalar.line, hit.scalar.column, found.kind, found.raw, extractor,
-                source, provider=found.provider,
+                path, scalar.line, scalar.column, found.kind, found.raw, extractor, source,
+                provider=found.provider,
             )  # fmt: skip
             refs.append(ref)
     return Extraction(refs=tuple(refs))
+
+
+def _free_refs(
+    path: str, value: str, scalar: Scalar, source: SourceKind, extractor: str, lines: _LineIndex
+) -> Iterator[ModelRef]:
+    """A spaCy pipeline named under any key, or the models a command string installs."""
+    if SPACY_PIPELINE.fullmatch(value.strip()):
+        spacy_id = extractor.split(".", 1)[0] + ".spacy_pipeline"
+        yield ModelRef(path, scalar.line, scalar.column, RefKind.SPACY, value.strip(), spacy_id,
+                       source)  # fmt: skip
+        return
+    start = lines.offset(scalar.line, scalar.column)
+    for found in command_models(value):
+        word = _WORD.match(value, found.offset)
+        line, column = lines.find(word.group() if word else found.model.name, start, scalar)
+        yield ModelRef(path, line, column, found.model.kind, found.model.name, found.extractor,
+                       source)  # fmt: skip
+
+
+_WORD = re.compile(r"[^\s'\"]+")
+
+
+class _LineIndex:
+    """Offsets <-> 1-based (line, column) for one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[min(max(line, 1), len(self.starts)) - 1] + column - 1
+
+    def find(self, word: str, start: int, fallback: Scalar) -> tuple[int, int]:
+        """Position of ``word`` at or after ``start``; the scalar's own if it is not there."""
+        at = self.text.find(word, start)
+        if at < 0:
+            return fallback.line, fallback.column
+        line = bisect_right(self.starts, at)
+        return line, at - self.starts[line - 1] + 1
 
 
 def _error(path: str, message: str, line: int | None) -> Extraction:

@@ -1,10 +1,15 @@
 """Jupyter notebooks: code cells read as plain JSON and scanned by the Python extractor.
 
 All code cells become one synthetic module, in order, so a constant set in one cell resolves in a
-later one. IPython syntax (``%magic``, ``%%cell magic``, ``!shell``, ``x = !cmd``, ``obj?``) is
-blanked to ``pass`` with the same indentation, so every line keeps its number; results are mapped
-back to (cell, line in cell). A cell that still does not parse is scanned on its own, so the
-Python extractor's own handling of broken code applies to it without hiding the other cells.
+later one. IPython syntax (``%magic``, ``%%cell magic``, ``!shell``, ``x = !cmd``, ``obj?``, with
+their ``\\`` continuation lines) is blanked to ``pass`` with the same indentation, so every line
+keeps its number; results are mapped back to (cell, line in cell). A cell that still does not
+parse is scanned on its own, so the Python extractor's own handling of broken code applies to it
+without hiding the other cells. Only code cells are read: outputs (images, logs) never are.
+
+Shell lines and shell cells are read for ``pip install`` / ``spacy download`` commands. A
+``%%writefile NAME`` cell holds another file: its body is scanned as that file's kind (Python,
+YAML, JSON, TOML, requirements, by NAME) on its own, never as part of the notebook's module.
 """
 
 from __future__ import annotations
@@ -12,17 +17,37 @@ from __future__ import annotations
 import ast
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from scanner.context import RepoContext
-from scanner.extractors import python
+from scanner.discover import classify
+from scanner.extractors import configs, python, requirements
+from scanner.extractors.packages import command_models
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python",
                                 "python3", "memit", "mprun"})  # fmt: skip
 """Cell magics whose body is Python; any other cell magic (``%%bash``, ``%%writefile``) is not."""
+
+SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system", "shell"})
+"""Cell magics whose body is shell commands (read for ``pip install`` / ``spacy download``)."""
+
+WRITEFILE_MAGICS = frozenset({"writefile", "file"})
+"""Cell magics whose body is the text of another file, named by the magic's last argument."""
+
+_FILE_EXTRACTORS: dict[SourceKind, Callable[[str, str, RepoContext], Extraction]] = {
+    SourceKind.PYTHON: python.extract,
+    SourceKind.YAML: configs.extract_yaml,
+    SourceKind.JSON: configs.extract_json,
+    SourceKind.TOML: configs.extract_toml,
+    SourceKind.PYPROJECT: requirements.extract_pyproject,
+    SourceKind.REQUIREMENTS: requirements.extract_requirements,
+    SourceKind.CONDA: requirements.extract_conda,
+}
+"""How a ``%%writefile`` body is read, by the kind its file name has."""
 
 _SHELL_ASSIGN = re.compile(r"^(\s*)[\w.,\s\[\]()*]+=\s*[!%]")
 _HELP = re.compile(r"^\s*(?:\?{1,2}[\w.]*|[\w.\[\]()]+\?{1,2})\s*$")
@@ -57,6 +82,11 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
     where: list[tuple[int, int]] = []  # synthetic line - 1 -> (cell, line in cell)
     results: list[Extraction] = []
     for cell in cells:
+        results.append(Extraction(refs=tuple(shell_refs(path, cell))))
+        written = written_file(cell.source)
+        if written is not None:
+            results.append(_scan_written(path, cell, *written, ctx))
+            continue
         lines = python_lines(cell.source)
         if parses("\n".join(lines)):
             module.extend(lines)
@@ -66,7 +96,7 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
             results.append(remap(_after(alone, len(module)), path, _in_cell(cell.index)))
     if module:
         whole = python.extract(path, "\n".join(module) + "\n", ctx)
-        results.insert(0, remap(whole, path, lambda line: where[min(max(line, 1), len(where)) - 1]))
+        results.append(remap(whole, path, lambda line: where[min(max(line, 1), len(where)) - 1]))
     return Extraction(
         refs=tuple(sorted((r for result in results for r in result.refs), key=_position)),
         unresolved=tuple(
@@ -108,25 +138,101 @@ def code_cells(document: dict[str, object]) -> Iterator[Cell]:
                 yield Cell(index, source)
 
 
+def cell_magic(source: str) -> tuple[int, str, list[str]] | None:
+    """``(line index, name, arguments)`` of the ``%%magic`` opening a cell, or None."""
+    lines = source.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or not lines[first].lstrip().startswith("%%"):
+        return None
+    words = lines[first].lstrip()[2:].split()
+    return (first, words[0], words[1:]) if words else (first, "", [])
+
+
 def python_lines(source: str) -> list[str]:
     """The cell's lines with IPython syntax replaced by ``pass`` (same count, same indentation)."""
     lines = source.splitlines() or [""]
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is not None and lines[first].lstrip().startswith("%%"):
-        magic = lines[first].lstrip()[2:].split(maxsplit=1)
-        keep = bool(magic) and magic[0] in PYTHON_CELL_MAGICS
+    magic = cell_magic(source)
+    if magic is not None:
+        first, name, _ = magic
+        keep = name in PYTHON_CELL_MAGICS
         lines = [line if keep and i > first else "" for i, line in enumerate(lines)]
     if parses("\n".join(lines)):
         return lines
-    return [_python_line(line) for line in lines]
+    return _blank_ipython(lines)
 
 
-def _python_line(line: str) -> str:
+def _blank_ipython(lines: list[str]) -> list[str]:
+    """Magic, shell and help lines become ``pass``; their ``\\`` continuation lines become empty."""
+    out: list[str] = []
+    continued = False
+    for line in lines:
+        if continued:
+            out.append("")
+        elif is_ipython_line(line):
+            stripped = line.lstrip()
+            out.append(f"{line[: len(line) - len(stripped)]}pass")
+        else:
+            out.append(line)
+            continue
+        continued = line.rstrip().endswith("\\")
+    return out
+
+
+def is_ipython_line(line: str) -> bool:
+    """True for a line magic, shell escape, ``x = !cmd`` or ``obj?`` line."""
     stripped = line.lstrip()
-    indent = line[: len(line) - len(stripped)]
-    if stripped.startswith(("%", "!")) or _HELP.match(line) or _SHELL_ASSIGN.match(line):
-        return f"{indent}pass"
-    return line
+    return stripped.startswith(("%", "!")) or bool(_HELP.match(line) or _SHELL_ASSIGN.match(line))
+
+
+def shell_lines(source: str) -> list[str]:
+    """The cell's lines that are shell or magic commands (others empty; line count kept)."""
+    lines = source.splitlines()
+    magic = cell_magic(source)
+    if magic is not None and magic[1] in SHELL_CELL_MAGICS:
+        return ["" if i <= magic[0] else line for i, line in enumerate(lines)]
+    if magic is not None and magic[1] not in PYTHON_CELL_MAGICS:
+        return []
+    out: list[str] = []
+    continued = False
+    for line in lines:
+        keep = continued or is_ipython_line(line)
+        out.append(line if keep else "")
+        continued = keep and line.rstrip().endswith("\\")
+    return out
+
+
+def shell_refs(path: str, cell: Cell) -> Iterator[ModelRef]:
+    """Models that a cell's ``!pip install`` / ``%pip install`` / ``spacy download`` lines name."""
+    if "install" not in cell.source and "download" not in cell.source:
+        return
+    text = "\n".join(shell_lines(cell.source))
+    starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
+    for found in command_models(text):
+        line = bisect_right(starts, found.offset)
+        column = found.offset - starts[line - 1] + 1
+        yield ModelRef(path, line, column, found.model.kind, found.model.name, found.extractor,
+                       SourceKind.NOTEBOOK, cell=cell.index)  # fmt: skip
+
+
+def written_file(source: str) -> tuple[str, int] | None:
+    """``(file name, body's first line index)`` for a ``%%writefile NAME`` cell, else None."""
+    magic = cell_magic(source)
+    if magic is None or magic[1] not in WRITEFILE_MAGICS or not magic[2]:
+        return None
+    return magic[2][-1].strip("'\""), magic[0] + 1
+
+
+def _scan_written(
+    path: str, cell: Cell, name: str, body_start: int, ctx: RepoContext
+) -> Extraction:
+    """A ``%%writefile`` body scanned as the kind of file it writes (nothing for other kinds)."""
+    kind = classify(name)
+    extractor = _FILE_EXTRACTORS.get(kind) if kind is not None else None
+    if extractor is None:
+        return Extraction()
+    body = "\n".join(cell.source.splitlines()[body_start:]) + "\n"
+    result = extractor(path, body, ctx)
+    return remap(result, path, lambda line: (cell.index, line + body_start))
 
 
 def parses(source: str) -> bool:

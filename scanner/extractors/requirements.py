@@ -1,23 +1,35 @@
 """Dependencies that are models: spaCy pipeline packages and packages whose license governs weights.
 
-Reads ``requirements*.txt`` / ``*.in`` (pip's line format), ``pyproject.toml`` ([project], PEP 735
-dependency groups, Poetry, PDM, uv) and ``setup.cfg``. Requirements are parsed with ``packaging``;
-a line it rejects becomes a FileError and the scan goes on.
+Reads ``requirements*.txt`` / ``*.in`` (pip's line format, following ``-r`` / ``-c`` includes),
+``pyproject.toml`` ([project], PEP 735 dependency groups, Poetry, PDM, uv), ``setup.cfg`` and conda
+``environment.yml`` (conda specs and its ``pip:`` list). Requirements are parsed with ``packaging``;
+a line it rejects becomes a FileError and the scan goes on. What a package name means is decided
+in ``packages`` (shared with configs and notebooks).
 """
 
 from __future__ import annotations
 
 import configparser
+import posixpath
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+import yaml
+from packaging.requirements import InvalidRequirement
 
 from scanner.context import RepoContext
-from scanner.extractors.configs import SPACY_PACKAGE, locate_toml_strings
+from scanner.extractors import configs
+from scanner.extractors.configs import locate_toml_strings
+from scanner.extractors.packages import (
+    CONDA_SPACY_PREFIX,
+    SPACY_PACKAGE,
+    WEIGHT_PACKAGES,
+    PackageModel,
+    by_name,
+    requirement_model,
+)
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
 
 if sys.version_info >= (3, 11):
@@ -25,15 +37,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-WEIGHT_PACKAGES = frozenset({"ultralytics", "yolov5"})
-"""Packages whose own license (AGPL-3.0) governs the weights they download by name."""
+__all__ = ["SPACY_PACKAGE", "WEIGHT_PACKAGES"]  # re-exported: defined in ``packages``
 
-_SPACY_WHEEL = re.compile(
-    r"(?:^|[/=])(?P<name>[a-z]{2,3}_[a-z]+_[a-z0-9_]+)-\d[\w.+]*(?:-py3-none-any\.whl|\.tar\.gz|\.zip)"
-)
+MAX_INCLUDE_DEPTH = 8
+"""How deep ``-r`` includes are followed (pip has no limit; cycles are cut anyway)."""
+
 _COMMENT = re.compile(r"(?:^|\s+)#.*$")
 _OPTION = re.compile(r"\s+--?[A-Za-z]")
-_URL_OR_PATH = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|\.{0,2}/|[\w.-]+/)", re.IGNORECASE)
+_EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s+|=)(?P<target>\S.*)$")
+_INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(?P<file>\S+)")
+_EXTRACTOR_ID = {RefKind.SPACY: "req.spacy", RefKind.PACKAGE: "req.package"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,32 +60,19 @@ class Entry:
 
 def model_refs(entry: Entry, path: str, source: SourceKind) -> tuple[ModelRef, ...]:
     """The model references in one requirement; raises InvalidRequirement if it is malformed."""
-    requirement = Requirement(entry.text)
-    name = canonicalize_name(requirement.name)
-    spacy = name.replace("-", "_")
-    if SPACY_PACKAGE.fullmatch(spacy):
-        return (_ref(entry, path, source, RefKind.SPACY, spacy, "req.spacy"),)
-    if name in WEIGHT_PACKAGES:
-        return (_ref(entry, path, source, RefKind.PACKAGE, name, "req.package"),)
-    return ()
+    model = requirement_model(entry.text)
+    return (_ref(entry, path, source, model),) if model is not None else ()
 
 
-def _ref(
-    entry: Entry, path: str, source: SourceKind, kind: RefKind, raw: str, extractor: str
-) -> ModelRef:
-    return ModelRef(path, entry.line, entry.column, kind, raw, extractor, source)
+def _ref(entry: Entry, path: str, source: SourceKind, model: PackageModel) -> ModelRef:
+    extractor = _EXTRACTOR_ID[model.kind]
+    return ModelRef(path, entry.line, entry.column, model.kind, model.name, extractor, source)
 
 
 def _scan(entries: Iterator[Entry], path: str, source: SourceKind) -> Extraction:
     refs: list[ModelRef] = []
     errors: list[FileError] = []
     for entry in entries:
-        if _URL_OR_PATH.match(entry.text):  # a bare URL or path: the wheel's file name tells
-            wheel = _SPACY_WHEEL.search(entry.text)
-            if wheel and SPACY_PACKAGE.fullmatch(wheel.group("name")):
-                name = wheel.group("name")
-                refs.append(_ref(entry, path, source, RefKind.SPACY, name, "req.spacy"))
-            continue
         try:
             refs.extend(model_refs(entry, path, source))
         except InvalidRequirement as err:
@@ -87,8 +87,36 @@ def _scan(entries: Iterator[Entry], path: str, source: SourceKind) -> Extraction
 
 
 def extract_requirements(path: str, text: str, ctx: RepoContext) -> Extraction:
-    """spaCy model packages and weight-fetching packages in a pip requirements file."""
-    return _scan(requirement_lines(text), path, SourceKind.REQUIREMENTS)
+    """spaCy model and weight-fetching packages in a pip requirements file and its includes.
+
+    A ``-r`` / ``-c`` include is read from the including file's folder; its findings carry the
+    included file's own path (the driver merges duplicates when that file is scanned itself).
+    """
+    return _requirements(path, text, ctx, (path,))
+
+
+def _requirements(path: str, text: str, ctx: RepoContext, chain: tuple[str, ...]) -> Extraction:
+    parts = [_scan(requirement_lines(text), path, SourceKind.REQUIREMENTS)]
+    if len(chain) <= MAX_INCLUDE_DEPTH:
+        for include in includes(text):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), include))
+            body = ctx.read_text(target) if target not in chain else None
+            if body is not None:
+                parts.append(_requirements(target, body, ctx, (*chain, target)))
+    return Extraction(
+        refs=tuple(ref for part in parts for ref in part.refs),
+        errors=tuple(error for part in parts for error in part.errors),
+    )
+
+
+def includes(text: str) -> list[str]:
+    """Files named by ``-r`` / ``-c`` lines (local relative paths only; URLs are not fetched)."""
+    found = []
+    for raw in text.splitlines():
+        match = _INCLUDE.match(_COMMENT.sub("", raw).strip())
+        if match and "://" not in match.group("file") and "$" not in match.group("file"):
+            found.append(match.group("file"))
+    return found
 
 
 def requirement_lines(text: str) -> Iterator[Entry]:
@@ -106,8 +134,7 @@ def requirement_lines(text: str) -> Iterator[Entry]:
         pending = ""
         entry = _requirement_part(logical)
         if entry:
-            column = len(logical) - len(logical.lstrip()) + 1
-            yield Entry(entry, start, column)
+            yield Entry(entry, start, logical.find(entry) + 1)
     if pending and _requirement_part(pending):
         yield Entry(_requirement_part(pending), start, 1)
 
@@ -115,7 +142,11 @@ def requirement_lines(text: str) -> Iterator[Entry]:
 def _requirement_part(line: str) -> str:
     """The requirement in a logical line, without per-requirement options (``--hash=...``)."""
     text = line.strip()
-    if not text or text.startswith("-"):  # -r, -c, -e, --index-url ...: not a requirement
+    editable = _EDITABLE.match(text)
+    if editable:  # -e URL#egg=name: the URL names the package; -e . is the project itself
+        target = editable.group("target").strip()
+        return target if "://" in target or "+" in target.split("/", 1)[0] else ""
+    if not text or text.startswith("-"):  # -r, -c, --index-url ...: not a requirement
         return ""
     option = _OPTION.search(text)
     return (text[: option.start()] if option else text).strip()
@@ -233,3 +264,85 @@ def _setup_cfg_entries(text: str, values: list[tuple[str, str]]) -> Iterator[Ent
             cursor = found
             column = lines[found].find(requirement) + 1 if found < len(lines) else 1
             yield Entry(requirement, found + 1, max(column, 1))
+
+
+# --- conda environment.yml --------------------------------------------------------------------
+
+_CONDA_NAME = re.compile(r"^\s*(?:[\w./:-]+::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*)")
+
+
+def extract_conda(path: str, text: str, ctx: RepoContext) -> Extraction:
+    """Model packages in a conda environment file: ``dependencies`` and its ``pip:`` list.
+
+    A file named like one that has no top-level ``dependencies`` list is read as a YAML config.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = err.problem or err.context
+        return Extraction(errors=(FileError(path, f"invalid YAML: {problem}", line),))
+    except (yaml.YAMLError, RecursionError) as err:
+        return Extraction(errors=(FileError(path, f"invalid YAML: {err}", None),))
+    if not _mapping_value(root, "dependencies"):
+        return configs.extract_yaml(path, text, ctx)
+    conda: list[ModelRef] = []
+    pip: list[Entry] = []
+    for node in _mapping_value(root, "dependencies"):
+        if isinstance(node, yaml.ScalarNode):
+            conda.extend(_conda_ref(path, _entry(node)))
+        for item in _mapping_value(node, "pip"):
+            if isinstance(item, yaml.ScalarNode):
+                pip.append(_entry(item))
+    found = _scan(_pip_entries(pip), path, SourceKind.CONDA)
+    included = [
+        _requirements(target, body, ctx, (path, target))
+        for target in _pip_includes(path, pip)
+        if (body := ctx.read_text(target)) is not None
+    ]
+    return Extraction(
+        refs=(*conda, *found.refs, *(ref for part in included for ref in part.refs)),
+        errors=(*found.errors, *(error for part in included for error in part.errors)),
+    )
+
+
+def _mapping_value(node: yaml.Node | None, key: str) -> list[yaml.Node]:
+    """The items of the sequence under ``key`` of a mapping node (empty for any other shape)."""
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for name, value in node.value:
+        if isinstance(name, yaml.ScalarNode) and name.value == key:
+            return list(value.value) if isinstance(value, yaml.SequenceNode) else []
+    return []
+
+
+def _entry(node: yaml.ScalarNode) -> Entry:
+    column = node.start_mark.column + 1 + (1 if node.style in ("'", '"') else 0)
+    return Entry(str(node.value), node.start_mark.line + 1, column)
+
+
+def _conda_ref(path: str, entry: Entry) -> tuple[ModelRef, ...]:
+    match = _CONDA_NAME.match(entry.text)
+    if match is None:
+        return ()
+    name = match.group("name").lower()
+    model = by_name(name.removeprefix(CONDA_SPACY_PREFIX))
+    if model is None or (name.startswith(CONDA_SPACY_PREFIX) and model.kind is not RefKind.SPACY):
+        return ()
+    return (_ref(entry, path, SourceKind.CONDA, model),)
+
+
+def _pip_entries(entries: list[Entry]) -> Iterator[Entry]:
+    for entry in entries:
+        text = _requirement_part(entry.text)
+        if text:
+            yield Entry(text, entry.line, entry.column + entry.text.find(text))
+
+
+def _pip_includes(path: str, entries: list[Entry]) -> list[str]:
+    folder = posixpath.dirname(path)
+    return [
+        posixpath.normpath(posixpath.join(folder, include))
+        for include in includes("\n".join(entry.text for entry in entries))
+    ]
