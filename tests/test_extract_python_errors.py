@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors import python as python_extractor
+from scanner.extractors import python_cst
 from scanner.extractors.python import extract
 from scanner.types import EMPTY_EXTRACTION, Confidence, RefKind
 
@@ -94,8 +94,8 @@ def test_nothing_to_find(tmp_path: Path, case: str, source: str) -> None:
 @pytest.mark.parametrize(
     ("case", "source"),
     [
-        ("NUL byte", 'from_pretrained\x00("org/x")'),
-        ("binary noise", "from_pretrained \udcff\ufffe\x01\x02 ((("),
+        ("NUL byte", 'from_pretrained(\x00"org/x")'),
+        ("binary noise", "from_pretrained( \udcff\ufffe\x01\x02 ((("),
         ("lone carriage returns", 'from_pretrained("a/b"\r\r\r'),
     ],
 )
@@ -145,7 +145,8 @@ def test_internal_failure_is_reported_not_raised(
     def boom(*args: object) -> None:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(python_extractor, "walk_module", boom)
-    result = extract("a.py", "from transformers import pipeline\n", RepoContext(tmp_path))
+    monkeypatch.setattr(python_cst, "walk_module", boom)
+    source = 'from transformers import pipeline\npipeline(model="org/a")\n'
+    result = extract("a.py", source, RepoContext(tmp_path))
     assert [(e.path, e.internal) for e in result.errors] == [("a.py", True)]
     assert "KeyError" in result.errors[0].message

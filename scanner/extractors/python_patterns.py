@@ -182,30 +182,48 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
 
 def _trigger_words() -> re.Pattern[str]:
     words = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
-    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words))) + r")\b")
+    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words))) + r")(?:[\s\\]*\(|\s+as\s)")
 
 
 TRIGGERS = _trigger_words()
-"""Matches the last name of every pattern's callable."""
+"""A call, or an import alias, of the last name of any pattern's callable (group 1: the name)."""
 
 
-def _library_words() -> dict[str, tuple[str, ...]]:
-    """For each trigger word, the names one of which a file must mention (its libraries)."""
-    words: dict[str, set[str]] = {}
+@dataclass(frozen=True, slots=True)
+class _Need:
+    """What else a file must contain for one callable spec to match one of its calls."""
+
+    words: tuple[re.Pattern[str], ...]  # the spec's other dotted parts, as whole words
+    roots: tuple[str, ...]  # top-level names of the row's libraries ("" = any receiver)
+
+
+def _needs() -> dict[str, tuple[_Need, ...]]:
+    """For each trigger word, what each spec ending in it needs besides the call itself."""
+    needs: dict[str, list[_Need]] = {}
     for row in CALL_PATTERNS:
         roots = {lib.split(".")[0].rstrip("*") for lib in row.libraries} if row.libraries else {""}
         for spec in row.callables:
-            words.setdefault(spec.rsplit(".", 1)[-1], set()).update(roots)
-    return {word: tuple(sorted(roots)) for word, roots in words.items()}
+            *parts, last = spec.removeprefix("*.").split(".")
+            words = tuple(re.compile(rf"\b{re.escape(p)}\b") for p in parts if "*" not in p)
+            needs.setdefault(last, []).append(_Need(words, tuple(sorted(roots))))
+    return {word: tuple(dict.fromkeys(rows)) for word, rows in needs.items()}
 
 
-_LIBRARY_WORDS = _library_words()
+_NEEDS = _needs()
 
 
 def may_contain_call(text: str) -> bool:
-    """Cheap prefilter: False when no row can match (no trigger word with its library named)."""
+    """Cheap prefilter: False when no row can match (a loader call with its library named).
+
+    A spec ``*.chat.completions.create`` of a row for ``openai`` needs a call ``create(``, the
+    words ``chat`` and ``completions`` and the text ``openai`` (imported, or no row can match).
+    """
     return any(
-        any(root in text for root in _LIBRARY_WORDS[word])
+        any(
+            any(root in text for root in need.roots)
+            and all(word.search(text) for word in need.words)
+            for need in _NEEDS[word]
+        )
         for word in set(TRIGGERS.findall(text))
     )  # fmt: skip
 

@@ -8,10 +8,11 @@ counts), which is the conservative choice for a guard that must not miss a model
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
+from itertools import repeat
 
 import libcst as cst
 
@@ -22,7 +23,7 @@ class BindingKind(str, Enum):
     """How a name got its value."""
 
     VALUE = "value"  # name = <expr>
-    ITER = "iter"  # for name in <expr> (``path`` indexes into unpacked tuples)
+    ITER = "iter"  # for name in <expr>; pytest parametrize rows (``path`` indexes into tuples)
     PARAM = "param"  # def f(name=<expr>); no default: unknown
     IMPORT = "import"  # from <module> import name / import module
     CLASS = "class"  # class name: ...
@@ -64,6 +65,7 @@ class Scope:
     instance_attrs: dict[str, list[Binding]] = field(default_factory=dict)  # CLASS: self.X = ...
     bases: tuple[cst.BaseExpression, ...] = ()
     star_imports: list[Binding] = field(default_factory=list)
+    parametrized: dict[str, Binding] = field(default_factory=dict)  # CLASS: its parametrize
 
     def bind(self, binding: Binding) -> None:
         """Record one more value for a name."""
@@ -116,6 +118,16 @@ _LEAVES = (
 )  # fmt: skip
 
 
+_COMPREHENSIONS = frozenset({cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp})
+_DEFINITIONS = frozenset({cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Import, cst.ImportFrom})
+_BINDERS = frozenset({cst.Assign, cst.AnnAssign, cst.NamedExpr, cst.AugAssign, cst.For,
+                      cst.CompFor, cst.WithItem, cst.ExceptHandler})  # fmt: skip
+
+# The walk visits a few hundred thousand nodes on a large repository: it dispatches on the exact
+# node type (libcst node classes are final; ``isinstance`` against their ABCs is slow) and keeps
+# per-type facts in these caches.
+
+
 @cache
 def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     """The fields of a node type that can hold statements or expressions."""
@@ -126,16 +138,22 @@ def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     )
 
 
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+@cache
+def _walkable(kind: type) -> bool:
+    """True for node types the walk descends into (not whitespace, tokens, names, literals)."""
+    return issubclass(kind, cst.CSTNode) and not issubclass(kind, _LEAVES)
+
+
+def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    out: list[cst.CSTNode] = []
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            if not isinstance(value, _LEAVES):
-                yield value
-        elif isinstance(value, (tuple, list)):
-            for child in value:
-                if isinstance(child, cst.CSTNode) and not isinstance(child, _LEAVES):
-                    yield child
+        kind: type = type(value)
+        if kind is tuple or kind is list:
+            out.extend(child for child in value if _walkable(child.__class__))
+        elif _walkable(kind):
+            out.append(value)
+    return out
 
 
 def walk_module(path: str, text: str, tree: cst.Module) -> ModuleInfo:
@@ -161,29 +179,30 @@ class _Walker:
             node, scope = self.stack.pop()
             self.visit(node, scope)
 
-    def push(self, nodes: Iterable[cst.CSTNode], scope: Scope) -> None:
-        self.stack.extend((n, scope) for n in reversed(list(nodes)))
+    def push(self, nodes: Sequence[cst.CSTNode], scope: Scope) -> None:
+        self.stack.extend(zip(reversed(nodes), repeat(scope)))
 
     def visit(self, node: cst.CSTNode, scope: Scope) -> None:
+        kind = type(node)
+        if kind is cst.Call:
+            self.calls.append(CallSite(node, scope))  # type: ignore[arg-type]
+        elif kind in _BINDERS:
+            self.bindings(node, scope)
+        elif kind in _COMPREHENSIONS:
+            scope = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
+        elif kind in _DEFINITIONS:
+            self.definition(node, scope)
+            return
+        self.push(_children(node), scope)
+
+    def definition(self, node: cst.CSTNode, scope: Scope) -> None:
         match node:
             case cst.FunctionDef() | cst.Lambda():
                 self.function(node, scope)
-                return
             case cst.ClassDef():
                 self.klass(node, scope)
-                return
-            case cst.ListComp() | cst.SetComp() | cst.GeneratorExp() | cst.DictComp():
-                inner = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
-                self.push(_children(node), inner)
-                return
-            case cst.Call():
-                self.calls.append(CallSite(node, scope))
             case cst.Import() | cst.ImportFrom():
                 self.imported(node, scope)
-                return
-            case _:
-                self.bindings(node, scope)
-        self.push(_children(node), scope)
 
     def bindings(self, node: cst.CSTNode, scope: Scope) -> None:
         match node:
@@ -243,9 +262,14 @@ class _Walker:
         name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"
         inner = Scope(ScopeKind.FUNCTION, name, scope)
         params = node.params
+        rows = dict(scope.parametrized)
+        if isinstance(node, cst.FunctionDef):
+            rows.update(self.parametrize(node.decorators, scope))
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            row = rows.get(param.name.value)
             inner.bind(
-                Binding(param.name.value, BindingKind.PARAM, param.name, scope, param.default)
+                row
+                or Binding(param.name.value, BindingKind.PARAM, param.name, scope, param.default)
             )
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
@@ -255,18 +279,37 @@ class _Walker:
             for p in (*params.posonly_params, *params.params, *params.kwonly_params)
             if p.default is not None
         ]
+        self.push([node.body], inner)  # popped last: calls stay in source order per scope
+        self.push(defaults, scope)
         if isinstance(node, cst.FunctionDef):
             scope.bind(Binding(name, BindingKind.UNKNOWN, node.name, scope))
             self.push([d.decorator for d in node.decorators], scope)
-        self.push(defaults, scope)
-        self.push([node.body], inner)
 
     def klass(self, node: cst.ClassDef, scope: Scope) -> None:
         name = node.name.value
         inner = Scope(ScopeKind.CLASS, name, scope, bases=tuple(a.value for a in node.bases))
+        inner.parametrized.update(self.parametrize(node.decorators, scope))
         scope.bind(Binding(name, BindingKind.CLASS, node.name, scope, owner=inner))
-        self.push([*(d.decorator for d in node.decorators), *(a.value for a in node.bases)], scope)
         self.push([node.body], inner)
+        self.push([*(d.decorator for d in node.decorators), *(a.value for a in node.bases)], scope)
+
+    def parametrize(self, decorators: Sequence[cst.Decorator], scope: Scope) -> dict[str, Binding]:
+        """Bindings of the parameters ``@pytest.mark.parametrize`` decorators give values."""
+        out: dict[str, Binding] = {}
+        for decorator in decorators:
+            call = decorator.decorator
+            if type(call) is not cst.Call or not _is_parametrize(call, self.imports):
+                continue
+            names, values = _argument(call, 0, "argnames"), _argument(call, 1, "argvalues")
+            argnames = _argnames(names) if names is not None else None
+            if argnames is None or values is None:
+                continue
+            single, indirect = len(argnames) == 1 and _is_string(names), _indirect(call)
+            for i, param in enumerate(argnames):
+                if param not in indirect and "*" not in indirect:
+                    path = () if single else (i,)
+                    out[param] = Binding(param, BindingKind.ITER, call, scope, values, path)
+        return out
 
     def imported(self, node: cst.Import | cst.ImportFrom, scope: Scope) -> None:
         if isinstance(node, cst.Import):
@@ -291,6 +334,60 @@ class _Walker:
                 self.imports[local] = f"{module}.{name}"
             scope.bind(Binding(local, BindingKind.IMPORT, alias.name, scope, module=module,
                                attr=name, level=level))  # fmt: skip
+
+
+def _is_parametrize(call: cst.Call, imports: dict[str, str]) -> bool:
+    """``pytest.mark.parametrize(...)``, also as ``mark.parametrize`` or imported by name."""
+    name = call_name(call.func, imports)
+    return name is not None and name.parts[-1] == "parametrize" and (
+        "mark" in name.parts or name.parts[0] == "pytest"
+    )
+
+
+def _argument(call: cst.Call, position: int, keyword: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None]
+    if len(positional) > position and not any(a.star for a in positional[: position + 1]):
+        return positional[position].value
+    return None
+
+
+def _is_string(node: cst.BaseExpression | None) -> bool:
+    return type(node) is cst.SimpleString
+
+
+def _argnames(node: cst.BaseExpression) -> tuple[str, ...] | None:
+    """``"a, b"`` or ``("a", "b")``: the parameter names a parametrize decorator fills."""
+    match node:
+        case cst.SimpleString(evaluated_value=str() as text):
+            names = tuple(n.strip() for n in text.split(",") if n.strip())
+        case cst.List(elements=elements) | cst.Tuple(elements=elements):
+            values = [e.value.evaluated_value if type(e.value) is cst.SimpleString else None
+                      for e in elements]  # fmt: skip
+            if not all(isinstance(v, str) for v in values):
+                return None
+            names = tuple(str(v).strip() for v in values)
+        case _:
+            return None
+    return names if all(n.isidentifier() for n in names) else None
+
+
+def _indirect(call: cst.Call) -> frozenset[str]:
+    """Names whose values go to fixtures (``indirect=``), ``*`` for all of them."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "indirect":
+            match arg.value:
+                case cst.Name(value="False"):
+                    return frozenset()
+                case cst.List(elements=elements) | cst.Tuple(elements=elements):
+                    return frozenset(
+                        str(e.value.evaluated_value) for e in elements
+                        if type(e.value) is cst.SimpleString
+                    )  # fmt: skip
+            return frozenset({"*"})
+    return frozenset()
 
 
 def _alias(alias: cst.ImportAlias) -> str | None:

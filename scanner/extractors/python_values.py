@@ -2,8 +2,9 @@
 
 ``Evaluator.evaluate(expr, scope)`` returns every value the expression may have, as items:
 ``Text`` (a string, with the binding it came from), ``Seq``/``Map`` (literal containers, for
-iteration and indexing), ``Const`` (numbers, booleans, None), ``LocalPath`` (built with
-``os.path``/``pathlib``: a local path, never a Hub id) and ``Unknown`` (not knowable statically).
+iteration and indexing), ``Const`` (numbers, booleans, None), ``LocalPath`` (a local path, never
+a Hub id: built with ``os.path``/``pathlib`` or ``/``, or held by a name that says it is a folder,
+``output_dir``; see ``python_local.FOLDER_NAMES``) and ``Unknown`` (not knowable statically).
 Names follow the file's bindings, then constants imported from other modules of the repository.
 """
 
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 import itertools
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import libcst as cst
 
 from scanner.context import RepoContext
+from scanner.extractors.python_format import Field, Piece, format_template, percent_template
+from scanner.extractors.python_local import is_folder_name
 from scanner.extractors.python_patterns import match_call
 from scanner.extractors.python_scope import (
     Binding,
@@ -216,7 +219,7 @@ class Evaluator:
             case cst.Name(value="__file__"):
                 return (LocalPath(),)
             case cst.Name(value=name):
-                return self.name(name, scope)
+                return (LocalPath(),) if is_folder_name(name) else self.name(name, scope)
             case cst.Attribute():
                 return self._attribute(expr, scope)
             case cst.Subscript():
@@ -266,7 +269,7 @@ class Evaluator:
         for piece in pieces:
             for item in piece:
                 if isinstance(item, LocalPath) or (path and not isinstance(item, Text)):
-                    return (LocalPath(),) if path else _unknown("part of the string is a path")
+                    return (LocalPath(),)  # a string built from a path is a path
                 if isinstance(item, Unknown):
                     return (item,)
                 if not isinstance(item, Text):
@@ -399,6 +402,8 @@ class Evaluator:
         keys = self.evaluate(expr.slice[0].slice.value, scope)
         if not all(isinstance(k, (Text, Const)) for k in keys):
             return _unknown("index is not a constant")
+        if any(isinstance(k, Text) and is_folder_name(k.value) for k in keys):
+            return (LocalPath(),)  # config["output_dir"]
         return tuple(itertools.chain.from_iterable(
             self.index(item, keys) for item in self.evaluate(expr.value, scope)))  # fmt: skip
 
@@ -428,6 +433,8 @@ class Evaluator:
 
     def _attribute(self, expr: cst.Attribute, scope: Scope) -> Items:
         attr = expr.attr.value
+        if is_folder_name(attr):
+            return (LocalPath(),)  # args.output_dir, self.cache_dir
         owner = scope
         while owner.kind is ScopeKind.FUNCTION and owner.name == "<comprehension>" and owner.parent:
             owner = owner.parent
@@ -482,6 +489,9 @@ class Evaluator:
             return (LocalPath(),)
         if callee is not None and module is not None and match_call(callee, module.imported):
             return (Loaded(),)
+        if dotted == "pytest.param":  # one parametrize row: its values, marks and id aside
+            values = [self.evaluate(a.value, scope) for a in expr.args if not a.keyword]
+            return values[0] if len(values) == 1 else (Seq(tuple(values)),)
         return self._method(expr, scope)
 
     def _method(self, expr: cst.Call, scope: Scope) -> Items:
@@ -501,12 +511,16 @@ class Evaluator:
         match func.attr.value:
             case "get" if first is not None:
                 keys = self.evaluate(first, scope)
+                if any(isinstance(k, Text) and is_folder_name(k.value) for k in keys):
+                    return (LocalPath(),)
                 fallback = _argument(expr, 1, "default")
                 default = self.evaluate(fallback, scope) if fallback is not None else None
                 return tuple(itertools.chain.from_iterable(
                     self.index(item, keys, default) for item in receiver))  # fmt: skip
             case "keys" | "values" | "items" as view:
                 return tuple(_view(item, view) for item in receiver)
+            case "format" if any(isinstance(i, Text) for i in receiver):
+                return self._format(expr, receiver, scope)
             case "joinpath" | "resolve" | "absolute" | "expanduser":
                 if any(isinstance(i, LocalPath) or (isinstance(i, Text) and i.path)
                        for i in receiver):  # fmt: skip
@@ -522,10 +536,52 @@ class Evaluator:
                              for a, b in itertools.product(left, right))  # fmt: skip
             case cst.Add():
                 return self._concat([left, right])
+            case cst.Modulo() if any(isinstance(i, Text) for i in left):
+                single = right[0] if len(right) == 1 else None
+                args = list(single.elements) if isinstance(single, Seq) else [right]
+                return self._fill(left, percent_template, args, {})
             case cst.Divide() if any(isinstance(i, LocalPath) or (isinstance(i, Text) and i.path)
                                      for i in left):  # fmt: skip
                 return self._concat([left, right], path=True, sep="/")
+            case cst.Divide() if any(isinstance(i, Text) for i in (*left, *right)):
+                return (LocalPath(),)  # str has no "/": the other operand is a path object
         return _unknown("value is computed at run time")
+
+    def _format(self, expr: cst.Call, receiver: Items, scope: Scope) -> Items:
+        """``template.format(...)``: every filling of every template the receiver may be."""
+        if any(arg.star for arg in expr.args):
+            return _unknown("format arguments are unpacked at run time")
+        positional = [self.evaluate(a.value, scope) for a in expr.args if a.keyword is None]
+        keywords = {
+            a.keyword.value: self.evaluate(a.value, scope) for a in expr.args if a.keyword
+        }
+        return self._fill(receiver, format_template, positional, keywords)
+
+    def _fill(self, templates: Items, parse: Callable[[str], list[Piece] | None],
+              positional: list[Items], keywords: dict[str, Items]) -> Items:  # fmt: skip
+        """Every string made by filling each text template with the argument values."""
+        out: list[Item] = []
+        for template in templates:
+            if not isinstance(template, Text):
+                out.append(_as_unknown(template, "format template is not text"))
+                continue
+            pieces = parse(template.value)
+            if pieces is None:
+                out.append(Unknown("string is formatted at run time", template.origin))
+                continue
+            parts: list[Items] = []
+            for piece in pieces:
+                match piece:
+                    case str():
+                        parts.append((Text(piece),))
+                    case Field(key=int() as index) if index < len(positional):
+                        parts.append(_as_text(positional[index]))
+                    case Field(key=str() as name) if name in keywords:
+                        parts.append(_as_text(keywords[name]))
+                    case _:
+                        parts.append(_unknown("format field has no argument"))
+            out.extend(self._concat(parts))
+        return tuple(out)
 
     # imports ------------------------------------------------------------------------------
 
@@ -587,6 +643,19 @@ def _view(item: Item, view: str) -> Item:
         case "values":
             return Seq(tuple(v for _, v in item.entries), item.origin)
     return Seq(tuple((Seq((k, v)),) for k, v in item.entries), item.origin)
+
+
+def _as_text(items: Items) -> Items:
+    """Numbers, booleans and None as ``str()`` makes them, for formatting."""
+    return tuple(
+        Text(str(i.value), i.origin) if isinstance(i, Const) and not isinstance(i.value, bytes)
+        else i
+        for i in items
+    )
+
+
+def _as_unknown(item: Item, reason: str) -> Item:
+    return item if isinstance(item, (Unknown, LocalPath)) else Unknown(reason, item.origin)
 
 
 def _is_undefined(items: Items) -> bool:
