@@ -78,16 +78,30 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
     ),
     (
         "py.sentence_transformers",
-        "from sentence_transformers import SentenceTransformer, CrossEncoder\n"
+        "from sentence_transformers import SentenceTransformer, SparseEncoder\n"
         'SentenceTransformer("all-MiniLM-L6-v2")\n'
         'SentenceTransformer(model_name_or_path="BAAI/bge-small-en")\n'
         'SentenceTransformer("bert-base-uncased")\n'
-        'CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")\n',
+        'SentenceTransformer("BERT-Base-Uncased")\n'  # the library compares lower-cased
+        'SparseEncoder("splade-cocondenser")\n',
         [
             (2, 21, HF, "sentence-transformers/all-MiniLM-L6-v2", None),
             (3, 40, HF, "BAAI/bge-small-en", None),
             (4, 21, HF, "bert-base-uncased", None),
-            (5, 14, HF, "cross-encoder/ms-marco-MiniLM-L-6-v2", None),
+            (5, 21, HF, "BERT-Base-Uncased", None),
+            (6, 15, HF, "sentence-transformers/splade-cocondenser", None),
+        ],
+    ),
+    (
+        "py.cross_encoder",  # no organisation is prepended to an un-namespaced name
+        "from sentence_transformers import CrossEncoder\n"
+        'CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")\n'
+        'CrossEncoder("bert-base-uncased")\n'
+        'CrossEncoder(model_name_or_path="ms-marco-MiniLM-L-6-v2")\n',
+        [
+            (2, 14, HF, "cross-encoder/ms-marco-MiniLM-L-6-v2", None),
+            (3, 14, HF, "bert-base-uncased", None),
+            (4, 33, HF, "ms-marco-MiniLM-L-6-v2", None),
         ],
     ),
     (
@@ -417,6 +431,12 @@ def test_loaded_object_passed_on_is_not_unresolved(tmp_path: Path) -> None:
         ("import spacy\nspacy.load('en_core_web_sm')\n", True),
         ("x.from_pretrained(y)\n", True),  # from_pretrained needs no library
         ("import transformers\n", False),  # library without a loader call
+        ("import torch\ntorch.load(f)\n", False),  # torch is named, but not hub.load
+        ("import torch\ntorch.hub.load('a/b', 'm')\n", True),
+        ('import openai\nx = "create(" \n', False),  # create( without chat.completions etc.
+        ("from transformers import AutoModel\n# from_pretrained in prose\n", False),
+        ("from transformers import pipeline as p\np('gpt2')\n", True),  # import alias
+        ("from transformers import AutoModel\nAutoModel.from_pretrained \\\n ('x')\n", True),
     ],
 )
 def test_prefilter(source: str, parsed: bool) -> None:

@@ -35,7 +35,9 @@ _DATASET_BUILDERS = frozenset({
     "videofolder", "webdataset", "xml", "sql", "generator", "spark", "cache",
 })  # fmt: skip
 # sentence-transformers loads these plain transformers checkpoints under their own name and
-# every other un-namespaced name from the sentence-transformers organisation.
+# every other un-namespaced name from the sentence-transformers organisation; the comparison is
+# case-insensitive (``model_name_or_path.lower() not in basic_transformer_models`` in
+# SentenceTransformer.__init__, UKPLab/sentence-transformers@85ec645).
 _ST_PLAIN_CHECKPOINTS = frozenset({
     "albert-base-v1", "albert-base-v2", "albert-large-v1", "albert-large-v2", "albert-xlarge-v1",
     "albert-xlarge-v2", "albert-xxlarge-v1", "albert-xxlarge-v2", "bert-base-cased",
@@ -161,7 +163,7 @@ def _hub_repo(text: str, option: str | None) -> Named | None:
 
 def _sentence_transformers(text: str) -> Named | None:
     named = _hub(text, bare_ok=True)
-    if named is None or "/" in text or text in _ST_PLAIN_CHECKPOINTS:
+    if named is None or "/" in text or text.lower() in _ST_PLAIN_CHECKPOINTS:
         return named
     return Named(RefKind.HUGGINGFACE, f"sentence-transformers/{text}")
 

@@ -94,9 +94,15 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF,
                 bare_ok=False),
     CallPattern("py.sentence_transformers", ("sentence_transformers",),
-                ("SentenceTransformer", "SparseEncoder", "CrossEncoder"),
+                ("SentenceTransformer", "SparseEncoder"),
                 _arg(0, "model_name_or_path", "model_name"), _HF,
                 naming=Naming.SENTENCE_TRANSFORMERS),
+    # CrossEncoder passes its name unchanged to AutoConfig/AutoModel.from_pretrained: no
+    # "sentence-transformers/" prefix (UKPLab/sentence-transformers@85ec645,
+    # sentence_transformers/cross_encoder/CrossEncoder.py, CrossEncoder.__init__; the prefix
+    # lives only in SentenceTransformer.__init__, which SparseEncoder inherits).
+    CallPattern("py.cross_encoder", ("sentence_transformers",), ("CrossEncoder",),
+                _arg(0, "model_name_or_path", "model_name"), _HF),
     CallPattern("py.hf_hub", ("huggingface_hub",),
                 ("hf_hub_download", "snapshot_download", "hf_hub_url", "*.hf_hub_download",
                  "*.snapshot_download"),

@@ -339,8 +339,10 @@ class _Walker:
 def _is_parametrize(call: cst.Call, imports: dict[str, str]) -> bool:
     """``pytest.mark.parametrize(...)``, also as ``mark.parametrize`` or imported by name."""
     name = call_name(call.func, imports)
-    return name is not None and name.parts[-1] == "parametrize" and (
-        "mark" in name.parts or name.parts[0] == "pytest"
+    return (
+        name is not None
+        and name.parts[-1] == "parametrize"
+        and ("mark" in name.parts or name.parts[0] == "pytest")
     )
 
 

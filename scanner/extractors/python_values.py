@@ -435,10 +435,7 @@ class Evaluator:
         attr = expr.attr.value
         if is_folder_name(attr):
             return (LocalPath(),)  # args.output_dir, self.cache_dir
-        owner = scope
-        while owner.kind is ScopeKind.FUNCTION and owner.name == "<comprehension>" and owner.parent:
-            owner = owner.parent
-        klass = owner.method_class()
+        klass = _function_scope(scope).method_class()
         if isinstance(expr.value, cst.Name) and expr.value.value in ("self", "cls") and klass:
             return self.class_attr(klass, attr)
         out: list[Item] = []
@@ -455,6 +452,29 @@ class Evaluator:
                 case _:
                     out.append(Unknown(f"attribute {attr} is not known statically"))
         return tuple(out)
+
+    def defines(self, klass: Scope, attr: str, seen: frozenset[int] = frozenset()) -> bool:
+        """True when a repository class (or a base class in the repository) binds ``attr``."""
+        if attr in klass.bindings:
+            return True
+        return any(
+            isinstance(item, ClassRef) and id(item.scope) not in seen
+            and self.defines(item.scope, attr, seen | {id(klass)})
+            for base in klass.bases for item in self.evaluate(base, klass.parent or klass)
+        )  # fmt: skip
+
+    def own_method(self, func: cst.BaseExpression, scope: Scope) -> bool:
+        """True when ``func`` is a method the repository's own class defines (``Net.load``)."""
+        if not isinstance(func, cst.Attribute):
+            return False
+        attr = func.attr.value
+        if isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            klass = _function_scope(scope).method_class()
+            return klass is not None and self.defines(klass, attr)
+        items = self.evaluate(func.value, scope)
+        return bool(items) and all(
+            isinstance(i, ClassRef) and self.defines(i.scope, attr) for i in items
+        )
 
     def class_attr(self, klass: Scope, attr: str, seen: frozenset[int] = frozenset()) -> Items:
         """A class attribute (class body or ``self.X = ...``), searching base classes too."""
@@ -552,9 +572,7 @@ class Evaluator:
         if any(arg.star for arg in expr.args):
             return _unknown("format arguments are unpacked at run time")
         positional = [self.evaluate(a.value, scope) for a in expr.args if a.keyword is None]
-        keywords = {
-            a.keyword.value: self.evaluate(a.value, scope) for a in expr.args if a.keyword
-        }
+        keywords = {a.keyword.value: self.evaluate(a.value, scope) for a in expr.args if a.keyword}
         return self._fill(receiver, format_template, positional, keywords)
 
     def _fill(self, templates: Items, parse: Callable[[str], list[Piece] | None],
@@ -648,7 +666,8 @@ def _view(item: Item, view: str) -> Item:
 def _as_text(items: Items) -> Items:
     """Numbers, booleans and None as ``str()`` makes them, for formatting."""
     return tuple(
-        Text(str(i.value), i.origin) if isinstance(i, Const) and not isinstance(i.value, bytes)
+        Text(str(i.value), i.origin)
+        if isinstance(i, Const) and not isinstance(i.value, bytes)
         else i
         for i in items
     )
@@ -660,6 +679,13 @@ def _as_unknown(item: Item, reason: str) -> Item:
 
 def _is_undefined(items: Items) -> bool:
     return len(items) == 1 and isinstance(items[0], Unknown) and "not defined" in items[0].reason
+
+
+def _function_scope(scope: Scope) -> Scope:
+    """The def a comprehension scope sits in (comprehensions see their function's names)."""
+    while scope.kind is ScopeKind.FUNCTION and scope.name == "<comprehension>" and scope.parent:
+        scope = scope.parent
+    return scope
 
 
 def _root(scope: Scope) -> Scope:

@@ -1,0 +1,306 @@
+"""The libcst half of the Python extractor: parse, walk, match calls, resolve and locate values.
+
+Imported only for files that pass the text prefilter of ``scanner.extractors.python``.
+
+A model argument is dropped (neither a reference nor unresolved) when it is a local folder:
+
+* its value is a path (``tmp_path / "adapter"``, a name such as ``output_dir``: ``python_local``);
+* or the same function already passed the same expression to a folder destination
+  (``SAVE_CALLS``, or any keyword named like a folder, ``TrainingArguments(output_dir=x)``):
+  ``model.save_pretrained(out); PeftModel.from_pretrained(model, out)`` loads what it saved.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from scanner.context import RepoContext
+from scanner.extractors.python_local import classify, is_folder_name
+from scanner.extractors.python_names import UNKNOWN_OPTION, Named
+from scanner.extractors.python_patterns import (
+    ArgSpec,
+    CallName,
+    CallPattern,
+    match_call,
+    module_matches,
+)
+from scanner.extractors.python_positions import positions
+from scanner.extractors.python_scope import (
+    CallSite,
+    ModuleInfo,
+    Scope,
+    ScopeKind,
+    call_name,
+    walk_module,
+)
+from scanner.extractors.python_values import Const, Evaluator, Items, Origin, Text, Unknown
+from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
+
+Fallback = Callable[[str, str, RepoContext], tuple[ModelRef, ...]]
+
+SAVE_CALLS: tuple[tuple[str, ArgSpec], ...] = (
+    ("torch.save", ArgSpec(1, ("f",))),
+    ("*.save_pretrained", ArgSpec(0, ("save_directory",))),
+    ("*.save_model", ArgSpec(0, ("output_dir",))),
+    ("*.save_to_disk", ArgSpec(0, ("dataset_path",))),
+    ("*.save", ArgSpec(0, ("path", "save_directory"))),
+)
+"""Calls that write a folder (or file) at the argument given: what is loaded from it is local."""
+
+
+def extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -> Extraction:
+    """Parse ``text`` and extract its references; ``fallback`` reads files that do not parse."""
+    try:
+        tree = cst.parse_module(text)
+    except cst.ParserSyntaxError as err:
+        return Extraction(fallback(path, text, ctx), (), (_syntax_error(path, text, err),))
+    except UnicodeError as err:  # lone surrogates from a lossy decode
+        error = FileError(path, f"text is not valid Unicode: {err}")
+        return Extraction(fallback(path, text, ctx), (), (error,))
+    return _Finder(walk_module(path, text, tree), ctx).run()
+
+
+def _syntax_error(path: str, text: str, err: cst.ParserSyntaxError) -> FileError:
+    """The syntax error, located by Python's own parser when it agrees the file is invalid."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        return FileError(path, f"syntax error: {exc.msg}", line=exc.lineno or err.editor_line)
+    except (ValueError, RecursionError, MemoryError):
+        pass  # e.g. NUL bytes: keep libcst's account
+    return FileError(path, f"syntax error: {err.message}", line=err.editor_line)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    node: cst.CSTNode
+    pattern: CallPattern
+    named: Named
+    origin: Origin | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Missing:
+    node: cst.BaseExpression
+    pattern: CallPattern
+    reason: str
+
+
+@dataclass(slots=True)
+class _Finder:
+    """Matches one module's calls against the table and turns their arguments into records."""
+
+    module: ModuleInfo
+    ctx: RepoContext
+    found: list[_Found] = field(default_factory=list)
+    missing: list[_Missing] = field(default_factory=list)
+    evaluator: Evaluator = field(init=False)
+    saved: dict[int, dict[str, int]] = field(default_factory=dict)  # scope -> key -> first call
+
+    def __post_init__(self) -> None:
+        self.evaluator = Evaluator(self.module, self.ctx)
+
+    def run(self) -> Extraction:
+        imports, imported = self.module.imports, self.module.imported
+        for index, site in enumerate(self.module.calls):
+            name = call_name(site.node.func, imports)
+            self.note_saved(site, name, index)
+            pattern = match_call(name, imported) if name is not None else None
+            if pattern is not None and not _imported_from_library(name, pattern) \
+                    and self.evaluator.own_method(site.node.func, site.scope):  # fmt: skip
+                pattern = _own_method_pattern(name)
+            if pattern is not None:
+                self.call(site, pattern, index)
+        return self.records()
+
+    def note_saved(self, site: CallSite, name: CallName | None, index: int) -> None:
+        """Remember the folder destinations this call writes to (SAVE_CALLS, folder keywords)."""
+        targets = [a.value for a in site.node.args if a.keyword and is_folder_name(a.keyword.value)]
+        spec = _save_spec(name) if name is not None else None
+        if spec is not None:
+            value = _argument(site.node, spec)
+            if isinstance(value, cst.BaseExpression):
+                targets.append(value)
+        if targets:
+            keys = self.saved.setdefault(id(_function(site.scope)), {})
+            for target in targets:
+                keys.setdefault(self.key(target), index)
+
+    def is_saved(self, value: cst.BaseExpression, site: CallSite, index: int) -> bool:
+        """True when the same function passed ``value`` to a folder destination before."""
+        keys = self.saved.get(id(_function(site.scope)))
+        return keys is not None and keys.get(self.key(value), index) < index
+
+    def key(self, expr: cst.BaseExpression) -> str:
+        """What makes two argument expressions the same value: text, or a string's value."""
+        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+            value = expr.evaluated_value
+            if isinstance(value, str):
+                return "str:" + value
+        return "code:" + self.module.tree.code_for_node(expr)
+
+    def call(self, site: CallSite, pattern: CallPattern, index: int) -> None:
+        node, scope = site.node, site.scope
+        for keyword in pattern.string_keywords:
+            value = _argument(node, ArgSpec(None, (keyword,)))
+            if isinstance(value, cst.BaseExpression) and not self.is_saved(value, site, index):
+                self.texts(value, self.evaluator.evaluate(value, scope), pattern, None, None)
+        value = _argument(node, pattern.arg)
+        if value is None:
+            return
+        if isinstance(value, _Star):
+            self.missing.append(_Missing(value.node, pattern, "model may be passed via unpacking"))
+            return
+        if self.is_saved(value, site, index):
+            return
+        option = self.option(node, pattern, scope)
+        pairs: list[str | None] = [None]
+        if pattern.pair is not None:
+            pairs = self.pair_values(node, pattern.pair, pattern, scope)
+        items = self.evaluator.evaluate(value, scope)
+        for pair in pairs:
+            self.texts(value, items, pattern, pair, option)
+        unknown = next((i for i in items if isinstance(i, Unknown)), None)
+        if unknown is not None:
+            self.missing.append(_Missing(value, pattern, unknown.reason))
+
+    def texts(self, node: cst.BaseExpression, items: Items, pattern: CallPattern,
+              pair: str | None, option: str | None) -> None:  # fmt: skip
+        path = self.module.path
+        for item in items:
+            if isinstance(item, Text):
+                named = classify(path, self.ctx, pattern, item.value, pair, option, item.path)
+                if named is not None:
+                    self.found.append(_Found(node, pattern, named, item.origin))
+
+    def pair_values(self, node: cst.Call, spec: ArgSpec, pattern: CallPattern,
+                    scope: Scope) -> list[str | None]:  # fmt: skip
+        value = _argument(node, spec)
+        if value is None:
+            return [None]
+        if isinstance(value, _Star):
+            self.missing.append(
+                _Missing(value.node, pattern, "argument may be passed via unpacking")
+            )
+            return []
+        items = self.evaluator.evaluate(value, scope)
+        unknown = next((i for i in items if isinstance(i, Unknown)), None)
+        if unknown is not None:
+            self.missing.append(_Missing(value, pattern, unknown.reason))
+        return [i.value for i in items if isinstance(i, Text)]
+
+    def option(self, node: cst.Call, pattern: CallPattern, scope: Scope) -> str | None:
+        if pattern.option is None:
+            return None
+        value = _argument(node, ArgSpec(None, (pattern.option,)))
+        if value is None or isinstance(value, _Star):
+            return None if value is None else UNKNOWN_OPTION
+        items = self.evaluator.evaluate(value, scope)
+        literals = {str(i.value) for i in items if isinstance(i, (Text, Const))}
+        return literals.pop() if len(literals) == 1 and len(items) == 1 else UNKNOWN_OPTION
+
+    def records(self) -> Extraction:
+        where = self.locate()
+        path, module = self.module.path, self.module
+        refs: dict[tuple[object, ...], ModelRef] = {}
+        for f in self.found:
+            line, column = where[id(f.node)]
+            via = self.via(f.origin, where)
+            ref = ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
+                           SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
+            refs.setdefault((line, column, ref.kind, ref.raw), ref)
+        unresolved: dict[tuple[int, int], UnresolvedRef] = {}
+        for m in self.missing:
+            line, column = where[id(m.node)]
+            expression = module.tree.code_for_node(m.node)
+            unresolved.setdefault(
+                (line, column),
+                UnresolvedRef(
+                    path, line, column, expression, m.pattern.id, SourceKind.PYTHON, reason=m.reason
+                ),
+            )
+        return Extraction(
+            tuple(sorted(refs.values(), key=lambda r: (r.line, r.column, r.raw))),
+            tuple(unresolved[k] for k in sorted(unresolved)),
+        )
+
+    def locate(self) -> dict[int, tuple[int, int]]:
+        """Positions of every reported node, in this module and in modules values came from."""
+        by_module: dict[str, list[cst.CSTNode]] = {self.module.path: []}
+        by_module[self.module.path].extend(f.node for f in self.found)
+        by_module[self.module.path].extend(m.node for m in self.missing)
+        for f in self.found:
+            if f.origin is not None:
+                by_module.setdefault(f.origin.path, []).append(f.origin.target)
+        where: dict[int, tuple[int, int]] = {}
+        for rel, nodes in by_module.items():
+            info = self.evaluator.modules.get(rel)
+            if info is not None:
+                where.update(positions(info.tree, info.text, nodes))
+        return where
+
+    @staticmethod
+    def via(origin: Origin | None, where: dict[int, tuple[int, int]]) -> str | None:
+        if origin is None or id(origin.target) not in where:
+            return None
+        return f"{origin.name} at {origin.path}:{where[id(origin.target)][0]}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Star:
+    node: cst.BaseExpression  # the *args / **kwargs expression that may hold the argument
+
+
+def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | None:
+    """The argument ``spec`` names: keyword first, then position; _Star behind an unpacking."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in spec.keywords:
+            return arg.value
+    stars = [a for a in call.args if a.star]
+    if spec.position is not None:
+        positional = [a for a in call.args if a.keyword is None]
+        for i, arg in enumerate(positional[: spec.position + 1]):
+            if arg.star == "*":
+                return _Star(arg.value)
+            if i == spec.position and not arg.star:
+                return arg.value
+    kwargs = next((a for a in stars if a.star == "**"), None)
+    return _Star(kwargs.value) if kwargs is not None else None
+
+
+def _imported_from_library(name: CallName | None, pattern: CallPattern) -> bool:
+    """True when the callee is imported from one of the row's libraries (``from peft import
+    PeftModel``): the table decides, even where that module is in the repository scanned."""
+    if name is None or not name.qualified:
+        return False
+    dotted = ".".join(name.parts)
+    return any(module_matches(dotted, library) for library in pattern.libraries)
+
+
+def _own_method_pattern(name: CallName | None) -> CallPattern | None:
+    """A repository class's own ``from_pretrained`` may or may not load from the Hub: only the
+    library-independent rows apply (namespaced ids only, ``py.from_pretrained.any``)."""
+    return match_call(CallName(name.parts, False), frozenset()) if name is not None else None
+
+
+def _save_spec(name: CallName) -> ArgSpec | None:
+    """Where the destination sits when ``name`` is one of SAVE_CALLS."""
+    for spec, arg in SAVE_CALLS:
+        wanted = tuple(spec.removeprefix("*.").split("."))
+        if spec.startswith("*."):
+            if len(name.parts) > len(wanted) and name.parts[-len(wanted) :] == wanted:
+                return arg
+        elif name.qualified and name.parts == wanted:
+            return arg
+    return None
+
+
+def _function(scope: Scope) -> Scope:
+    """The function (or module, class) body a scope belongs to: comprehensions are see-through."""
+    while scope.kind is ScopeKind.FUNCTION and scope.name.startswith("<") and scope.parent:
+        scope = scope.parent
+    return scope
