@@ -17,6 +17,7 @@ _REVISION = re.compile(r"@[A-Za-z0-9._/-]+$")
 _HUB_URL = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?P<id>[^/?#\s]+/[^/?#\s]+)"
 )
+_HUB_REPO_TYPES = ("datasets/", "spaces/")
 _HUB_SCHEMES = ("hf://", "hf_hub:", "huggingface://", "hf-hub:")
 
 WEIGHT_EXTENSIONS = (
@@ -52,6 +53,13 @@ WEIGHT_EXTENSIONS = (
 
 _PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "$", "%", "{")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+LOCAL_FOLDER_WORDS = frozenset({
+    "models", "saves", "save", "outputs", "output", "checkpoints", "checkpoint", "ckpt", "ckpts",
+    "runs", "results", "weights", "artifacts", "tmp", "temp", "cache", "logs", "exp",
+    "experiments", "data", "training",
+})  # fmt: skip
+"""First folders of relative paths (``saves/qwen-lora``, ``models/llama-7b``): not Hub orgs."""
+
 _NOT_MODEL_WORDS = frozenset(
     {
         "none",
@@ -78,7 +86,8 @@ def strip_hub_prefix(raw: str) -> str:
     text = raw.strip()
     url = _HUB_URL.match(text)
     if url:
-        return url.group("id")
+        # a dataset or Space URL names no model: keep it whole so it is not read as "org/name"
+        return text if url.group("id").startswith(_HUB_REPO_TYPES) else url.group("id")
     for scheme in _HUB_SCHEMES:
         if text.startswith(scheme):
             return text[len(scheme) :]
@@ -111,6 +120,8 @@ def hub_id(
     if "://" in text or looks_like_path(text) or not _HUB_ID.match(text):
         return None
     if "/" not in text and (not bare_ok or text.lower() in _NOT_MODEL_WORDS):
+        return None
+    if "/" in text and text.split("/", 1)[0].lower() in LOCAL_FOLDER_WORDS:
         return None
     if exists is not None and exists(text):
         return None

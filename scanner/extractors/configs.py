@@ -156,12 +156,6 @@ OUTPUT_KEYS = frozenset({
 OUTPUT_WORDS = frozenset({"hub", "push", "output", "save", "saved", "export", "merged", "new"})
 """A key derived from a suffix rule that starts with one of these names an output, not an input."""
 
-LOCAL_FOLDER_WORDS = frozenset({
-    "models", "saves", "save", "outputs", "output", "checkpoints", "checkpoint", "ckpt", "ckpts",
-    "runs", "results", "weights", "artifacts", "tmp", "temp", "cache", "logs", "exp",
-    "experiments", "data", "training",
-})  # fmt: skip
-"""First folders of relative paths (``saves/qwen-lora``, ``models/llama-7b``): not Hub orgs."""
 
 DATA_FILE = re.compile(
     r"\.(?:jsonl|json|csv|tsv|parquet|arrow|txt|zst|gz|bz2|xz|zip|tar|npy|npz|pkl|h5|spacy)$",
@@ -271,7 +265,7 @@ def classify(value: str, spec: KeySpec, path: str, ctx: RepoContext) -> Found | 
     model = hub_id(text, bare_ok=spec.bare_ok, exists=lambda rel: _exists(rel, path, ctx))
     if model is None or ("/" not in model and not _BARE_ID_SHAPE.search(model)):
         return None  # a bare single word ("fast", "chat") is an alias, not a legacy Hub id
-    if model.split("/", 1)[0].lower() in LOCAL_FOLDER_WORDS or DATA_FILE.search(model):
+    if DATA_FILE.search(model):
         return None
     return Found(spec.kind, model)
 
