@@ -1,0 +1,27 @@
+"""The benchmark scripts keep working (they are run, not timed: figures live in the README)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("bench_db.py", ["--runs", "1"], ["cold load", "10,000 lookups"]),
+        ("bench_scan.py", ["--files", "30", "--repeat", "1"],
+         ["python files: 30", "full scan:", "pre-commit case (5 files):"]),
+    ],
+)  # fmt: skip
+def test_benchmark_script_runs(script: str, args: list[str], expected: list[str]) -> None:
+    result = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True,
+                            text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for text in expected:
+        assert text in result.stdout
