@@ -240,6 +240,80 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
         [(2, 19, RefKind.OLLAMA, "llama3.1", None), (3, 17, RefKind.OLLAMA, "mistral", None)],
     ),
     (
+        "py.langchain_init_chat_model",
+        "from langchain.chat_models import init_chat_model\n"
+        'init_chat_model("gpt-4o", model_provider="openai")\n'
+        'init_chat_model(model="anthropic:claude-3-5-sonnet-latest")\n'
+        'init_chat_model("google_genai:gemini-2.0-flash")\n'
+        'init_chat_model("o3-mini")\n',
+        [
+            (2, 17, API, "gpt-4o", "openai"),
+            (3, 23, API, "claude-3-5-sonnet-latest", "anthropic"),
+            (4, 17, API, "gemini-2.0-flash", "google"),
+            (5, 17, API, "o3-mini", None),
+        ],
+    ),
+    (
+        "py.langchain_init_chat_model",
+        "from langchain.chat_models import init_chat_model\n"
+        'init_chat_model("ollama:llama3.1:8b")\n'
+        'init_chat_model("org/m", model_provider="huggingface")\n',
+        [(2, 17, RefKind.OLLAMA, "llama3.1:8b", None), (3, 17, HF, "org/m", None)],
+    ),
+    (
+        "py.llama_index_openai",
+        "from llama_index.core import Settings\nfrom llama_index.llms.openai import OpenAI\n"
+        "from llama_index.embeddings.openai import OpenAIEmbedding\n"
+        'Settings.llm = OpenAI(model="gpt-4o-mini")\n'
+        'Settings.embed_model = OpenAIEmbedding(model="text-embedding-3-small")\n',
+        [(4, 29, API, "gpt-4o-mini", "openai"), (5, 46, API, "text-embedding-3-small", "openai")],
+    ),
+    (
+        "py.llama_index_anthropic",
+        "from llama_index.llms.anthropic import Anthropic\n"
+        'Anthropic(model="claude-3-opus-20240229")\n',
+        [(2, 17, API, "claude-3-opus-20240229", "anthropic")],
+    ),
+    (
+        "py.llama_index_google",
+        "from llama_index.llms.google_genai import GoogleGenAI\n"
+        'GoogleGenAI(model="gemini-2.0-flash")\n',
+        [(2, 19, API, "gemini-2.0-flash", "google")],
+    ),
+    (
+        "py.llama_index_mistral",
+        "from llama_index.llms.mistralai import MistralAI\n"
+        'MistralAI(model="mistral-large-latest")\n',
+        [(2, 17, API, "mistral-large-latest", "mistral")],
+    ),
+    (
+        "py.llama_index_cohere",
+        "from llama_index.embeddings.cohere import CohereEmbedding\n"
+        'CohereEmbedding(model_name="embed-english-v3.0")\n',
+        [(2, 28, API, "embed-english-v3.0", "cohere")],
+    ),
+    (
+        "py.llama_index_ollama",
+        'from llama_index.llms.ollama import Ollama\nOllama(model="llama3", request_timeout=60)\n',
+        [(2, 14, RefKind.OLLAMA, "llama3", None)],
+    ),
+    (
+        "py.llama_index_huggingface_embeddings",
+        "from llama_index.embeddings.huggingface import HuggingFaceEmbedding\n"
+        'HuggingFaceEmbedding(model_name="BAAI/bge-small-en-v1.5")\n'
+        'HuggingFaceEmbedding(model_name="all-MiniLM-L6-v2")\n',
+        [
+            (2, 33, HF, "BAAI/bge-small-en-v1.5", None),
+            (3, 33, HF, "sentence-transformers/all-MiniLM-L6-v2", None),
+        ],
+    ),
+    (
+        "py.llama_index_huggingface",
+        "from llama_index.llms.huggingface import HuggingFaceLLM\n"
+        'HuggingFaceLLM(model_name="org/llm", tokenizer_name="org/tok")\n',
+        [(2, 27, HF, "org/llm", None), (2, 53, HF, "org/tok", None)],
+    ),
+    (
         "py.ultralytics",
         'from ultralytics import YOLO\nYOLO("yolov8n.pt")\nYOLO("runs/train/weights/best.pt")\n',
         [(2, 6, RefKind.ULTRALYTICS, "yolov8n.pt", None)],
@@ -288,6 +362,27 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
 
 # (source, why nothing is found)
 NEGATIVE = [
+    ('from django.db import models\nmodels.ForeignKey(model="auth.User")\n', "Django model="),
+    (
+        'from sklearn.linear_model import LogisticRegression\nOpenAI(model="gpt-4o")\n',
+        "OpenAI( without a library that provides it",
+    ),
+    (
+        'from openai import OpenAI\nOllama(model="llama3")\n',
+        "Ollama( not from langchain/llama_index",
+    ),
+    (
+        'from llama_index.llms.openai import OpenAI\nAnthropic(model="claude-3")\n',
+        "Anthropic( not imported from llama_index",
+    ),
+    (
+        'import anthropic\nfrom llama_index.core import Settings\nanthropic.Anthropic(model="x")\n',
+        "anthropic.Anthropic() client constructor takes no model",
+    ),
+    (
+        'from llama_index.core import Settings\ninit_chat_model("gpt-4o")\n',
+        "init_chat_model without langchain",
+    ),
     (
         '# AutoModel.from_pretrained("org/commented")\nfrom transformers import AutoModel\n',
         "comment",

@@ -85,7 +85,7 @@ class _Found:
 
 @dataclass(frozen=True, slots=True)
 class _Missing:
-    node: cst.BaseExpression
+    node: cst.CSTNode
     pattern: CallPattern
     reason: str
 
@@ -164,9 +164,20 @@ class _Finder:
         items = self.evaluator.evaluate(value, scope)
         for pair in pairs:
             self.texts(value, items, pattern, pair, option)
-        unknown = next((i for i in items if isinstance(i, Unknown)), None)
-        if unknown is not None:
-            self.missing.append(_Missing(value, pattern, unknown.reason))
+        self.unknowns(value, items, pattern)
+
+    def unknowns(self, node: cst.BaseExpression, items: Items, pattern: CallPattern) -> None:
+        """Unresolved records: at the call site that passed an unknown value for a parameter
+        (when that call is in this module), else one at the use."""
+        at_use = False
+        for item in items:
+            if not isinstance(item, Unknown):
+                continue
+            if item.site is not None and item.site.path == self.module.path:
+                self.missing.append(_Missing(item.site.target, pattern, item.reason))
+            elif not at_use:
+                at_use = True
+                self.missing.append(_Missing(node, pattern, item.reason))
 
     def texts(self, node: cst.BaseExpression, items: Items, pattern: CallPattern,
               pair: str | None, option: str | None) -> None:  # fmt: skip

@@ -63,7 +63,18 @@ _ST_PLAIN_CHECKPOINTS = frozenset({
     "xlm-roberta-large-finetuned-conll03-english",
     "xlm-roberta-large-finetuned-conll03-german", "xlnet-base-cased", "xlnet-large-cased",
 })  # fmt: skip
-_HOSTED = (Naming.API, Naming.LITELLM, Naming.OLLAMA)
+_HOSTED = (Naming.API, Naming.LITELLM, Naming.OLLAMA, Naming.LANGCHAIN)
+# init_chat_model's provider names (``model_provider=`` or the ``"provider:"`` prefix) -> the
+# organisation whose terms apply; "huggingface" and "ollama" name other kinds of reference
+# (langchain-ai/langchain, libs/langchain/langchain/chat_models/base.py, _SUPPORTED_PROVIDERS).
+_LANGCHAIN_PROVIDERS = {
+    "openai": "openai", "azure_openai": "openai", "anthropic": "anthropic",
+    "google_genai": "google", "google_vertexai": "google", "google_anthropic_vertex": "anthropic",
+    "bedrock": "bedrock", "bedrock_converse": "bedrock", "cohere": "cohere",
+    "mistralai": "mistral", "fireworks": "fireworks", "together": "together", "groq": "groq",
+    "deepseek": "deepseek", "xai": "xai", "perplexity": "perplexity", "ibm": "ibm",
+    "nvidia": "nvidia", "azure_ai": "azure_ai", "huggingface": "huggingface", "ollama": "ollama",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +127,8 @@ def name_model(
             return Named(RefKind.API, text, pattern.provider) if _API_NAME.fullmatch(text) else None
         case Naming.LITELLM:
             return _litellm(text)
+        case Naming.LANGCHAIN:
+            return _langchain(text, option)
         case Naming.OLLAMA:
             return Named(RefKind.OLLAMA, text) if _OLLAMA_TAG.fullmatch(text) else None
         case Naming.SPACY:
@@ -166,6 +179,21 @@ def _sentence_transformers(text: str) -> Named | None:
     if named is None or "/" in text or text.lower() in _ST_PLAIN_CHECKPOINTS:
         return named
     return Named(RefKind.HUGGINGFACE, f"sentence-transformers/{text}")
+
+
+def _langchain(text: str, option: str | None) -> Named | None:
+    """``init_chat_model("anthropic:claude-...")`` or ``("gpt-4o", model_provider="openai")``."""
+    prefix, sep, rest = text.partition(":")
+    provider = option if option != UNKNOWN_OPTION else None
+    if sep and prefix in _LANGCHAIN_PROVIDERS:
+        provider, text = prefix, rest
+    if provider == "huggingface":
+        return _hub(text, bare_ok=True)
+    if provider == "ollama":
+        return Named(RefKind.OLLAMA, text) if _OLLAMA_TAG.fullmatch(text) else None
+    if not _API_NAME.fullmatch(text):
+        return None
+    return Named(RefKind.API, text, _LANGCHAIN_PROVIDERS.get(provider or "", provider))
 
 
 def _litellm(text: str) -> Named | None:

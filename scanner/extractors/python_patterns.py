@@ -26,6 +26,7 @@ class Naming(str, Enum):
     DATASET = "dataset"  # a Hub dataset id, except the builtin file loaders
     API = "api"  # a hosted model name
     LITELLM = "litellm"  # "provider/model", provider prefix decides the kind
+    LANGCHAIN = "langchain"  # init_chat_model: "provider:model" or model_provider= decides
     OLLAMA = "ollama"  # an Ollama tag
     SPACY = "spacy"  # a spaCy pipeline package
     ULTRALYTICS = "ultralytics"  # a weights or config file name resolved by ultralytics
@@ -159,6 +160,9 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
     CallPattern("py.langchain_huggingface", ("langchain*",),
                 ("HuggingFacePipeline.from_model_id", "HuggingFaceEndpoint"),
                 _arg(None, "model_id", "repo_id", "model"), _HF),
+    CallPattern("py.langchain_init_chat_model", ("langchain*",),
+                ("init_chat_model", "init_embeddings"), _arg(0, "model"), RefKind.API,
+                naming=Naming.LANGCHAIN, option="model_provider"),
     CallPattern("py.langchain_ollama", ("langchain*",),
                 ("ChatOllama", "OllamaLLM", "Ollama", "OllamaEmbeddings"), _MODEL,
                 RefKind.OLLAMA, naming=Naming.OLLAMA),
@@ -166,6 +170,28 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 ("chat", "generate", "embed", "embeddings", "pull", "show", "*.chat",
                  "*.generate", "*.embed", "*.embeddings", "*.pull", "*.show"),
                 _arg(0, "model"), RefKind.OLLAMA, naming=Naming.OLLAMA),
+    # LlamaIndex integrations (llama_index.llms.*, llama_index.embeddings.*)
+    CallPattern("py.llama_index_openai", ("llama_index*",),
+                ("OpenAI", "AzureOpenAI", "OpenAIResponses", "OpenAIEmbedding",
+                 "AzureOpenAIEmbedding"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="openai"),
+    CallPattern("py.llama_index_anthropic", ("llama_index*",), ("Anthropic",), _MODEL,
+                RefKind.API, naming=Naming.API, provider="anthropic"),
+    CallPattern("py.llama_index_google", ("llama_index*",),
+                ("Gemini", "GoogleGenAI", "GeminiEmbedding", "GoogleGenAIEmbedding", "Vertex"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="google"),
+    CallPattern("py.llama_index_mistral", ("llama_index*",), ("MistralAI", "MistralAIEmbedding"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="mistral"),
+    CallPattern("py.llama_index_cohere", ("llama_index*",), ("Cohere", "CohereEmbedding"),
+                _MODEL_OR_NAME, RefKind.API, naming=Naming.API, provider="cohere"),
+    CallPattern("py.llama_index_ollama", ("llama_index*",), ("Ollama", "OllamaEmbedding"),
+                _MODEL_OR_NAME, RefKind.OLLAMA, naming=Naming.OLLAMA),
+    CallPattern("py.llama_index_huggingface_embeddings", ("llama_index*",),
+                ("HuggingFaceEmbedding",), _arg(None, "model_name"), _HF,
+                naming=Naming.SENTENCE_TRANSFORMERS),
+    CallPattern("py.llama_index_huggingface", ("llama_index*",),
+                ("HuggingFaceLLM", "HuggingFaceInferenceAPI"), _arg(None, "model_name", "model"),
+                _HF, string_keywords=("tokenizer_name",)),
     # Other model libraries
     CallPattern("py.ultralytics", ("ultralytics",),
                 ("YOLO", "YOLOWorld", "YOLOE", "RTDETR", "SAM", "FastSAM", "NAS"),

@@ -51,7 +51,7 @@ class Binding:
     module: str | None = None  # IMPORT: dotted module ("" with level > 0 for ``from . import``)
     attr: str | None = None  # IMPORT: the imported name, None for ``import module``
     level: int = 0  # IMPORT: number of leading dots
-    owner: Scope | None = None  # CLASS: the class body scope
+    owner: Scope | None = None  # CLASS: the class body scope; PARAM: the function's scope
 
 
 @dataclass(eq=False, slots=True)
@@ -66,6 +66,8 @@ class Scope:
     bases: tuple[cst.BaseExpression, ...] = ()
     star_imports: list[Binding] = field(default_factory=list)
     parametrized: dict[str, Binding] = field(default_factory=dict)  # CLASS: its parametrize
+    params: tuple[str, ...] = ()  # FUNCTION: positional parameter names, in order
+    static: bool = False  # FUNCTION: a ``@staticmethod`` (no ``self`` is passed)
 
     def bind(self, binding: Binding) -> None:
         """Record one more value for a name."""
@@ -260,8 +262,10 @@ class _Walker:
 
     def function(self, node: cst.FunctionDef | cst.Lambda, scope: Scope) -> None:
         name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"
-        inner = Scope(ScopeKind.FUNCTION, name, scope)
         params = node.params
+        inner = Scope(ScopeKind.FUNCTION, name, scope,
+                      params=tuple(p.name.value for p in (*params.posonly_params, *params.params)),
+                      static=isinstance(node, cst.FunctionDef) and _is_static(node))  # fmt: skip
         rows = dict(scope.parametrized)
         if isinstance(node, cst.FunctionDef):
             rows.update(self.parametrize(node.decorators, scope))
@@ -269,7 +273,14 @@ class _Walker:
             row = rows.get(param.name.value)
             inner.bind(
                 row
-                or Binding(param.name.value, BindingKind.PARAM, param.name, scope, param.default)
+                or Binding(
+                    param.name.value,
+                    BindingKind.PARAM,
+                    param.name,
+                    scope,
+                    param.default,
+                    owner=inner,
+                )
             )
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
@@ -334,6 +345,13 @@ class _Walker:
                 self.imports[local] = f"{module}.{name}"
             scope.bind(Binding(local, BindingKind.IMPORT, alias.name, scope, module=module,
                                attr=name, level=level))  # fmt: skip
+
+
+def _is_static(node: cst.FunctionDef) -> bool:
+    return any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in node.decorators
+    )
 
 
 def _is_parametrize(call: cst.Call, imports: dict[str, str]) -> bool:

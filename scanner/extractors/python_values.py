@@ -19,6 +19,7 @@ from functools import lru_cache
 import libcst as cst
 
 from scanner.context import RepoContext
+from scanner.extractors.python_callers import CallIndex, Passed, callers, index_calls
 from scanner.extractors.python_format import Field, Piece, format_template, percent_template
 from scanner.extractors.python_local import is_folder_name
 from scanner.extractors.python_patterns import match_call
@@ -34,6 +35,7 @@ from scanner.extractors.python_scope import (
 
 MAX_ITEMS = 64  # values kept per expression: a guard reports many, but not a combinatorial blowup
 MAX_DEPTH = 48  # nested resolutions before giving up (Unknown)
+MAX_CALLERS = 2  # levels of call sites followed for a parameter without a value of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +112,12 @@ class Loaded:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A value that cannot be known statically."""
+    """A value that cannot be known statically; ``site`` is the call-site argument it comes
+    from when a caller passes it for a parameter (reported there, not at the use)."""
 
     reason: str
     origin: Origin | None = None
+    site: Origin | None = None
 
 
 Item = Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Loaded | Unknown
@@ -139,9 +143,12 @@ def _with_origin(items: Iterable[Item], origin: Origin) -> Items:
 def _dedupe(items: Iterable[Item]) -> Items:
     out: dict[object, Item] = {}
     for item in items:
-        key = (type(item), item.value if isinstance(item, (Text, Const)) else id(item))
+        key: tuple[object, ...] = (
+            type(item),
+            item.value if isinstance(item, (Text, Const)) else id(item),
+        )
         if isinstance(item, Unknown):
-            key = (Unknown, item.reason)
+            key = (Unknown, item.reason, id(item.site.target) if item.site else None)
         out.setdefault(key, item)
         if len(out) >= MAX_ITEMS:
             break
@@ -193,6 +200,9 @@ class Evaluator:
         self.active: set[int] = set()
         self.memo: dict[int, Items] = {}  # id(binding) -> its values
         self.depth = 0
+        self.calls: dict[str, CallIndex] = {}  # module path -> its call sites by callee name
+        self.callers = 0  # call-site levels being followed now
+        self.truncated = False  # a bound was hit: the value depends on the path, do not memo
 
     def evaluate(self, expr: cst.BaseExpression, scope: Scope) -> Items:
         """Every value ``expr`` may hold when evaluated in ``scope``."""
@@ -336,6 +346,7 @@ class Evaluator:
         if key in self.active:
             return _unknown(f"{binding.name} is defined in terms of itself")
         self.active.add(key)
+        outer, self.truncated = self.truncated, False
         try:
             items = self._binding(binding)
         finally:
@@ -343,17 +354,17 @@ class Evaluator:
         if binding.kind is not BindingKind.IMPORT:
             origin = Origin(binding.name, _module_path(binding.scope), binding.target)
             items = _with_origin(items, origin)
-        self.memo[key] = items
+        if not self.truncated:
+            self.memo[key] = items
+        self.truncated = outer or self.truncated
         return items
 
     def _binding(self, binding: Binding) -> Items:
         match binding.kind:
             case BindingKind.VALUE if binding.value is not None:
                 return self.evaluate(binding.value, binding.scope)
-            case BindingKind.PARAM if binding.value is not None:
-                return self.evaluate(binding.value, binding.scope)
             case BindingKind.PARAM:
-                return _unknown(f"parameter {binding.name} has no default")
+                return self.parameter(binding)
             case BindingKind.ITER if binding.value is not None:
                 elements = self.iterate(self.evaluate(binding.value, binding.scope))
                 return tuple(itertools.chain.from_iterable(
@@ -363,6 +374,59 @@ class Evaluator:
             case BindingKind.CLASS if binding.owner is not None:
                 return (ClassRef(binding.owner),)
         return _unknown(f"{binding.name} is assigned at run time")
+
+    # parameters ---------------------------------------------------------------------------
+
+    def parameter(self, binding: Binding) -> Items:
+        """A parameter's values: its default, and what the module's calls of its function
+        pass for it (flow-insensitive, like every binding: each value that may arrive counts)."""
+        default = self.evaluate(binding.value, binding.scope) if binding.value else ()
+        passed = [arg for arg in self.passed(binding) if arg.value is not None]
+        if not passed:
+            return default or _unknown(f"parameter {binding.name} has no default")
+        function = binding.owner.name if binding.owner else "function"
+        out: list[Item] = list(default)
+        for arg in passed:
+            origin = Origin(f"{binding.name} from {function}()", _module_path(arg.site.scope),
+                            arg.site.node)  # fmt: skip
+            out.extend(self._passed_items(arg, origin))
+        return tuple(out)
+
+    def passed(self, binding: Binding) -> list[Passed]:
+        """The call sites of the parameter's function in its module (bounded in depth)."""
+        if binding.owner is None:
+            return []
+        if self.callers >= MAX_CALLERS:
+            self.truncated = True
+            return []
+        path = _module_path(binding.scope)
+        module = self.modules.get(path)
+        if module is None:
+            return []
+        index = self.calls.get(path)
+        if index is None:
+            index = self.calls[path] = index_calls(module)
+        return callers(binding.owner, binding.name, index)
+
+    def _passed_items(self, arg: Passed, origin: Origin) -> Items:
+        """The values one call site passes, each via that call; unknowns are reported there."""
+        assert arg.value is not None
+        site = Origin(origin.name, origin.path, arg.value)
+        if arg.unpacked:
+            return (Unknown("argument may be passed via unpacking", origin, site),)
+        self.callers += 1
+        try:
+            items = self.evaluate(arg.value, arg.site.scope)
+        finally:
+            self.callers -= 1
+        return tuple(
+            (
+                replace(i, site=i.site or site)
+                if isinstance(i, Unknown)
+                else replace(i, origin=origin)
+            )
+            for i in items
+        )
 
     # containers ---------------------------------------------------------------------------
 
@@ -376,7 +440,7 @@ class Evaluator:
                 case Map(entries=entries, origin=origin):
                     out.extend(_with_origin(k, origin) if origin else k for k, _ in entries)
                 case Unknown():
-                    out.append((item,))
+                    out.append((_part(item),))
                 case _:
                     out.append(_unknown("iterated value is not a literal collection"))
         return out
@@ -422,7 +486,7 @@ class Evaluator:
                     if any(isinstance(k, (Text, Const)) and k.value in wanted for k in entry_keys):
                         found.extend(values)
             case Unknown():
-                return (item,) if default is None else default
+                return (_part(item),) if default is None else default
             case _:
                 return _unknown("indexed value is not a literal collection")
         if not found:
@@ -448,7 +512,7 @@ class Evaluator:
                 case LocalPath() | Text(path=True):
                     out.append(LocalPath())
                 case Unknown():
-                    out.append(item)
+                    out.append(_part(item))
                 case _:
                     out.append(Unknown(f"attribute {attr} is not known statically"))
         return tuple(out)
@@ -675,6 +739,12 @@ def _as_text(items: Items) -> Items:
 
 def _as_unknown(item: Item, reason: str) -> Item:
     return item if isinstance(item, (Unknown, LocalPath)) else Unknown(reason, item.origin)
+
+
+def _part(item: Unknown) -> Unknown:
+    """An unknown part (attribute, element) of an unknown value: reported where it is used,
+    not at the call site that passed the whole value (``main(args)`` ... ``args.model``)."""
+    return item if item.site is None else replace(item, site=None)
 
 
 def _is_undefined(items: Items) -> bool:
