@@ -53,6 +53,16 @@ WEIGHT_EXTENSIONS = (
 
 _PATH_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "$", "%", "{")
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+LEGACY_HUB_ID = re.compile(
+    r"(?:albert|bert|camembert|ctrl|distilbert|distilgpt2|distilroberta|gpt2|openai-gpt|roberta"
+    r"|t5|transfo-xl|xlm|xlm-roberta|xlnet)(?:-[a-z0-9]+)*",
+    re.IGNORECASE,
+)
+"""The un-namespaced ids the Hub still serves: the canonical models of its first years (``gpt2``,
+``bert-base-uncased``, ``t5-small``, ``xlm-roberta-base`` ...), since moved to organisations with
+redirects. Every other Hub repository has an ``org/`` namespace, so any other bare name given
+to a loader (``lora_model``, ``my-finetune``) is a local folder, not a Hub model."""
+
 LOCAL_FOLDER_WORDS = frozenset({
     "models", "saves", "save", "outputs", "output", "checkpoints", "checkpoint", "ckpt", "ckpts",
     "runs", "results", "weights", "artifacts", "tmp", "temp", "cache", "logs", "exp",
@@ -109,23 +119,32 @@ def hub_id(
     *,
     bare_ok: bool = True,
     exists: Callable[[str], bool] | None = None,
+    any_bare: bool = False,
 ) -> ModelId | None:
     """The Hub id in ``raw``, or None when it is a path, a URL elsewhere, or not id-shaped.
 
-    ``bare_ok`` accepts un-namespaced ids (``gpt2``), right only where the call makes the string a
-    model. ``exists`` says whether a repo-relative path exists: an existing folder is local.
+    ``bare_ok`` accepts the legacy un-namespaced ids (``gpt2``; see LEGACY_HUB_ID), right only
+    where the call makes the string a model; ``any_bare`` accepts every bare name, for libraries
+    that put their own namespace in front (sentence-transformers). ``exists`` says whether a
+    repo-relative path exists: an existing folder is local.
     """
     text = strip_hub_prefix(raw)
     text = _REVISION.sub("", text)
     if "://" in text or looks_like_path(text) or not _HUB_ID.match(text):
         return None
-    if "/" not in text and (not bare_ok or text.lower() in _NOT_MODEL_WORDS):
+    if "/" not in text and not _bare_allowed(text, bare_ok, any_bare):
         return None
     if "/" in text and text.split("/", 1)[0].lower() in LOCAL_FOLDER_WORDS:
         return None
     if exists is not None and exists(text):
         return None
     return ModelId(text)
+
+
+def _bare_allowed(text: str, bare_ok: bool, any_bare: bool) -> bool:
+    if text.lower() in _NOT_MODEL_WORDS:
+        return False
+    return any_bare or (bare_ok and LEGACY_HUB_ID.fullmatch(text) is not None)
 
 
 def plain_name(raw: str, pattern: re.Pattern[str]) -> ModelId | None:

@@ -87,9 +87,9 @@ YAML_CASES: list[tuple[str, str, list[Row]]] = [
         ],
     ),
     (
-        "gpt2 and gpt-j are not API names",
+        "gpt2 is a legacy Hub id, not an API name; bare gpt-j-6b is no Hub id (a local folder)",
         "model_id: gpt2\nmodel_name: gpt-j-6b\n",
-        [(1, 11, HF, "gpt2", None), (2, 13, HF, "gpt-j-6b", None)],
+        [(1, 11, HF, "gpt2", None)],
     ),
     (
         "spaCy and Ultralytics names",
@@ -395,7 +395,7 @@ def test_billion_laughs_aliases_are_walked_once(ctx: RepoContext) -> None:
         ("model", "o1x", None),
         ("model", "google/gemini-pro", (API, "google/gemini-pro", "google")),
         ("model", "google/gemma-2b", (HF, "google/gemma-2b", None)),
-        ("model_id", "gpt-neo-125M", (HF, "gpt-neo-125M", None)),
+        ("model_id", "gpt-neo-125M", None),  # only the legacy canonical ids are un-namespaced
     ],
 )  # fmt: skip
 def test_value_classification(

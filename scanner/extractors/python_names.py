@@ -175,9 +175,10 @@ def _hub_repo(text: str, option: str | None) -> Named | None:
 
 
 def _sentence_transformers(text: str) -> Named | None:
-    named = _hub(text, bare_ok=True)
-    if named is None or "/" in text or text.lower() in _ST_PLAIN_CHECKPOINTS:
-        return named
+    if hub_id(text, any_bare=True) is None:
+        return None
+    if "/" in text or text.lower() in _ST_PLAIN_CHECKPOINTS:
+        return Named(RefKind.HUGGINGFACE, text)
     return Named(RefKind.HUGGINGFACE, f"sentence-transformers/{text}")
 
 
