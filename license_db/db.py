@@ -254,7 +254,11 @@ class LicenseDB:
             return self._ollama_tag(rest)
         if sep and prefix.lower() == "huggingface":
             return self._hub_chain(raw, hub_id(rest))
-        return self._api_name(raw)
+        if sep and prefix.lower() == "models" and "/" not in rest:  # Google's resource names
+            named = self._api_name(rest)
+            return None if named is None else replace(named, query=raw)
+        # an OpenAI-compatible server (vLLM, TGI, LM Studio) is asked for a Hub model by its id
+        return self._api_name(raw) or (self._hub_chain(raw, hub_id(raw)) if sep else None)
 
     def _spacy_package(self, raw: str) -> Match | None:
         name = raw.strip().lower().split("==", 1)[0].split("@", 1)[0].strip().replace("-", "_")
@@ -349,9 +353,19 @@ def _by_name(models: Iterable[ModelRecord]) -> dict[str, tuple[ModelRecord, ...]
     return grouped
 
 
+_RESELLERS = frozenset({
+    "azure", "azure_ai", "bedrock", "bedrock_converse", "cloudflare", "databricks", "deepinfra",
+    "fireworks_ai", "github_copilot", "gmi", "groq", "lambda_ai", "nebius", "novita", "oci",
+    "openrouter", "replicate", "sambanova", "scaleway", "snowflake", "together_ai",
+    "vercel_ai_gateway", "vertex_ai", "wandb", "watsonx",
+})  # fmt: skip
+"""Providers that resell other organisations' models: a bare name means its maker's own API."""
+
+
 def _api_index(models: Iterable[ApiModel]) -> dict[str, ApiModel]:
+    """Name -> model; where several providers list a name, the maker's own API wins."""
     index: dict[str, ApiModel] = {}
-    for model in models:
+    for model in sorted(models, key=lambda m: m.provider in _RESELLERS):
         index.setdefault(model.name.lower(), model)
     return index
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse, relabel, render
 from license_db.schema import Match, Rule
@@ -25,10 +27,34 @@ def resolve(ref: ModelRef, db: LicenseDB, ctx: RepoContext) -> Resolved:
     model = model_id(ref)
     if ref.kind is RefKind.LOCAL:
         return _resolve_local(ref, model, db, ctx)
-    match = db.lookup(model, ref.kind.value)
+    plain = db.lookup(model, ref.kind.value)
+    hinted = _provider_lookup(ref, model, db)
+    match = plain if hinted is None or (plain and plain.provider == hinted.provider) else hinted
     if match is None:
         return Unknown(ref, model, _unknown_reason(ref))
     return Known(ref, model, match)
+
+
+_PROVIDER_PREFIX = {"google": "gemini"}
+"""The extractor's provider name -> the database's API prefix, where the two differ."""
+
+
+def _provider_lookup(ref: ModelRef, model: ModelId, db: LicenseDB) -> Match | None:
+    """A hosted name looked up under the provider whose client the code calls, when listed.
+
+    ``gemini-1.5-flash`` called through Google's SDK is the Gemini API, not a reseller's; a name
+    the provider does not list (a local server behind an OpenAI client) falls back to the
+    plain lookup.
+    """
+    name = model.removeprefix("models/")  # Google's resource names
+    if ref.kind is not RefKind.API or not ref.provider or "/" in name:
+        return None
+    prefix = _PROVIDER_PREFIX.get(ref.provider, ref.provider)
+    match = db.lookup(f"{prefix}/{name}", RefKind.API.value)
+    if match is None or match.inferred:
+        return None
+    detail = f"API model name {name!r} called through the {ref.provider} client"
+    return replace(match, query=model, detail=detail)
 
 
 def _unknown_reason(ref: ModelRef) -> str:

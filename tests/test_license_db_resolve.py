@@ -250,6 +250,41 @@ RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None
     ),
     # hosted API names, litellm-style prefixes
     ("gpt-4o", "api", "gpt-4o", "proprietary-api-openai", Rule.API, None, None, "openai", False),
+    # a name several providers list is its maker's; Google's "models/" resource prefix
+    (
+        "claude-3-haiku-20240307",
+        "api",
+        "claude-3-haiku-20240307",
+        "proprietary-api-anthropic",
+        Rule.API,
+        None,
+        None,
+        "anthropic",
+        False,
+    ),
+    (
+        "models/gemini-embedding-001",
+        "api",
+        "gemini-embedding-001",
+        "proprietary-api-vertex-ai",
+        Rule.API,
+        None,
+        None,
+        "vertex_ai",
+        False,
+    ),
+    # a Hub id asked of an OpenAI-compatible server (vLLM, LM Studio) is the open model
+    (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "api",
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "llama3.1",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
     (
         "claude-3-5-sonnet-20240620",
         "huggingface",

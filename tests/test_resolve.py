@@ -155,6 +155,36 @@ def test_canonical_expression(text: str, expected: str | None) -> None:
     assert canonical_expression(text, DB) == expected
 
 
+@pytest.mark.parametrize(
+    ("raw", "provider", "license", "resolved_provider"),
+    [
+        ("gemini-1.5-flash", "google", "proprietary-api-google-gemini", "gemini"),
+        ("gemini-1.5-flash", None, "proprietary-api-vertex-ai", "vertex_ai"),
+        ("gpt-4o", "openai", "proprietary-api-openai", "openai"),
+        ("claude-3-haiku-20240307", "anthropic", "proprietary-api-anthropic", "anthropic"),
+        # a Hub id behind an OpenAI-compatible server (vLLM) is the open model
+        ("meta-llama/Llama-3.1-8B-Instruct", "openai", "llama3.1", None),
+        ("models/gemini-1.5-flash", "google", "proprietary-api-google-gemini", "gemini"),
+        ("models/gemini-1.5-flash", None, "proprietary-api-vertex-ai", "vertex_ai"),
+    ],
+)
+def test_api_names_resolve_under_the_client_provider(
+    raw: str, provider: str | None, license: str, resolved_provider: str | None
+) -> None:
+    api_ref = ModelRef("app.py", 1, 1, RefKind.API, raw, "py.test", SourceKind.PYTHON,
+                       provider=provider)  # fmt: skip
+    resolved = resolve(api_ref, DB, RepoContext(Path(".")))
+    assert isinstance(resolved, Known)
+    assert (resolved.match.license, resolved.match.provider) == (license, resolved_provider)
+
+
+def test_unlisted_name_behind_an_openai_client_is_not_called_openai() -> None:
+    api_ref = ModelRef("app.py", 1, 1, RefKind.API, "llama3", "py.test", SourceKind.PYTHON,
+                       provider="openai")  # fmt: skip
+    resolved = resolve(api_ref, DB, RepoContext(Path(".")))
+    assert isinstance(resolved, Unknown)
+
+
 def test_model_id_strips_hub_decorations_only_for_hub_kinds() -> None:
     assert model_id(ref("hf://org/x@v1")) == "org/x"
     assert model_id(ref("llama3.1:8b", RefKind.OLLAMA)) == "llama3.1:8b"
