@@ -310,10 +310,35 @@ def api_models(
                 "source": source_key,
             }
         )
+    for row in bare_name_rows(rows, api_cfg.get("bare_names", ())):
+        key = provider_key(row["provider"], groups)
+        if (row["model_name"].lower(), key) in seen:
+            continue
+        seen.add((row["model_name"].lower(), key))
+        records.append(
+            {
+                "name": row["model_name"],
+                "provider": key,
+                "mode": row["mode"] or None,
+                "license": api_license_id(key, verified),
+                "source": _source_key(row["source"]),
+            }
+        )
     skipped = sum(1 for row in rows if row["provider"] in local)
     report.notes.append(f"{skipped} API rows of local runtimes {sorted(local)} not treated as APIs")
     records.sort(key=lambda r: (r["name"].lower(), r["name"], r["provider"]))
     return records, dict(sorted(sources.items())), per_provider
+
+
+def bare_name_rows(rows: list[dict[str, str]], providers: Iterable[str]) -> list[dict[str, str]]:
+    """Rows ``"<provider>/<name>"`` of ``providers`` re-keyed to the bare name their SDK takes."""
+    wanted = set(providers)
+    bare = []
+    for row in rows:
+        prefix, sep, name = row["model_name"].partition("/")
+        if sep and name and "/" not in name and prefix == row["provider"] in wanted:
+            bare.append({**row, "model_name": name})
+    return bare
 
 
 def _source_key(source: str) -> str:

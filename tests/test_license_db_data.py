@@ -165,6 +165,11 @@ def test_family_rules_agree_with_every_verified_model() -> None:
         ("opt-175b", "use_restrictions",
          ("biometric-processing", "illegal-activity", "military", "personal-data", "surveillance")),
         ("opt-175b", "missing", ("output_training_restriction", "use_restrictions_flow_down")),
+        ("lfm1.0", "commercial", Commercial.CONDITIONAL),
+        ("lfm1.0", "revenue_limit_usd", 10_000_000),
+        ("lfm1.0", "limit_effect", LimitEffect.NEEDS_LICENSE),
+        ("lfm1.0", "share_alike", False),
+        ("lfm1.0", "primary_text_read", False),
     ],
 )  # fmt: skip
 def test_license_terms(license_id: str, field: str, value: object) -> None:
@@ -306,3 +311,45 @@ def test_read_licenses_merges_the_extension(
     assert report.errors == errors
     assert {"apache-2.0", "opt-x" if "opt-x" in text else "mit"} <= merged.keys()
     assert merged["mit"]["name"] != "dup"  # the shared facts win over a clashing extension
+
+
+# -- hosted APIs: bare names of providers whose LiteLLM keys carry their own prefix ----------
+
+
+def _api_row(name: str, provider: str) -> dict[str, str]:
+    return {"model_name": name, "provider": provider, "mode": "chat", "source": "https://x"}
+
+
+@pytest.mark.parametrize(
+    ("name", "provider", "expected"),
+    [
+        ("gemini/imagen-3.0-generate-002", "gemini", ["imagen-3.0-generate-002"]),
+        ("voyage/voyage-2", "voyage", ["voyage-2"]),
+        ("gemini-2.0-flash", "gemini", []),  # already bare
+        ("vertex_ai/imagen-3.0-generate-002", "vertex_ai-image-models", []),  # prefix != provider
+        ("groq/llama-3.1-8b-instant", "groq", []),  # provider not listed
+        ("gemini/", "gemini", []),  # nothing after the prefix
+        ("gemini/tunedModels/x", "gemini", []),  # a path, not a model name
+    ],
+)  # fmt: skip
+def test_bare_name_rows(name: str, provider: str, expected: list[str]) -> None:
+    rows = build.bare_name_rows([_api_row(name, provider)], ["gemini", "voyage"])
+    assert [r["model_name"] for r in rows] == expected
+
+
+def test_api_models_add_bare_names_after_listed_ones() -> None:
+    rows = [
+        _api_row("gemini/imagen-3.0-generate-002", "gemini"),
+        _api_row("gemini/gemini-x", "gemini"),
+        _api_row("gemini-x", "gemini"),  # the listed bare row wins over the derived one
+    ]
+    cfg = {"groups": {}, "licenses": {"gemini": "proprietary-api-google-gemini"},
+           "local_runtimes": [], "bare_names": ["gemini"]}  # fmt: skip
+    records, _, _ = build.api_models(rows, cfg, build.BuildReport())
+    got = [(r["name"], r["provider"], r["license"]) for r in records]
+    assert got == [
+        ("gemini-x", "gemini", "proprietary-api-google-gemini"),
+        ("gemini/gemini-x", "gemini", "proprietary-api-google-gemini"),
+        ("gemini/imagen-3.0-generate-002", "gemini", "proprietary-api-google-gemini"),
+        ("imagen-3.0-generate-002", "gemini", "proprietary-api-google-gemini"),
+    ]

@@ -248,6 +248,108 @@ RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None
         None,
         True,
     ),
+    # facts extension (extra_models.csv) rows found in real repositories
+    (
+        "black-forest-labs/FLUX.2-klein-base-4B",
+        "huggingface",
+        "black-forest-labs/FLUX.2-klein-base-4B",
+        "apache-2.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "naver/splade-cocondenser-ensembledistil",
+        "huggingface",
+        "naver/splade-cocondenser-ensembledistil",
+        "cc-by-nc-sa-4.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "LiquidAI/LFM2-8B-A1B",
+        "huggingface",
+        "LiquidAI/LFM2-8B-A1B",
+        "lfm1.0",
+        Rule.EXACT,
+        None,
+        None,
+        None,
+        False,
+    ),
+    # a re-packager's copy resolves through an extension base found by its unique name
+    (
+        "unsloth/csm-1b",
+        "huggingface",
+        "unsloth/csm-1b",
+        "apache-2.0",
+        Rule.DERIVATIVE,
+        None,
+        "sesame/csm-1b",
+        None,
+        True,
+    ),
+    (
+        "unsloth/MiniLM-L12-H384-uncased-bnb-4bit",
+        "huggingface",
+        "unsloth/MiniLM-L12-H384-uncased-bnb-4bit",
+        "mit",
+        Rule.DERIVATIVE,
+        None,
+        "microsoft/MiniLM-L12-H384-uncased",
+        None,
+        True,
+    ),
+    # bare names of providers whose LiteLLM keys carry their own routing prefix
+    (
+        "imagen-3.0-generate-002",
+        "api",
+        "imagen-3.0-generate-002",
+        "proprietary-api-google-gemini",
+        Rule.API,
+        None,
+        None,
+        "gemini",
+        False,
+    ),
+    (
+        "voyage-2",
+        "api",
+        "voyage-2",
+        "proprietary-api-voyage",
+        Rule.API,
+        None,
+        None,
+        "voyage",
+        False,
+    ),
+    (
+        "embed-v4.0",
+        "api",
+        "embed-v4.0",
+        "proprietary-api-cohere",
+        Rule.API,
+        None,
+        None,
+        "cohere",
+        False,
+    ),
+    (
+        "openai.gpt-oss-120b",
+        "api",
+        "openai.gpt-oss-120b",
+        "proprietary-api-bedrock",
+        Rule.API,
+        None,
+        None,
+        "bedrock",
+        False,
+    ),
     # hosted API names, litellm-style prefixes
     ("gpt-4o", "api", "gpt-4o", "proprietary-api-openai", Rule.API, None, None, "openai", False),
     # a name several providers list is its maker's; Google's "models/" resource prefix
@@ -266,11 +368,11 @@ RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None
         "models/gemini-embedding-001",
         "api",
         "gemini-embedding-001",
-        "proprietary-api-vertex-ai",
+        "proprietary-api-google-gemini",
         Rule.API,
         None,
         None,
-        "vertex_ai",
+        "gemini",
         False,
     ),
     # a Hub id asked of an OpenAI-compatible server (vLLM, LM Studio) is the open model
@@ -482,6 +584,8 @@ OLLAMA: list[tuple[str, str, str]] = [
     ("ollama/mixtral:8x7b", "apache-2.0", "ollama-mixtral"),
     ("starcoder2:3b", "bigcode-openrail-m", "ollama-starcoder2"),
     ("phi4", "mit", "ollama-phi3"),
+    ("gpt-oss:20b", "apache-2.0", "ollama-gpt-oss"),
+    ("gpt-oss", "apache-2.0", "ollama-gpt-oss"),
 ]
 
 # Every family rule, by an id no exact record covers (so the rule itself decides).
@@ -565,6 +669,10 @@ FAMILY: list[tuple[str, str, str]] = [
     ("databricks/dbrx-instruct", "databricks-open-model", "dbrx"),
     ("google/bert_uncased_L-4_H-256_A-4", "apache-2.0", "google-small-bert"),
     ("Helsinki-NLP/opus-mt-tc-big-en-fr", "cc-by-4.0", "opus-mt"),
+    ("tiiuae/Falcon-H1-7B-Base", "falcon-llm-license", "falcon-h1"),
+    ("zai-org/GLM-4.5-Air-FP8", "mit", "glm-4.5"),
+    ("EleutherAI/pythia-6.9b-deduped", "apache-2.0", "pythia"),
+    ("LiquidAI/LFM2-350M", "lfm1.0", "liquid-lfm2"),
 ]
 
 UNKNOWN: list[tuple[str, str]] = [
@@ -581,6 +689,11 @@ UNKNOWN: list[tuple[str, str]] = [
     ("en_core_web_xxl", "spacy"),
     ("yolov99n.pt", "ultralytics"),
     ("qwen2.5:7b", "ollama"),  # sizes differ in license: no ollama rule
+    ("deepseek-r1", "ollama"),  # R1 distills of Qwen and Llama bases: sizes differ in license
+    ("gpt-oss:120b-cloud", "ollama"),  # runs on Ollama's servers, not the open weights
+    ("zai-org/GLM-4.6V-Flash", "huggingface"),  # the GLM-4.5 sentence covers 4.5 only
+    ("learnlm-2.0-flash-experimental", "api"),  # no price-map row lists it
+    ("us.openai.gpt-5.6-sol", "api"),  # Bedrock region profiles are not listed by name
     ("torch", "package"),
     ("squad", "dataset"),
     ("meta-llama/Llama-3.2-1B", "dataset"),

@@ -159,13 +159,14 @@ def test_canonical_expression(text: str, expected: str | None) -> None:
     ("raw", "provider", "license", "resolved_provider"),
     [
         ("gemini-1.5-flash", "google", "proprietary-api-google-gemini", "gemini"),
-        ("gemini-1.5-flash", None, "proprietary-api-vertex-ai", "vertex_ai"),
+        ("gemini-1.5-flash", None, "proprietary-api-google-gemini", "gemini"),
         ("gpt-4o", "openai", "proprietary-api-openai", "openai"),
         ("claude-3-haiku-20240307", "anthropic", "proprietary-api-anthropic", "anthropic"),
         # a Hub id behind an OpenAI-compatible server (vLLM) is the open model
         ("meta-llama/Llama-3.1-8B-Instruct", "openai", "llama3.1", None),
         ("models/gemini-1.5-flash", "google", "proprietary-api-google-gemini", "gemini"),
-        ("models/gemini-1.5-flash", None, "proprietary-api-vertex-ai", "vertex_ai"),
+        ("models/gemini-1.5-flash", None, "proprietary-api-google-gemini", "gemini"),
+        ("vertex_ai/gemini-1.5-flash", "google", "proprietary-api-vertex-ai", "vertex_ai"),
     ],
 )
 def test_api_names_resolve_under_the_client_provider(
