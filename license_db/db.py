@@ -226,6 +226,9 @@ class LicenseDB:
     def _api_name(self, raw: str) -> Match | None:
         text = raw.strip()
         model = self._api.get(text.lower())
+        region = _BEDROCK_REGION.match(text)
+        if model is None and region is not None:  # cross-region inference profile id
+            model = self._api.get(region.group("model").lower())
         if model is not None:
             return _api_match(raw, model, model.provider, model.license, "API model name")
         prefix, sep, rest = text.partition("/")
@@ -352,6 +355,9 @@ def _by_name(models: Iterable[ModelRecord]) -> dict[str, tuple[ModelRecord, ...]
             grouped[name] = (*grouped.get(name, ()), model)
     return grouped
 
+
+_BEDROCK_REGION = re.compile(r"(?:us|eu|apac|global|us-gov|jp|au|ca)\.(?P<model>[a-z0-9-]+\..+)")
+"""Bedrock cross-region inference profiles prefix a model id with a region: ``us.anthropic...``."""
 
 _RESELLERS = frozenset({
     "azure", "azure_ai", "bedrock", "bedrock_converse", "cloudflare", "databricks", "deepinfra",

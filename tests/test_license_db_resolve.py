@@ -375,6 +375,18 @@ RESOLVE: list[tuple[str, str, str, str, Rule, str | None, str | None, str | None
         "gemini",
         False,
     ),
+    # a Bedrock cross-region inference profile is the model id behind its region prefix
+    (
+        "us.openai.gpt-5.6-sol",
+        "api",
+        "openai.gpt-5.6-sol",
+        "proprietary-api-bedrock",
+        Rule.API,
+        None,
+        None,
+        "bedrock",
+        False,
+    ),
     # a Hub id asked of an OpenAI-compatible server (vLLM, LM Studio) is the open model
     (
         "meta-llama/Llama-3.1-8B-Instruct",
