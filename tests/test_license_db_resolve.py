@@ -705,7 +705,6 @@ UNKNOWN: list[tuple[str, str]] = [
     ("gpt-oss:120b-cloud", "ollama"),  # runs on Ollama's servers, not the open weights
     ("zai-org/GLM-4.6V-Flash", "huggingface"),  # the GLM-4.5 sentence covers 4.5 only
     ("learnlm-2.0-flash-experimental", "api"),  # no price-map row lists it
-    ("us.openai.gpt-5.6-sol", "api"),  # Bedrock region profiles are not listed by name
     ("torch", "package"),
     ("squad", "dataset"),
     ("meta-llama/Llama-3.2-1B", "dataset"),
