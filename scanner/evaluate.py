@@ -321,16 +321,17 @@ def _check_commercial(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     if terms.commercial is Commercial.NO:
         if commercial:
             fix = _fix(policy, "choose a model under a license that permits commercial use", key)
-            msg = f"{terms.id} does not permit commercial use{note}"
+            msg = f"{_named(terms)}{_kind(terms)} does not permit commercial use{note}"
             yield _reason("MDL003", Verdict.FAIL, msg, terms, term, policy, key, fix)
         elif commercial is None:
-            yield _not_stated(terms, term, policy, key, f"{terms.id} forbids commercial use")
+            what = f"{_named(terms)}{_kind(terms)} forbids commercial use{note}"
+            yield _not_stated(terms, term, policy, key, what)
         else:
-            msg = f"non-commercial use is permitted by {terms.id}"
+            msg = f"non-commercial use is permitted by {_named(terms)}"
             yield _reason("MDL003", Verdict.PASS, msg, terms, term, policy, key, None)
     elif terms.commercial is Commercial.UNKNOWN and commercial is not False:
-        msg = f"whether {terms.id} permits commercial use is not verified{note}"
-        yield from _unverified(terms, term, policy, key, msg)
+        msg = f"whether {_named(terms)} permits commercial use is not verified{note}"
+        yield from _unverified(terms, term, policy, key, msg, waived_for_api=True)
     elif terms.commercial is Commercial.CONDITIONAL and commercial is not False:
         yield from _conditional(terms, term, note, policy)
 
@@ -339,41 +340,96 @@ def _conditional(terms: LicenseTerms, term: str, note: str, policy: Policy) -> I
     key = "usage.commercial"
     modelled = (terms.mau_limit, terms.revenue_limit_usd, terms.aup_url)
     if any(v is not None for v in modelled) or terms.use_restrictions:
-        msg = f"{terms.id} permits commercial use under conditions, checked below{note}"
+        msg = f"{_named(terms)} permits commercial use under conditions, checked below{note}"
         yield _reason("MDL003", Verdict.PASS, msg, terms, term, policy, key, None)
     else:
-        msg = f"{terms.id} permits commercial use only under conditions not modelled here{note}"
-        yield from _unverified(terms, term, policy, key, msg)
+        msg = (
+            f"{_named(terms)} permits commercial use only under conditions not modelled here{note}"
+        )
+        yield from _unverified(terms, term, policy, key, msg, waived_for_api=True)
 
 
-def _limit_check(code: str, field: str, unit: str, key: str) -> Check:
+@dataclass(frozen=True, slots=True)
+class _Limit:
+    """A numeric threshold of a license and how to word amounts of it."""
+
+    code: str
+    field: str  # LicenseTerms field of the limit
+    basis: str  # LicenseTerms field saying how the license counts it
+    key: str  # policy key of the organisation's figure
+    measure: str  # what is limited, e.g. "monthly active users"
+    currency: str  # written before every number, e.g. "USD "
+    prefix: str  # written before the organisation's figure, e.g. "annual revenue of "
+    suffix: str  # written after it, e.g. " monthly active users"
+
+    def number(self, value: int) -> str:
+        """``value`` with its currency and thousands separators: ``USD 1,000,000``."""
+        return f"{self.currency}{value:,}"
+
+    def amount(self, value: int) -> str:
+        """The organisation's figure in words: ``annual revenue of USD 2,000,000``."""
+        return f"{self.prefix}{self.number(value)}{self.suffix}"
+
+
+MAU = _Limit(
+    "MDL004",
+    "mau_limit",
+    "mau_basis",
+    "usage.monthly_active_users",
+    "monthly active users",
+    "",
+    "",
+    " monthly active users",
+)
+REVENUE = _Limit(
+    "MDL005",
+    "revenue_limit_usd",
+    "revenue_basis",
+    "usage.annual_revenue_usd",
+    "annual revenue",
+    "USD ",
+    "annual revenue of ",
+    "",
+)
+
+
+def _limit_check(spec: _Limit) -> Check:
     """A check of a numeric threshold (monthly active users, annual revenue)."""
 
     def check(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
-        limit = getattr(terms, field)
-        actual = getattr(policy.usage, key.split(".")[-1])
+        limit: int | None = getattr(terms, spec.field)
+        actual: int | None = getattr(policy.usage, spec.key.split(".")[-1])
+        key, named = spec.key, _named(terms)
         if limit is None:
-            if field in terms.missing and actual != 0:
-                msg = f"whether {terms.id} limits {unit} is not verified"
-                yield from _unverified(terms, f"{field} not verified", policy, key, msg)
+            if spec.field in terms.missing and actual != 0:
+                msg = f"whether {named} limits {spec.measure} is not verified"
+                term = f"{spec.field} not verified"
+                yield from _unverified(terms, term, policy, key, msg, waived_for_api=True)
             return
-        term = f"{field} = {limit}"
+        term = f"{spec.field} = {limit}"
+        shown = spec.number(limit)
+        basis = getattr(terms, spec.basis)
+        counted = f"; the license counts {basis}" if basis else ""
         if actual is None:
-            yield _not_stated(terms, term, policy, key, f"{terms.id} limits {unit} to {limit:,}")
+            what = f"{named} limits {spec.measure} to {shown}{counted}"
+            yield _not_stated(terms, term, policy, key, what)
         elif actual <= limit:
-            msg = f"{actual:,} {unit} are within the {limit:,} limit of {terms.id}"
-            yield _reason(code, Verdict.PASS, msg, terms, term, policy, key, None)
+            msg = f"{spec.amount(actual)}: within the {shown} limit of {named}"
+            yield _reason(spec.code, Verdict.PASS, msg, terms, term, policy, key, None)
         elif terms.limit_effect is LimitEffect.NEEDS_LICENSE:
-            msg = f"{actual:,} {unit} exceed the {limit:,} limit of {terms.id}"
+            msg = f"{spec.amount(actual)}: above the {shown} limit of {named}{counted}"
             fix = _fix(
-                policy, "obtain a separate license from the licensor, choose another model", key
+                policy,
+                "obtain a separate license from the licensor, choose another model",
+                key,
             )
-            yield _reason(code, Verdict.FAIL, msg, terms, term, policy, key, fix)
+            yield _reason(spec.code, Verdict.FAIL, msg, terms, term, policy, key, fix)
         else:
             msg = (
-                f"{actual:,} {unit} exceed {limit:,}: {terms.id} attaches a duty (see obligations)"
+                f"{spec.amount(actual)}: above the {shown} threshold of {named}{counted}, "
+                "which attaches a duty, not a loss of the grant (see obligations)"
             )
-            yield _reason(code, Verdict.PASS, msg, terms, term, policy, key, None)
+            yield _reason(spec.code, Verdict.PASS, msg, terms, term, policy, key, None)
 
     return check
 
@@ -388,14 +444,18 @@ def _permission_check(code: str, field: str, fact: str, action: str) -> Check:
         doing, key = _fact(terms, policy, fact)
         term = f"{field} = {str(allowed).lower() if allowed is not None else 'not verified'}"
         if allowed is False and doing:
-            msg = f"{terms.id} does not permit {action}"
+            msg = f"{_named(terms)} does not permit {action}"
             fix = _fix(policy, f"choose a model whose license permits {action}", key)
             yield _reason(code, Verdict.FAIL, msg, terms, term, policy, key, fix)
         elif allowed is False and doing is None:
-            yield _not_stated(terms, term, policy, key, f"{terms.id} does not permit {action}")
+            yield _not_stated(terms, term, policy, key, f"{_named(terms)} does not permit {action}")
         elif allowed is None and doing is not False and field in terms.missing:
             yield from _unverified(
-                terms, term, policy, key, f"whether {terms.id} permits {action} is not verified"
+                terms,
+                term,
+                policy,
+                key,
+                f"whether {_named(terms)} permits {action} is not verified",
             )
 
     return check
@@ -420,14 +480,14 @@ def _check_hosting(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         if allowed is not None
         else f"category = {terms.category}"
     )
+    action = "offering the model as a hosted service"
     if allowed is False or (allowed is None and terms.category in NON_PRODUCTION):
-        action = "offering the model as a hosted service"
         if hosted and allowed is False:
             fix = _fix(policy, "choose a model whose license permits hosting it for others", key)
             yield _reason(
                 "MDL015",
                 Verdict.FAIL,
-                f"{terms.id} does not permit {action}",
+                f"{_named(terms)} does not permit {action}",
                 terms,
                 term,
                 policy,
@@ -436,33 +496,39 @@ def _check_hosting(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
             )
         elif hosted:
             msg = (
-                f"{terms.id} is a {terms.category} license: a hosted service is production use "
-                "unless it serves research"
+                f"{_named(terms)} is a {terms.category} license: a hosted service is "
+                "production use unless it serves research"
             )
             fix = _fix(policy, "choose a model whose license permits production use", key)
             yield _reason("MDL015", Verdict.WARN, msg, terms, term, policy, key, fix)
         elif hosted is None:
-            yield _not_stated(terms, term, policy, key, f"{terms.id} restricts {action}")
+            yield _not_stated(terms, term, policy, key, f"{_named(terms)} restricts {action}")
+    elif allowed is None and hosted is not False and _missing(terms, "hosting"):
+        msg = f"whether {_named(terms)} permits {action} is not verified"
+        yield from _unverified(terms, "hosting not verified", policy, key, msg)
 
 
 def _check_intended_uses(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     uses, key = policy.usage.intended_uses, "usage.intended_uses"
     restricted = terms.use_restrictions
     if _missing(terms, "use_restrictions") and uses != ():
-        msg = f"the use restrictions of {terms.id} are not (fully) verified"
+        msg = f"the use restrictions of {_named(terms)} are not (fully) verified"
         yield from _unverified(terms, "use_restrictions not verified", policy, key, msg)
     if not restricted:
         return
     if uses is None:
         kinds = "kind" if len(restricted) == 1 else "kinds"
-        msg = f"{terms.id} restricts {len(restricted)} {kinds} of use ({', '.join(restricted)})"
+        msg = (
+            f"{_named(terms)} restricts {len(restricted)} {kinds} of use ({', '.join(restricted)})"
+        )
         yield _not_stated(terms, f"use_restrictions = {', '.join(restricted)}", policy, key, msg)
         return
     for index, use in enumerate(uses):
         if use in restricted:
             yield _restricted_use(terms, policy, use, index)
+    yield from _unitemised_policy(terms, policy, uses)
     if not set(uses) & set(restricted):
-        msg = f"no intended use is among the {len(restricted)} uses {terms.id} restricts"
+        msg = f"no intended use is among the {len(restricted)} uses {_named(terms)} restricts"
         yield _reason(
             "MDL008",
             Verdict.PASS,
@@ -478,7 +544,8 @@ def _check_intended_uses(terms: LicenseTerms, policy: Policy) -> Iterator[Reason
 def _restricted_use(terms: LicenseTerms, policy: Policy, use: str, index: int) -> Reason:
     tags = raw_tags(terms, use)
     shown = f" (license tag: {', '.join(tags)})" if tags else ""
-    msg = f"intended use '{use}' is restricted by {terms.id}{shown}: {USE_CATEGORIES.get(use, use)}"
+    meaning = USE_CATEGORIES.get(use, use)
+    msg = f"intended use '{use}' is restricted by {_named(terms)}{shown}: {meaning}"
     key = f"usage.intended_uses[{index}]"
     fix = _fix(
         policy, "choose a model whose license does not restrict this use", "usage.intended_uses"
@@ -489,6 +556,33 @@ def _restricted_use(terms: LicenseTerms, policy: Policy, use: str, index: int) -
     return replace(found, term_source=terms.aup_url or found.term_source)
 
 
+def _unitemised_policy(
+    terms: LicenseTerms, policy: Policy, uses: Sequence[str]
+) -> Iterator[Reason]:
+    """WARN: the license forbids what a separate use policy lists, and that list is not itemised.
+
+    Only sensitive intended uses the license does not already restrict by name are in doubt.
+    """
+    catch_all = "acceptable-use-policy"
+    doubtful = [u for u in uses if u not in terms.use_restrictions]
+    if catch_all not in terms.use_restrictions or not doubtful:
+        return
+    where = terms.aup_url or "the licensor's acceptable use policy"
+    msg = (
+        f"{_named(terms)} forbids the uses its acceptable use policy lists, which the database "
+        f"does not itemise: check that {', '.join(doubtful)} is not among them ({where})"
+    )
+    key = "usage.intended_uses"
+    fix = (
+        f"read {where} and add an exception in {_policy_file(policy)} if the use is allowed, "
+        "or choose another model"
+    )
+    found = _reason(
+        "MDL008", Verdict.WARN, msg, terms, f"use_restrictions: {catch_all}", policy, key, fix
+    )
+    yield replace(found, term_source=terms.aup_url or found.term_source)
+
+
 def raw_tags(terms: LicenseTerms, category: str) -> tuple[str, ...]:
     """The license's own restriction tags that the vocabulary files under ``category``."""
     return tags_for(category, terms.use_restrictions_raw)
@@ -497,22 +591,24 @@ def raw_tags(terms: LicenseTerms, category: str) -> tuple[str, ...]:
 def _check_output_training(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     trains, key = policy.usage.outputs_train_models, "usage.outputs_train_models"
     restricted = terms.output_training_restricted
-    detail = f": {terms.output_training}" if terms.output_training else ""
+    detail = f": {_clause(terms.output_training)}" if terms.output_training else ""
     shown = "not verified" if restricted is None else str(restricted).lower()
     term = f"output_training_restricted = {shown}"
     if restricted and trains:
-        msg = f"{terms.id} restricts training models on its outputs{detail}"
+        msg = f"{_named(terms)} restricts training models on its outputs{detail}"
         fix = _fix(policy, "do not train other models on its outputs, choose another model", key)
         yield _reason("MDL009", Verdict.FAIL, msg, terms, term, policy, key, fix)
     elif restricted and trains is None:
-        yield _not_stated(terms, term, policy, key, f"{terms.id} restricts training on its outputs")
+        yield _not_stated(
+            terms, term, policy, key, f"{_named(terms)} restricts training on its outputs"
+        )
     elif restricted is None and trains and _missing(terms, "output_training"):
         yield from _unverified(
             terms,
             term,
             policy,
             key,
-            f"whether {terms.id} restricts training on outputs is not verified",
+            f"whether {_named(terms)} restricts training on outputs is not verified",
         )
 
 
@@ -524,22 +620,29 @@ def _check_region(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     detail = f": {terms.geographic_restriction}" if terms.geographic_restriction else ""
     if region is None:
         yield _not_stated(
-            terms, term, policy, key, f"{terms.id} withholds its grant in {', '.join(regions)}"
+            terms, term, policy, key, f"{_named(terms)} withholds its grant in {', '.join(regions)}"
         )
         return
     hit = _region_verdict(region, regions)
     scope = terms.restricted_regions_scope
     if hit is Verdict.FAIL and scope:
-        msg = f"{terms.id} withholds its grant in {region} for some models ({scope}){detail}"
-        fix = _fix(policy, "check that this model is outside the clause's scope", key)
+        clause = terms.geographic_restriction or scope
+        msg = (
+            f"{_named(terms)} withholds its grant from organisations in {region} for some of its "
+            f"models only ({clause}): check whether this model is one of them"
+        )
+        fix = (
+            "if this model is within the clause's scope, choose another model; if it is outside, "
+            f"record that with an exception in {_policy_file(policy)}"
+        )
         yield _reason("MDL010", Verdict.WARN, msg, terms, term, policy, key, fix)
     elif hit is Verdict.FAIL:
-        msg = f"{terms.id} withholds its grant in {region}{detail}"
+        msg = f"{_named(terms)} withholds its grant in {region}{detail}"
         fix = _fix(policy, "choose a model without a geographic restriction", key)
         yield _reason("MDL010", Verdict.FAIL, msg, terms, term, policy, key, fix)
     elif hit is Verdict.WARN:
         listed = ", ".join(regions)
-        msg = f"{terms.id} withholds its grant in some EU member states ({listed}){detail}"
+        msg = f"{_named(terms)} withholds its grant in some EU member states ({listed}){detail}"
         fix = f"state the member state as usage.region in {_policy_file(policy)}"
         yield _reason("MDL010", Verdict.WARN, msg, terms, term, policy, key, fix)
 
@@ -556,7 +659,7 @@ def _region_verdict(region: str, restricted: Sequence[str]) -> Verdict:
 def _check_share_alike(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     usage = policy.usage
     if terms.share_alike and usage.modifies_models and distributes(terms, usage):
-        msg = f"{terms.id} is share-alike: distributed changes must carry the same license"
+        msg = f"{_named(terms)} is share-alike: distributed changes must carry the same license"
         fix = _fix(
             policy,
             "license your derivative under the same terms, or choose another model",
@@ -578,17 +681,25 @@ def _check_network_copyleft(terms: LicenseTerms, policy: Policy) -> Iterator[Rea
     if policy.usage.hosted_service and (
         terms.id == "agpl-3.0" or terms.category == "network-copyleft"
     ):
-        msg = f"{terms.id} reaches network use: users of the service are owed the source"
+        msg = (
+            f"{_named(terms)} reaches network use: users who interact with a modified version "
+            "over a network must be offered its corresponding source"
+        )
         key = "usage.hosted_service"
         fix = _fix(
-            policy, "offer the corresponding source to users, or obtain a commercial license", key
+            policy,
+            "offer the corresponding source to the service's users or obtain a commercial "
+            "license from the licensor",
+            key,
         )
         yield _reason("MDL023", Verdict.WARN, msg, terms, f"license = {terms.id}", policy, key, fix)
 
 
 def _check_proprietary_api(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
     if terms.proprietary_api or terms.category == "proprietary-api":
-        msg = f"{terms.name} is a hosted proprietary API: inputs leave the organisation"
+        msg = (
+            f"{terms.name} ({terms.id}) is a hosted proprietary API: inputs leave the organisation"
+        )
         fix = (
             f"use a self-hosted model, add an exception in {_policy_file(policy)}, "
             "or set on.proprietary_api"
@@ -608,8 +719,8 @@ def _check_proprietary_api(terms: LicenseTerms, policy: Policy) -> Iterator[Reas
 CHECKS: tuple[Check, ...] = (
     _check_proprietary_api,
     _check_commercial,
-    _limit_check("MDL004", "mau_limit", "monthly active users", "usage.monthly_active_users"),
-    _limit_check("MDL005", "revenue_limit_usd", "USD annual revenue", "usage.annual_revenue_usd"),
+    _limit_check(MAU),
+    _limit_check(REVENUE),
     _permission_check("MDL006", "distribution", "distributes_models", "distributing the model"),
     _permission_check("MDL007", "modification", "modifies_models", "modifying the model"),
     _check_hosting,
@@ -646,20 +757,51 @@ def _not_stated(terms: LicenseTerms, term: str, policy: Policy, key: str, what: 
 
 
 def _unverified(
-    terms: LicenseTerms, term: str, policy: Policy, key: str, message: str
+    terms: LicenseTerms,
+    term: str,
+    policy: Policy,
+    key: str,
+    message: str,
+    *,
+    waived_for_api: bool = False,
 ) -> Iterator[Reason]:
     """WARN: the policy needs a license term the database could not verify.
 
-    Not for hosted proprietary APIs: ``on.proprietary_api`` decides those as a whole, and their
-    terms of service set no user or revenue thresholds to verify.
+    ``waived_for_api``: not for hosted proprietary APIs, whose commercial use and thresholds
+    ``on.proprietary_api`` decides as a whole (their terms of service set no user or revenue
+    thresholds). Their use and output-training terms still warn when unverified.
     """
-    if terms.proprietary_api:
+    if waived_for_api and terms.proprietary_api:
         return
     fix = (
         f"check the license text and add an exception in {_policy_file(policy)}, "
         "or choose another model"
     )
     yield _reason("MDL016", Verdict.WARN, message, terms, term, policy, key, fix)
+
+
+def _named(terms: LicenseTerms) -> str:
+    """The license as reasons name it: its database id and its name."""
+    return f"{terms.id} ({terms.name})"
+
+
+_KINDS = {
+    "non-commercial": "non-commercial",
+    "research-only": "research-only",
+    "non-production": "non-production",
+}
+
+
+def _kind(terms: LicenseTerms) -> str:
+    """``", a research-only license,"`` for licenses whose category limits the use, else ``""``."""
+    kind = _KINDS.get(terms.category)
+    return f", a {kind} license," if kind else ""
+
+
+def _clause(text: str) -> str:
+    """A license clause without the facts' leading ``yes:`` marker."""
+    head, sep, rest = text.partition(":")
+    return rest.strip() if sep and head.strip().lower() == "yes" else text
 
 
 def _missing(terms: LicenseTerms, prefix: str) -> bool:

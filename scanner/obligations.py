@@ -74,18 +74,22 @@ def _duties(terms: LicenseTerms, usage: Usage) -> Iterator[tuple[str, str | None
     if terms.attribution:
         yield "OBL001", _when(offers, "distribute or offer the model", terms.attribution)
     yield from _limit_duties(terms, usage)
-    if terms.license_copy_required:
-        yield "OBL002", _when(shares, ship, f"ship a copy of the {terms.name} with the model")
+    if terms.license_copy_required or _unverified(terms, "license_copy_required"):
+        text = (
+            f"ship a copy of the {terms.name} with the model{_hedge(terms.license_copy_required)}"
+        )
+        yield "OBL002", _when(shares, ship, text)
     if terms.notice_file_required:
         text = f"ship a NOTICE file that credits the {terms.name} and its copyright holder"
         yield "OBL003", _when(shares, ship, text)
     if terms.naming_rule and terms.naming_rule.strip().lower() != "none":
         fact = all_of(derives, shares)
         yield "OBL004", _when(fact, "distribute a model derived from it", terms.naming_rule)
-    if terms.use_restrictions_flow_down and terms.use_restrictions:
+    flows = terms.use_restrictions_flow_down
+    if terms.use_restrictions and (flows or _unverified(terms, "use_restrictions_flow_down")):
         text = (
             f"make the use restrictions of the {terms.name} an enforceable term of every "
-            f"agreement with downstream users: {', '.join(terms.use_restrictions)}"
+            f"agreement with downstream users{_hedge(flows)}: {', '.join(terms.use_restrictions)}"
         )
         yield "OBL005", _when(shares, ship, text)
     if terms.aup_url:
@@ -101,6 +105,19 @@ def _duties(terms: LicenseTerms, usage: Usage) -> Iterator[tuple[str, str | None
                 "its data-processing terms fit the data you send"
             ),
         )
+
+
+def _unverified(terms: LicenseTerms, field: str) -> bool:
+    """True when a duty's fact was not verified: it is then listed, never dropped.
+
+    Hosted proprietary APIs hand over no weights, so no distribution duty can arise from them.
+    """
+    return not terms.proprietary_api and field in terms.missing
+
+
+def _hedge(fact: Tri) -> str:
+    """A note for a duty listed because its fact is unverified."""
+    return "" if fact else " (whether the license requires this is not verified: do it)"
 
 
 def _limit_duties(terms: LicenseTerms, usage: Usage) -> Iterator[tuple[str, str | None]]:

@@ -85,7 +85,8 @@ def test_llama31_commercial_500k_users_passes() -> None:
     assert decision.verdict is PASS
     assert codes(decision) == [("MDL003", PASS), ("MDL004", PASS), ("MDL008", PASS)]
     assert reason(decision, "MDL004") == (
-        "500,000 monthly active users are within the 700,000,000 limit of llama3.1"
+        "500,000 monthly active users: within the 700,000,000 limit of llama3.1 "
+        "(Llama 3.1 Community License Agreement)"
     )
     assert [o.code for o in decision.obligations] == ["OBL001", "OBL006"]
     assert decision.obligations[0].text.startswith('display "Built with Llama"')
@@ -99,7 +100,9 @@ def test_llama31_above_700m_users_fails_naming_the_limit() -> None:
     mau = next(r for r in decision.reasons if r.code == "MDL004")
     assert mau.verdict is FAIL
     assert (
-        mau.message == "800,000,000 monthly active users exceed the 700,000,000 limit of llama3.1"
+        mau.message == "800,000,000 monthly active users: above the 700,000,000 limit of llama3.1 "
+        "(Llama 3.1 Community License Agreement); the license counts monthly active users of "
+        "licensee + affiliates in the month before release"
     )
     assert mau.term == "mau_limit = 700000000"
     assert mau.term_source == LLAMA31.sources[0]
@@ -119,7 +122,11 @@ def test_cc_by_nc_commercial_fails() -> None:
     decision = decide(known("x/alpaca", "cc-by-nc-4.0"), SEED)
     assert (decision.verdict, codes(decision)) == (FAIL, [("MDL003", FAIL)])
     only = decision.reasons[0]
-    assert only.message == "cc-by-nc-4.0 does not permit commercial use"
+    assert (
+        only.message
+        == "cc-by-nc-4.0 (Creative Commons Attribution-NonCommercial 4.0), a non-commercial "
+        "license, does not permit commercial use"
+    )
     assert (only.term, only.policy) == ("commercial = no", PolicyLine(P, 2, "usage.commercial"))
     assert only.term_source is not None and only.term_source.startswith("https://")
 
@@ -134,7 +141,8 @@ def test_rail_model_for_medical_advice_fails_naming_the_restriction() -> None:
     decision = decide(known("runwayml/stable-diffusion-v1-5", "creativeml-openrail-m"), text)
     assert (decision.verdict, codes(decision)) == (FAIL, [("MDL008", FAIL)])
     assert reason(decision, "MDL008") == (
-        "intended use 'medical-advice' is restricted by creativeml-openrail-m (license tag: "
+        "intended use 'medical-advice' is restricted by creativeml-openrail-m (CreativeML Open "
+        "RAIL-M) (license tag: "
         "medical-advice): medical advice, clinical decisions, other unlicensed "
         "professional practice"
     )
@@ -168,7 +176,8 @@ TERM_ROWS = [
         seed(commercial=None),
         WARN,
         [("MDL016", WARN)],
-        "cc-by-nc-4.0 forbids commercial use, and the policy does not state usage.commercial",
+        "cc-by-nc-4.0 (Creative Commons Attribution-NonCommercial 4.0), a non-commercial "
+        "license, forbids commercial use, and the policy does not state usage.commercial",
     ),
     (
         "commercial-unverified",
@@ -176,7 +185,8 @@ TERM_ROWS = [
         seed(),
         WARN,
         [("MDL016", WARN), ("MDL016", WARN)],
-        "whether lgpl-lr permits commercial use is not verified",
+        "whether lgpl-lr (Lesser General Public License For Linguistic Resources) permits "
+        "commercial use is not verified",
     ),
     (
         "commercial-unverified-noncommercial",
@@ -192,7 +202,8 @@ TERM_ROWS = [
         seed(intended_uses=None),
         WARN,
         [("MDL016", WARN)] * 4,
-        "openrail permits commercial use only under conditions not modelled here",
+        "openrail (OpenRAIL license family (variant unspecified)) permits commercial use only "
+        "under conditions not modelled here",
     ),
     (
         "revenue-over",
@@ -200,7 +211,9 @@ TERM_ROWS = [
         seed(),
         FAIL,
         [("MDL003", PASS), ("MDL005", FAIL)],
-        "2,000,000 USD annual revenue exceed the 1,000,000 limit of stabilityai-ai-community",
+        "annual revenue of USD 2,000,000: above the USD 1,000,000 limit of "
+        "stabilityai-ai-community (Stability AI Community License Agreement); "
+        "the license counts annual revenue of licensee + affiliates",
     ),
     (
         "revenue-under",
@@ -208,7 +221,8 @@ TERM_ROWS = [
         seed(annual_revenue_usd="999999"),
         PASS,
         [("MDL003", PASS), ("MDL005", PASS)],
-        "999,999 USD annual revenue are within",
+        "annual revenue of USD 999,999: within the USD 1,000,000 limit of "
+        "stabilityai-ai-community (Stability AI Community License Agreement)",
     ),
     (
         "revenue-unstated",
@@ -216,7 +230,9 @@ TERM_ROWS = [
         seed(annual_revenue_usd=None),
         WARN,
         [("MDL003", PASS), ("MDL016", WARN)],
-        "stabilityai-ai-community limits USD annual revenue to 1,000,000, and the policy does not "
+        "stabilityai-ai-community (Stability AI Community License Agreement) limits annual "
+        "revenue to USD 1,000,000; the license counts annual "
+        "revenue of licensee + affiliates, and the policy does not "
         "state usage.annual_revenue_usd",
     ),
     (
@@ -225,7 +241,9 @@ TERM_ROWS = [
         seed(monthly_active_users="200000000"),
         PASS,
         [("MDL004", PASS), ("MDL005", PASS)],
-        "200,000,000 monthly active users exceed 100,000,000: modified-mit-kimi attaches a duty",
+        "200,000,000 monthly active users: above the 100,000,000 threshold of modified-mit-kimi "
+        '(Modified MIT License (Kimi K2)); the license counts display "Kimi K2" prominently in '
+        "the user interface, which attaches a duty, not a loss of the grant (see obligations)",
     ),
     (
         "distribution-forbidden",
@@ -233,7 +251,8 @@ TERM_ROWS = [
         seed(commercial="false", distributes_models="true", hosted_service="false"),
         FAIL,
         [("MDL003", PASS), ("MDL006", FAIL)],
-        "microsoft-research-license does not permit distributing the model",
+        "microsoft-research-license (Microsoft Research License) does not permit distributing "
+        "the model",
     ),
     (
         "distribution-unstated",
@@ -241,7 +260,8 @@ TERM_ROWS = [
         seed(commercial="false", distributes_models=None),
         WARN,
         [("MDL003", PASS), ("MDL016", WARN), ("MDL015", WARN)],
-        "microsoft-research-license does not permit distributing the model, and the policy does "
+        "microsoft-research-license (Microsoft Research License) does not permit distributing "
+        "the model, and the policy does "
         "not state usage.distributes_models",
     ),
     (
@@ -250,7 +270,8 @@ TERM_ROWS = [
         seed(distributes_models="true", intended_uses=None),
         WARN,
         [("MDL016", WARN)] * 5,
-        "whether openrail permits distributing the model is not verified",
+        "whether openrail (OpenRAIL license family (variant unspecified)) permits distributing "
+        "the model is not verified",
     ),
     (
         "hosting-forbidden",
@@ -258,7 +279,8 @@ TERM_ROWS = [
         seed(commercial="false"),
         FAIL,
         [("MDL003", PASS), ("MDL015", FAIL)],
-        "mnpl does not permit offering the model as a hosted service",
+        "mnpl (Mistral AI Non-Production License) does not permit offering the model as a hosted "
+        "service",
     ),
     (
         "hosting-unstated",
@@ -274,7 +296,8 @@ TERM_ROWS = [
         seed(commercial="false"),
         WARN,
         [("MDL003", PASS), ("MDL015", WARN)],
-        "qwen-research is a research-only license: a hosted service is production use",
+        "qwen-research (Qwen Research License) is a research-only license: a hosted service is "
+        "production use",
     ),
     (
         "research-only-internal",
@@ -290,7 +313,7 @@ TERM_ROWS = [
         seed(intended_uses=None),
         WARN,
         [("MDL016", WARN)],
-        "creativeml-openrail-m restricts 10 kinds of use",
+        "creativeml-openrail-m (CreativeML Open RAIL-M) restricts 10 kinds of use",
     ),
     (
         "intended-use-law-enforcement",
@@ -298,7 +321,8 @@ TERM_ROWS = [
         seed(intended_uses='["spam", "law-enforcement"]'),
         FAIL,
         [("MDL008", FAIL)],
-        "intended use 'law-enforcement' is restricted by creativeml-openrail-m (license tag: "
+        "intended use 'law-enforcement' is restricted by creativeml-openrail-m (CreativeML Open "
+        "RAIL-M) (license tag: "
         "law-enforcement-justice-immigration)",
     ),
     (
@@ -307,7 +331,8 @@ TERM_ROWS = [
         seed(intended_uses='["spam"]'),
         WARN,
         [("MDL016", WARN)] * 4,
-        "the use restrictions of openrail are not (fully) verified",
+        "the use restrictions of openrail (OpenRAIL license family (variant unspecified)) are "
+        "not (fully) verified",
     ),
     (
         "output-training-restricted",
@@ -315,7 +340,8 @@ TERM_ROWS = [
         seed(outputs_train_models="true"),
         FAIL,
         [("MDL003", PASS), ("MDL004", PASS), ("MDL008", PASS), ("MDL009", FAIL)],
-        "llama2 restricts training models on its outputs: Llama 2 outputs may not be used",
+        "llama2 (Llama 2 Community License Agreement) restricts training models on its outputs: "
+        "Llama 2 outputs may not be used",
     ),
     (
         "output-training-unstated",
@@ -323,7 +349,8 @@ TERM_ROWS = [
         seed(outputs_train_models=None),
         WARN,
         [("MDL003", PASS), ("MDL004", PASS), ("MDL008", PASS), ("MDL016", WARN)],
-        "llama2 restricts training on its outputs, and the policy does not state",
+        "llama2 (Llama 2 Community License Agreement) restricts training on its outputs, and the "
+        "policy does not state",
     ),
     (
         "output-training-free",
@@ -339,7 +366,8 @@ TERM_ROWS = [
         seed(region='"CN"'),
         FAIL,
         [("MDL010", FAIL)],
-        "regional-test withholds its grant in CN: grant withheld in the EU and China",
+        "regional-test (Region-restricted license) withholds its grant in CN: grant withheld in "
+        "the EU and China",
     ),
     (
         "region-member-state",
@@ -347,7 +375,7 @@ TERM_ROWS = [
         seed(region='"DE"'),
         FAIL,
         [("MDL010", FAIL)],
-        "regional-test withholds its grant in DE",
+        "regional-test (Region-restricted license) withholds its grant in DE",
     ),
     ("region-free", "regional-test", seed(region='"US"'), PASS, [], None),
     (
@@ -356,7 +384,8 @@ TERM_ROWS = [
         seed(region=None),
         WARN,
         [("MDL016", WARN)],
-        "regional-test withholds its grant in EU, CN, and the policy does not state usage.region",
+        "regional-test (Region-restricted license) withholds its grant in EU, CN, and the policy "
+        "does not state usage.region",
     ),
     (
         "region-scoped-clause",
@@ -364,7 +393,10 @@ TERM_ROWS = [
         seed(region='"FR"'),
         WARN,
         [("MDL003", PASS), ("MDL004", PASS), ("MDL008", PASS), ("MDL010", WARN)],
-        "llama3.2 withholds its grant in FR for some models (multimodal (vision) models only)",
+        "llama3.2 (Llama 3.2 Community License Agreement) withholds its grant from organisations "
+        "in FR "
+        "for some of its models only (AUP withholds the grant for the vision models in the EU): "
+        "check whether this model is one of them",
     ),
     (
         "share-alike",
@@ -372,10 +404,17 @@ TERM_ROWS = [
         seed(distributes_models="true"),
         WARN,
         [("MDL022", WARN)],
-        "cc-by-sa-4.0 is share-alike",
+        "cc-by-sa-4.0 (CC BY-SA 4.0) is share-alike",
     ),
     ("share-alike-not-distributed", "cc-by-sa-4.0", seed(), PASS, [], None),
-    ("agpl-network", "agpl-3.0", seed(), WARN, [("MDL023", WARN)], "agpl-3.0 reaches network use"),
+    (
+        "agpl-network",
+        "agpl-3.0",
+        seed(),
+        WARN,
+        [("MDL023", WARN)],
+        "agpl-3.0 (GNU AGPL v3.0) reaches network use",
+    ),
     ("agpl-not-hosted", "agpl-3.0", seed(hosted_service="false"), PASS, [], None),
     (
         "unknown-category",
@@ -758,7 +797,8 @@ EXCEPTION_ROWS = [
         [("MDL003", PASS)],
         "covered by exception (evaluation only, approved by legal@example.com, "
         "expires 2027-06-30): "
-        "cc-by-nc-4.0 does not permit commercial use",
+        "cc-by-nc-4.0 (Creative Commons Attribution-NonCommercial 4.0), a non-commercial "
+        "license, does not permit commercial use",
     ),
     (
         "case-insensitive-id",

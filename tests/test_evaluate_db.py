@@ -69,7 +69,8 @@ ROWS = [
         SEED.replace("500000", "800000000"),
         FAIL,
         ["MDL004"],
-        "800,000,000 monthly active users exceed the 700,000,000 limit of llama3.1",
+        "800,000,000 monthly active users: above the 700,000,000 limit of llama3.1 (Llama 3.1 "
+        "Community License Agreement); the license counts monthly active users",
     ),
     (
         "cc-by-nc-commercial",
@@ -78,7 +79,8 @@ ROWS = [
         SEED,
         FAIL,
         ["MDL003"],
-        "cc-by-nc-4.0 does not permit commercial use",
+        "cc-by-nc-4.0 (Creative Commons Attribution-NonCommercial 4.0), a non-commercial "
+        "license, does not permit commercial use",
     ),
     (
         "rail-medical-advice",
@@ -87,7 +89,8 @@ ROWS = [
         SEED.replace("intended_uses = []", 'intended_uses = ["medical-advice"]'),
         FAIL,
         ["MDL008"],
-        "intended use 'medical-advice' is restricted by creativeml-openrail-m (license tag: "
+        "intended use 'medical-advice' is restricted by creativeml-openrail-m (CreativeML Open "
+        "RAIL-M) (license tag: "
         "medical-advice)",
     ),
     (
@@ -97,7 +100,8 @@ ROWS = [
         SEED.replace("intended_uses = []", 'intended_uses = ["law-enforcement"]'),
         FAIL,
         ["MDL008"],
-        "intended use 'law-enforcement' is restricted by bigscience-bloom-rail-1.0",
+        "intended use 'law-enforcement' is restricted by bigscience-bloom-rail-1.0 (BigScience "
+        "RAIL License v1.0 (BLOOM))",
     ),
     (
         "llama-medical-advice",
@@ -106,7 +110,8 @@ ROWS = [
         SEED.replace("intended_uses = []", 'intended_uses = ["medical-advice"]'),
         FAIL,
         ["MDL008"],
-        "intended use 'medical-advice' is restricted by llama3.1",
+        "intended use 'medical-advice' is restricted by llama3.1 (Llama 3.1 Community License "
+        "Agreement)",
     ),
     (
         "non-production-hosted",
@@ -115,7 +120,8 @@ ROWS = [
         SEED,
         FAIL,
         ["MDL003", "MDL015"],
-        "mnpl does not permit offering the model as a hosted service",
+        "mnpl (Mistral AI Non-Production License v0.1) does not permit offering the model as a "
+        "hosted service",
     ),
     (
         "stability-revenue",
@@ -124,7 +130,7 @@ ROWS = [
         SEED,
         FAIL,
         ["MDL005"],
-        "2,000,000 USD annual revenue exceed the 1,000,000 limit",
+        "annual revenue of USD 2,000,000: above the USD 1,000,000 limit",
     ),
     (
         "distill-and",
@@ -142,7 +148,7 @@ ROWS = [
         SEED,
         WARN,
         [],
-        "agpl-3.0 reaches network use",
+        "agpl-3.0 (GNU Affero General Public License v3.0) reaches network use",
     ),
     (
         "quantised-copy-inferred",
@@ -160,7 +166,8 @@ ROWS = [
         SEED.replace("outputs_train_models = false", "outputs_train_models = true"),
         FAIL,
         ["MDL009"],
-        "proprietary-api-openai restricts training models on its outputs",
+        "proprietary-api-openai (OpenAI Terms of Use / Services Agreement (API models)) "
+        "restricts training models on its outputs",
     ),
 ]
 
