@@ -186,6 +186,27 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
         ],
     ),
     (
+        "py.litellm_router",
+        "from litellm import Router\nrouter = Router(model_list=[\n"
+        '    {"model_name": "gpt", "litellm_params": {"model": "azure/gpt-4o"}},\n'
+        '    {"model_name": "claude", "litellm_params": {"model": "anthropic/claude-3-opus"}},\n'
+        '    {"model_name": "local", "litellm_params": {"model": "ollama/llama3"}},\n'
+        '    {"model_name": "no-params"},\n'
+        "])\n",
+        [
+            (3, 55, API, "azure/gpt-4o", "azure"),
+            (4, 58, API, "anthropic/claude-3-opus", "anthropic"),
+            (5, 57, RefKind.OLLAMA, "llama3", None),
+        ],
+    ),
+    (
+        "py.litellm_router",
+        "import litellm\n"
+        'DEPLOYMENTS = [{"model_name": "a", "litellm_params": {"model": "gpt-4o"}}]\n'
+        "litellm.Router(DEPLOYMENTS)\n",
+        [(3, 16, API, "gpt-4o", "litellm")],
+    ),
+    (
         "py.langchain_openai",
         'from langchain_openai import ChatOpenAI, OpenAIEmbeddings\nChatOpenAI(model="gpt-4o")\n'
         'ChatOpenAI(model_name="gpt-4")\nOpenAIEmbeddings(model="text-embedding-3-large")\n',
@@ -430,6 +451,14 @@ NEGATIVE = [
     ),
     ('client.chat.completions.create(model="gpt-4o")\n', "openai not imported"),
     (
+        'from litellm import Router\nRouter(model_list=[{"model_name": "gpt-4o", "rpm": 10}])\n',
+        "router alias without litellm_params",
+    ),
+    (
+        'from myrouter import Router\nRouter([{"litellm_params": {"model": "gpt-4o"}}])\n',
+        "another library's Router",
+    ),
+    (
         'from transformers import pipeline\npipeline("ner")(text="org/x")\n',
         "calling a pipeline's result",
     ),
@@ -496,6 +525,9 @@ def test_unresolved_model_argument_is_reported(tmp_path: Path) -> None:
         "AutoModel.from_pretrained(args.model)\n"
         "openai.OpenAI().chat.completions.create(model=cfg['model'])\n"
         "AutoModel.from_pretrained(**kwargs)\n"
+        "from litellm import Router\n"
+        'Router(model_list=[{"litellm_params": {"model": m}}, {"litellm_params": p}])\n'
+        "Router(model_list=deployments)\n"
     )
     result = extract("app.py", source, _ctx(tmp_path))
     assert result.refs == ()
@@ -503,6 +535,9 @@ def test_unresolved_model_argument_is_reported(tmp_path: Path) -> None:
         (3, 27, "args.model", "py.from_pretrained"),
         (4, 47, "cfg['model']", "py.openai"),
         (5, 29, "kwargs", "py.from_pretrained"),
+        (7, 49, "m", "py.litellm_router"),
+        (7, 73, "p", "py.litellm_router"),
+        (8, 19, "deployments", "py.litellm_router"),
     ]
 
 

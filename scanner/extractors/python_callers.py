@@ -8,8 +8,9 @@ the calls that reach it and the argument each passes for a parameter:
 * a method called as ``self.name(...)`` / ``cls.name(...)`` from a method of the same class;
 * ``__init__`` called by instantiating its class, ``Loader("org/x")``.
 
-Callers in other modules are not searched (the work stays per module), nor are calls through
-other receivers (``obj.load(...)``), whose class is not known statically.
+Calls through other receivers (``obj.load(...)``), whose class is not known statically, are not
+followed. Callers in other modules are found by ``python_values`` (only for parameters still
+unknown here), with ``callee``, ``calls_named`` and ``passed_at`` from this module.
 """
 
 from __future__ import annotations
@@ -48,17 +49,28 @@ class Passed:
 
 def callers(function: Scope, param: str, index: CallIndex) -> list[Passed]:
     """Each call of ``function`` in its module, with what it passes for ``param``."""
-    target, shift = _callee(function)
+    target, shift = callee(function)
     if target is None:
         return []
     out: list[Passed] = []
     for site in index.get(target, ()):
-        if _reaches(site, function, target) and not _inside(site.scope, function):
-            out.append(_passed(site, function, param, shift))
+        if _reaches(site, function, target) and not inside(site.scope, function):
+            out.append(passed_at(site, function, param, shift))
     return out
 
 
-def _callee(function: Scope) -> tuple[str | None, int]:
+def calls_named(module: ModuleInfo, name: str) -> list[CallSite]:
+    """The module's calls of ``name`` or of ``<anything>.name``."""
+    out: list[CallSite] = []
+    for site in module.calls:
+        match site.node.func:
+            case cst.Name(value=called) | cst.Attribute(attr=cst.Name(value=called)):
+                if called == name:
+                    out.append(site)
+    return out
+
+
+def callee(function: Scope) -> tuple[str | None, int]:
     """The name calls use for ``function`` and how many leading parameters they skip."""
     parent = function.parent
     if parent is None or function.name.startswith("<"):
@@ -77,7 +89,7 @@ def _reaches(site: CallSite, function: Scope, target: str) -> bool:
     assert parent is not None
     method = parent.kind is ScopeKind.CLASS and function.name != "__init__"
     if isinstance(site.node.func, cst.Attribute):  # self.f(...) / cls.f(...)
-        return method and _method_class(site.scope) is parent
+        return method and method_class(site.scope) is parent
     owner = parent.parent if parent.kind is ScopeKind.CLASS else parent
     return not method and owner is not None and _binder(site.scope, target) is owner
 
@@ -92,7 +104,7 @@ def _binder(scope: Scope, name: str) -> Scope | None:
     return None
 
 
-def _method_class(scope: Scope) -> Scope | None:
+def method_class(scope: Scope) -> Scope | None:
     """The class whose method ``scope`` is (comprehensions and nested functions see through)."""
     current: Scope | None = scope
     while current is not None and current.kind is ScopeKind.FUNCTION:
@@ -102,7 +114,7 @@ def _method_class(scope: Scope) -> Scope | None:
     return None
 
 
-def _inside(scope: Scope, function: Scope) -> bool:
+def inside(scope: Scope, function: Scope) -> bool:
     """True for a call inside ``function`` itself (recursion adds no value)."""
     current: Scope | None = scope
     while current is not None:
@@ -112,7 +124,9 @@ def _inside(scope: Scope, function: Scope) -> bool:
     return False
 
 
-def _passed(site: CallSite, function: Scope, param: str, shift: int) -> Passed:
+def passed_at(site: CallSite, function: Scope, param: str, shift: int) -> Passed:
+    """What the call at ``site`` passes for ``param`` of ``function`` (``shift`` leading
+    parameters, such as ``self``, are not passed)."""
     args = site.node.args
     for arg in args:
         if arg.keyword is not None and arg.keyword.value == param:

@@ -37,7 +37,15 @@ from scanner.extractors.python_scope import (
     call_name,
     walk_module,
 )
-from scanner.extractors.python_values import Const, Evaluator, Items, Origin, Text, Unknown
+from scanner.extractors.python_values import (
+    Const,
+    Evaluator,
+    Items,
+    Origin,
+    Text,
+    Unknown,
+    load_module,
+)
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
 
 Fallback = Callable[[str, str, RepoContext], tuple[ModelRef, ...]]
@@ -54,6 +62,9 @@ SAVE_CALLS: tuple[tuple[str, ArgSpec], ...] = (
 
 def extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -> Extraction:
     """Parse ``text`` and extract its references; ``fallback`` reads files that do not parse."""
+    shared = load_module(ctx, path) if path.endswith(".py") else None
+    if shared is not None and shared.text == text:  # the parse other modules' lookups reuse
+        return _Finder(shared, ctx).run()
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as err:
@@ -161,10 +172,13 @@ class _Finder:
         pairs: list[str | None] = [None]
         if pattern.pair is not None:
             pairs = self.pair_values(node, pattern.pair, pattern, scope)
-        items = self.evaluator.evaluate(value, scope)
-        for pair in pairs:
-            self.texts(value, items, pattern, pair, option)
-        self.unknowns(value, items, pattern)
+        for inner, path in _descend(value, pattern.path):
+            items = self.evaluator.evaluate(inner, scope)
+            if path:
+                items = self.evaluator.select(items, path)
+            for pair in pairs:
+                self.texts(inner, items, pattern, pair, option)
+            self.unknowns(inner, items, pattern)
 
     def unknowns(self, node: cst.BaseExpression, items: Items, pattern: CallPattern) -> None:
         """Unresolved records: at the call site that passed an unknown value for a parameter
@@ -281,6 +295,38 @@ def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | Non
                 return arg.value
     kwargs = next((a for a in stars if a.star == "**"), None)
     return _Star(kwargs.value) if kwargs is not None else None
+
+
+def _descend(
+    expr: cst.BaseExpression, path: tuple[str, ...]
+) -> list[tuple[cst.BaseExpression, tuple[str, ...]]]:
+    """The expressions a key path reaches inside a literal argument, each with the rest of the
+    path (a literal list's elements, a literal dict's value), so each is reported where it is
+    written; a literal dict without the key reaches nothing."""
+    if not path:
+        return [(expr, path)]
+    step, rest = path[0], path[1:]
+    match expr:
+        case cst.List(elements=elements) | cst.Tuple(elements=elements) if step == "*":
+            if all(isinstance(e, cst.Element) for e in elements):
+                return [leaf for e in elements for leaf in _descend(e.value, rest)]
+        case cst.Dict(elements=elements) if step != "*":
+            keys = [_literal_key(e) for e in elements]
+            if all(k is not None for k in keys):
+                return [
+                    leaf
+                    for e, k in zip(elements, keys, strict=True)
+                    if k == step
+                    for leaf in _descend(e.value, rest)
+                ]
+    return [(expr, path)]
+
+
+def _literal_key(element: cst.BaseDictElement) -> str | None:
+    match element:
+        case cst.DictElement(key=cst.SimpleString(evaluated_value=str() as key)):
+            return key
+    return None
 
 
 def _imported_from_library(name: CallName | None, pattern: CallPattern) -> bool:

@@ -58,6 +58,8 @@ class CallPattern:
     pair: ArgSpec | None = None  # a second argument completing the name (open_clip tag, hub model)
     option: str | None = None  # keyword whose literal value the naming consults
     string_keywords: tuple[str, ...] = ()  # keywords that name a model only when given a string
+    path: tuple[str, ...] = ()  # where in the argument's value the model sits: "*" each element
+    # of a list (or key of a dict), any other step a dict key; () the value itself
 
 
 def _arg(position: int | None, *keywords: str) -> ArgSpec:
@@ -141,6 +143,9 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 ("completion", "acompletion", "embedding", "aembedding", "text_completion",
                  "atext_completion", "image_generation", "transcription", "speech"),
                 _arg(0, "model"), RefKind.API, naming=Naming.LITELLM),
+    # litellm.Router(model_list=[{"model_name": alias, "litellm_params": {"model": ...}}])
+    CallPattern("py.litellm_router", ("litellm",), ("Router",), _arg(0, "model_list"),
+                RefKind.API, naming=Naming.LITELLM, path=("*", "litellm_params", "model")),
     CallPattern("py.langchain_openai", ("langchain*",),
                 ("ChatOpenAI", "OpenAI", "OpenAIEmbeddings"), _MODEL_OR_NAME, RefKind.API,
                 naming=Naming.API, provider="openai"),

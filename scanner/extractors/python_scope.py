@@ -68,6 +68,7 @@ class Scope:
     parametrized: dict[str, Binding] = field(default_factory=dict)  # CLASS: its parametrize
     params: tuple[str, ...] = ()  # FUNCTION: positional parameter names, in order
     static: bool = False  # FUNCTION: a ``@staticmethod`` (no ``self`` is passed)
+    fields: list[str] = field(default_factory=list)  # CLASS: annotated names, in order
 
     def bind(self, binding: Binding) -> None:
         """Record one more value for a name."""
@@ -211,8 +212,11 @@ class _Walker:
             case cst.Assign(targets=targets, value=value):
                 for target in targets:
                     self.bind(target.target, value, scope)
-            case cst.AnnAssign(target=target, value=value) if value is not None:
-                self.bind(target, value, scope)
+            case cst.AnnAssign(target=target, value=value):
+                if isinstance(target, cst.Name) and scope.kind is ScopeKind.CLASS:
+                    scope.fields.append(target.value)
+                if value is not None:
+                    self.bind(target, value, scope)
             case cst.NamedExpr(target=target, value=value):
                 self.bind(target, value, scope)
             case cst.AugAssign(target=cst.Name(value=name)):

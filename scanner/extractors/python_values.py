@@ -6,6 +6,10 @@ iteration and indexing), ``Const`` (numbers, booleans, None), ``LocalPath`` (a l
 a Hub id: built with ``os.path``/``pathlib`` or ``/``, or held by a name that says it is a folder,
 ``output_dir``; see ``python_local.FOLDER_NAMES``) and ``Unknown`` (not knowable statically).
 Names follow the file's bindings, then constants imported from other modules of the repository.
+``Instance`` is an object of a repository class made by a call (``ModelConfig(id="org/x")``): its
+attributes are the constructor's arguments (a generated ``__init__``: dataclass, pydantic,
+NamedTuple) or what its ``__init__`` stores, else the class's defaults. A parameter nothing in
+its module passes a value for is looked up at call sites in other modules (``python_repo``).
 """
 
 from __future__ import annotations
@@ -19,13 +23,25 @@ from functools import lru_cache
 import libcst as cst
 
 from scanner.context import RepoContext
-from scanner.extractors.python_callers import CallIndex, Passed, callers, index_calls
+from scanner.extractors.python_callers import (
+    CallIndex,
+    Passed,
+    callee,
+    callers,
+    calls_named,
+    index_calls,
+    inside,
+    method_class,
+    passed_at,
+)
 from scanner.extractors.python_format import Field, Piece, format_template, percent_template
 from scanner.extractors.python_local import is_folder_name
 from scanner.extractors.python_patterns import match_call
+from scanner.extractors.python_repo import caller_pattern, modules_matching
 from scanner.extractors.python_scope import (
     Binding,
     BindingKind,
+    CallSite,
     ModuleInfo,
     Scope,
     ScopeKind,
@@ -36,6 +52,7 @@ from scanner.extractors.python_scope import (
 MAX_ITEMS = 64  # values kept per expression: a guard reports many, but not a combinatorial blowup
 MAX_DEPTH = 48  # nested resolutions before giving up (Unknown)
 MAX_CALLERS = 2  # levels of call sites followed for a parameter without a value of its own
+MAX_FOREIGN_MODULES = 16  # other modules parsed to find the callers of one function
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +121,16 @@ class ClassRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Instance:
+    """An object of a repository class made by ``call`` (evaluated in ``scope``)."""
+
+    klass: Scope
+    call: cst.Call
+    scope: Scope
+    origin: Origin | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Loaded:
     """An object a recognised loader call returns (``pipeline(model=model)``): reported there."""
 
@@ -120,13 +147,17 @@ class Unknown:
     site: Origin | None = None
 
 
-Item = Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Loaded | Unknown
+Item = Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Instance | Loaded | Unknown
 Items = tuple[Item, ...]
 
 _ENV_DEFAULTS = frozenset({"os.getenv", "os.environ.get", "os.environ.setdefault"})
 _PATH_JOINS = frozenset({"os.path.join", "pathlib.Path", "pathlib.PurePath",
                          "pathlib.PosixPath", "pathlib.PurePosixPath"})  # fmt: skip
 _SEQUENCE_BUILTINS = frozenset({"list", "tuple", "sorted", "set", "frozenset", "reversed"})
+_FIELD_DEFAULTS: dict[str, int | None] = {  # field specifiers: position of their default
+    "pydantic.Field": 0, "pydantic.fields.Field": 0, "sqlmodel.Field": 0,
+    "dataclasses.field": None, "attr.ib": None, "attr.attrib": None, "attrs.field": None,
+}  # fmt: skip
 
 
 def _unknown(reason: str) -> Items:
@@ -381,11 +412,16 @@ class Evaluator:
         """A parameter's values: its default, and what the module's calls of its function
         pass for it (flow-insensitive, like every binding: each value that may arrive counts)."""
         default = self.evaluate(binding.value, binding.scope) if binding.value else ()
-        passed = [arg for arg in self.passed(binding) if arg.value is not None]
+        sites, overflow = self.passed(binding), False
+        if not sites and not default:
+            sites, overflow = self.foreign(binding)
+        passed = [arg for arg in sites if arg.value is not None]
         if not passed:
             return default or _unknown(f"parameter {binding.name} has no default")
         function = binding.owner.name if binding.owner else "function"
         out: list[Item] = list(default)
+        if overflow:
+            out.append(Unknown(f"{function}() is called from more modules than are followed"))
         for arg in passed:
             origin = Origin(f"{binding.name} from {function}()", _module_path(arg.site.scope),
                             arg.site.node)  # fmt: skip
@@ -407,6 +443,89 @@ class Evaluator:
         if index is None:
             index = self.calls[path] = index_calls(module)
         return callers(binding.owner, binding.name, index)
+
+    def foreign(self, binding: Binding) -> tuple[list[Passed], bool]:
+        """Call sites in other modules that reach the parameter's function (an import of it, a
+        subclass calling an inherited method); True when more modules call it than are parsed."""
+        function = binding.owner
+        if function is None or function.parent is None:
+            return [], False
+        if self.callers >= MAX_CALLERS:
+            self.truncated = True
+            return [], False
+        target, shift = callee(function)
+        home = self.modules.get(_module_path(binding.scope))
+        method = function.parent.kind is ScopeKind.CLASS and function.name != "__init__"
+        if target is None or home is None or not home.path.endswith(".py"):
+            return [], False
+        if not method and _root(function.parent) is not (
+            function.parent.parent if function.name == "__init__" else function.parent
+        ):
+            return [], False  # a nested function or class cannot be imported
+        paths = self._caller_modules(home.path, function, target, method)
+        out: list[Passed] = []
+        for rel in paths[:MAX_FOREIGN_MODULES]:
+            module = self._loaded(rel)
+            if module is None:
+                continue
+            for site in calls_named(module, target):
+                if self._reaches(site, function, method) and not inside(site.scope, function):
+                    out.append(passed_at(site, function, binding.name, shift))
+        return out, len(paths) > MAX_FOREIGN_MODULES
+
+    def _caller_modules(self, home: str, function: Scope, target: str, method: bool) -> list[str]:
+        """Modules whose text may call ``target`` from outside: a subclass's ``self.target(``
+        (the home module too), or an import of the function or class."""
+        if method:
+            klass = function.parent.name if function.parent else ""
+            subclassing = set(modules_matching(self.ctx, klass, rf"\b{klass}\b"))
+            calling = modules_matching(self.ctx, target, caller_pattern(target, (), True))
+            return [home, *(rel for rel in calling if rel in subclassing and rel != home)]
+        parts = home.removesuffix(".py").split("/")
+        anchors = tuple(p for p in parts if p not in ("__init__", "src") and p.isidentifier())
+        found = modules_matching(self.ctx, target, caller_pattern(target, anchors, False))
+        return [rel for rel in found if rel != home]
+
+    def _loaded(self, rel: str) -> ModuleInfo | None:
+        info = self.modules.get(rel) or load_module(self.ctx, rel)
+        if info is not None:
+            self.modules[rel] = info
+        return info
+
+    def _reaches(self, site: CallSite, function: Scope, method: bool) -> bool:
+        """True when a call in another module (or a subclass) calls ``function``."""
+        klass = function.parent
+        assert klass is not None
+        func = site.node.func
+        if method:
+            caller_class = method_class(site.scope)
+            return (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value in ("self", "cls")
+                and caller_class is not None
+                and caller_class is not klass
+                and self.method_owner(caller_class, function.name) is klass
+            )
+        items = self.evaluate(func, site.scope)
+        if function.name == "__init__":
+            return any(isinstance(i, ClassRef) and i.scope is klass for i in items)
+        defs = {id(b.target) for b in klass.bindings.get(function.name, ())}
+        return any(i.origin is not None and id(i.origin.target) in defs for i in items)
+
+    def method_owner(
+        self, klass: Scope, name: str, seen: frozenset[int] = frozenset()
+    ) -> Scope | None:
+        """The repository class whose ``name`` a call ``self.name()`` in ``klass`` runs."""
+        if name in klass.bindings:
+            return klass
+        for base in klass.bases:
+            for item in self.evaluate(base, klass.parent or klass):
+                if isinstance(item, ClassRef) and id(item.scope) not in seen:
+                    found = self.method_owner(item.scope, name, seen | {id(klass)})
+                    if found is not None:
+                        return found
+        return None
 
     def _passed_items(self, arg: Passed, origin: Origin) -> Items:
         """The values one call site passes, each via that call; unknowns are reported there."""
@@ -444,6 +563,22 @@ class Evaluator:
                 case _:
                     out.append(_unknown("iterated value is not a literal collection"))
         return out
+
+    def select(self, items: Items, path: tuple[str, ...]) -> Items:
+        """The values at a key path inside ``items`` (``"*"``: each element); a literal dict
+        without the key holds nothing there, an unknown value stays unknown."""
+        for step in path:
+            if step == "*":
+                items = tuple(itertools.chain.from_iterable(self.iterate(items)))
+                continue
+            found: list[Item] = []
+            for item in items:
+                if isinstance(item, Unknown):
+                    found.append(_part(item))
+                else:
+                    found.extend(self.index(item, (Text(step),), default=()))
+            items = tuple(found)
+        return _dedupe(items)
 
     def unpack(self, element: Items, path: tuple[int, ...]) -> Items:
         """The part of an element a (nested) tuple target binds."""
@@ -509,6 +644,8 @@ class Evaluator:
                     out.extend(self._module_attr(module, attr))
                 case ClassRef(scope=klass_scope):
                     out.extend(self.class_attr(klass_scope, attr))
+                case Instance():
+                    out.extend(self.instance_attr(item, attr))
                 case LocalPath() | Text(path=True):
                     out.append(LocalPath())
                 case Unknown():
@@ -540,16 +677,18 @@ class Evaluator:
             isinstance(i, ClassRef) and self.defines(i.scope, attr) for i in items
         )
 
-    def class_attr(self, klass: Scope, attr: str, seen: frozenset[int] = frozenset()) -> Items:
-        """A class attribute (class body or ``self.X = ...``), searching base classes too."""
+    def class_attr(self, klass: Scope, attr: str, seen: frozenset[int] = frozenset(),
+                   instance: Instance | None = None) -> Items:  # fmt: skip
+        """A class attribute (class body or ``self.X = ...``), searching base classes too;
+        for an ``instance``, ``__init__`` stores what its constructor call passed."""
         bindings = [*klass.bindings.get(attr, ()), *klass.instance_attrs.get(attr, ())]
         if bindings:
             return tuple(itertools.chain.from_iterable(
-                _class_origin(klass, b, self.binding(b)) for b in bindings))  # fmt: skip
+                _class_origin(klass, b, self._stored(b, instance)) for b in bindings))  # fmt: skip
         for base in klass.bases:
             for item in self.evaluate(base, klass.parent or klass):
                 if isinstance(item, ClassRef) and id(item.scope) not in seen:
-                    found = self.class_attr(item.scope, attr, seen | {id(klass)})
+                    found = self.class_attr(item.scope, attr, seen | {id(klass)}, instance)
                     if not (len(found) == 1 and isinstance(found[0], Unknown)):
                         return found
         return _unknown(f"{klass.name}.{attr} is not set in the class")
@@ -573,6 +712,13 @@ class Evaluator:
             return (LocalPath(),)
         if callee is not None and module is not None and match_call(callee, module.imported):
             return (Loaded(),)
+        if dotted in _FIELD_DEFAULTS:  # Field(default="org/x"), field(default="org/x")
+            default = _argument(expr, _FIELD_DEFAULTS[dotted], "default")
+            return (
+                _unknown("field has no default")
+                if default is None
+                else self.evaluate(default, scope)
+            )
         if dotted == "pytest.param":  # one parametrize row: its values, marks and id aside
             values = [self.evaluate(a.value, scope) for a in expr.args if not a.keyword]
             return values[0] if len(values) == 1 else (Seq(tuple(values)),)
@@ -589,6 +735,9 @@ class Evaluator:
             if func.value == "enumerate":
                 elements = self.iterate(self.evaluate(first, scope))
                 return (Seq(tuple((Seq(((Const(None),), e)),) for e in elements)),)
+        instances = self._instances(expr, scope)
+        if instances is not None:
+            return instances
         if not isinstance(func, cst.Attribute):
             return _unknown("value is the result of a call")
         receiver = self.evaluate(func.value, scope)
@@ -610,6 +759,79 @@ class Evaluator:
                        for i in receiver):  # fmt: skip
                     return (LocalPath(),)
         return _unknown("value is the result of a call")
+
+    def _instances(self, expr: cst.Call, scope: Scope) -> Items | None:
+        """``Config(...)`` of a repository class: an Instance (None when no class is called).
+
+        Only CapWords callees are evaluated: a function's result is unknown anyway, and
+        evaluating its name could parse the module it is imported from for nothing."""
+        match expr.func:
+            case cst.Name(value=name) | cst.Attribute(attr=cst.Name(value=name)):
+                if not name[:1].isupper():
+                    return None
+            case _:
+                return None
+        called = self.evaluate(expr.func, scope)
+        if not any(isinstance(item, ClassRef) for item in called):
+            return None
+        return tuple(
+            Instance(item.scope, expr, scope)
+            if isinstance(item, ClassRef)
+            else _as_unknown(item, "value is the result of a call")
+            for item in called
+        )
+
+    def instance_attr(self, instance: Instance, attr: str) -> Items:
+        """An instance's attribute: the constructor's argument for it (a generated
+        ``__init__``), what the class's ``__init__`` stores from its parameters, or the
+        class's own value."""
+        if not self.defines(instance.klass, "__init__"):
+            value = self._field_argument(instance, attr)
+            if value is not None:
+                return self._constructor_items(instance, attr, value)
+        return self.class_attr(instance.klass, attr, instance=instance)
+
+    def _field_argument(self, instance: Instance, attr: str) -> cst.BaseExpression | None:
+        """The argument a generated ``__init__`` stores as ``attr``: by keyword, or by the
+        position of the field among the annotated fields (base classes' first)."""
+        fields = self.fields(instance.klass)
+        position = fields.index(attr) if attr in fields else None
+        return _argument(instance.call, position, attr)
+
+    def fields(self, klass: Scope, seen: frozenset[int] = frozenset()) -> list[str]:
+        """Annotated class-level names of a class and its repository bases, in field order."""
+        out: list[str] = []
+        for base in klass.bases:
+            for item in self.evaluate(base, klass.parent or klass):
+                if isinstance(item, ClassRef) and id(item.scope) not in seen:
+                    out.extend(self.fields(item.scope, seen | {id(klass)}))
+        return list(dict.fromkeys([*out, *klass.fields]))
+
+    def _constructor_items(self, instance: Instance, attr: str, value: cst.BaseExpression) -> Items:
+        """A constructor argument's values, via the argument when they have no origin."""
+        origin = Origin(f"{instance.klass.name}.{attr}", _module_path(instance.scope), value)
+        return _with_origin(self.evaluate(value, instance.scope), origin)
+
+    def _stored(self, binding: Binding, instance: Instance | None) -> Items:
+        """The values ``self.attr = param`` in ``__init__`` stores for this instance: what its
+        constructor call passes for ``param`` (or its default); any other binding as is."""
+        method = binding.scope
+        value = binding.value
+        if instance is None or method.name != "__init__" or not isinstance(value, cst.Name):
+            return self.binding(binding)
+        params = method.bindings.get(value.value, [])
+        if not params or any(p.kind is not BindingKind.PARAM for p in params):
+            return self.binding(binding)
+        passed = passed_at(CallSite(instance.call, instance.scope), method, value.value, 1)
+        if passed.unpacked:
+            return _unknown("argument may be passed via unpacking")
+        if passed.value is None:
+            default = params[0].value
+            if default is None:
+                return _unknown(f"argument {value.value} is omitted")
+            origin = Origin(value.value, _module_path(method), params[0].target)
+            return _with_origin(self.evaluate(default, params[0].scope), origin)
+        return self._constructor_items(instance, binding.name, passed.value)
 
     def _binary(self, expr: cst.BinaryOperation, scope: Scope) -> Items:
         left = self.evaluate(expr.left, scope)

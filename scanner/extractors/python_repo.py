@@ -1,0 +1,54 @@
+"""The repository's Python modules as text, for finding callers in other modules cheaply.
+
+A function whose parameter is still unknown after its own module is searched may be called from
+another module (``from .helpers import load; load("org/x")``). Parsing every module to find out
+would cost a whole second scan, so candidates are found first by text: the files git lists (or a
+walk with ``scanner.discover``'s skip rules), read once per run and searched with a regular
+expression that a caller's text must match. Only those few modules are parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from scanner.context import RepoContext
+from scanner.discover import git_files, walk
+
+MAX_MODULE_BYTES = 1_500_000  # larger modules are not parsed by the extractor either
+
+
+@lru_cache(maxsize=4)
+def python_modules(ctx: RepoContext) -> tuple[tuple[str, str], ...]:
+    """Every ``.py`` module of the repository with its text, once per run (cached)."""
+    files = git_files(ctx.root)
+    paths = files if files is not None else list(walk(ctx.root))
+    out: list[tuple[str, str]] = []
+    for rel in paths:
+        if rel.endswith(".py"):
+            text = ctx.read_text(rel)
+            if text is not None and len(text) <= MAX_MODULE_BYTES:
+                out.append((rel, text))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def modules_matching(ctx: RepoContext, word: str, pattern: str) -> tuple[str, ...]:
+    """Modules whose text contains ``word`` and matches the regular expression ``pattern``."""
+    regex = re.compile(pattern)
+    return tuple(rel for rel, text in python_modules(ctx) if word in text and regex.search(text))
+
+
+def caller_pattern(name: str, anchors: tuple[str, ...], method: bool) -> str:
+    """What the text of a module calling ``name`` from outside its module must contain.
+
+    A method: a call through ``self``/``cls`` (the subclass is checked after parsing). A function
+    or class: an import of the name (``from m import name``, also in parentheses), or a call
+    through one of its module's names (``helpers.load(``, ``anchors``).
+    """
+    word = re.escape(name)
+    if method:
+        return rf"\b(?:self|cls)\.{word}\s*\("
+    via = "|".join(re.escape(a) for a in anchors)
+    imported = rf"\bimport\b[^\n;]*\b{word}\b|\bimport\s*\([^)]*\b{word}\b"
+    return rf"{imported}|\b(?:{via})\.{word}\s*\(" if via else imported
