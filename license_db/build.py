@@ -26,7 +26,14 @@ from typing import Any
 
 from license_db import DB_VERSION  # bump it when the facts or curated rules change
 from license_db.expression import LicenseExpressionError, ids, parse
-from license_db.schema import SCHEMA_VERSION, Commercial, LimitEffect
+from license_db.schema import (
+    SCHEMA_VERSION,
+    Commercial,
+    LimitEffect,
+    LimitScope,
+    OutputTraining,
+    Period,
+)
 from license_db.vocabulary import USE_CATEGORIES, USE_TAG_CATEGORIES
 
 if sys.version_info >= (3, 11):
@@ -62,17 +69,129 @@ NOT_USE_TAGS: dict[str, str] = {
 }
 """Tags that are not use categories: the policy reads them from other fields."""
 
-OUTPUT_TRAINING_OVERRIDES: dict[str, bool] = {
-    "gemma": True,  # models trained on Gemma outputs stay under the Gemma terms
-    "mrl": True,  # outputs may only be used for purposes the license authorises (research)
+OUTPUT_TRAINING: dict[str, OutputTraining] = {
+    # "none" / "none stated" / "none in the license itself" / "none (outputs must not be used in
+    # ways that breach the license)": the license sets no term on training with its outputs.
+    **dict.fromkeys(
+        (
+            "agpl-3.0",
+            "apache-2.0",
+            "bigcode-openrail-m",
+            "bigscience-bloom-rail-1.0",
+            "bigscience-openrail-m",
+            "bsd-3-clause",
+            "cc-by-4.0",
+            "cc-by-nc-4.0",
+            "cc-by-nc-sa-3.0",
+            "cc-by-nc-sa-4.0",
+            "cc-by-sa-3.0",
+            "cc-by-sa-4.0",
+            "creativeml-openrail-m",
+            "gpl-3.0",
+            "mit",
+            "openrail++",
+        ),
+        OutputTraining.NONE,
+    ),
+    # "none stated; NVIDIA claims no ownership of outputs"
+    "nvidia-open-model-license": OutputTraining.NONE,
+    # "no ban; outputs may be used to train other models, but such distributed models must carry
+    # the Llama name prefix": allowed; the prefix is the naming_rule duty (OBL004).
+    **dict.fromkeys(("llama3.1", "llama3.2", "llama3.3", "llama4"), OutputTraining.NONE),
+    # "models trained on Gemma outputs (distillation/synthetic data) count as Model Derivatives and
+    # stay under the Gemma terms; outputs themselves are not derivatives"
+    "gemma": OutputTraining.DERIVATIVE,
+    # "none stated; distillation into another model makes it a Derivative that inherits the
+    # restrictions"
+    "deepseek": OutputTraining.DERIVATIVE,
+    # "yes: ... may not be used to improve any other LLM (... derivatives excepted)"
+    **dict.fromkeys(
+        ("databricks-open-model", "llama2", "llama3", "tongyi-qianwen", "tongyi-qianwen-research"),
+        OutputTraining.FORBIDDEN,
+    ),
+    # "yes: materials, derivatives and outputs may not be used to create or improve any
+    # foundational generative AI model" / "... to train/create/improve foundational, large language
+    # or general-purpose AI models" / "... to train, fine-tune or distil a model that competes"
+    **dict.fromkeys(
+        ("flux-1-dev-non-commercial-license", "grok2-community", "stabilityai-ai-community"),
+        OutputTraining.FORBIDDEN,
+    ),
+    # "yes: output may not be used to develop models that compete with ..." (API terms)
+    **dict.fromkeys(
+        ("proprietary-api-anthropic", "proprietary-api-google-gemini", "proprietary-api-openai"),
+        OutputTraining.FORBIDDEN,
+    ),
+    # "outputs, like models and derivatives, may only be used for purposes the license authorises
+    # (research)": training outside research is not authorised.
+    "mrl": OutputTraining.FORBIDDEN,
 }
-"""Licenses whose output-training text does not start with "yes"/"none"/"no ban"."""
+"""License id -> what its ``output_training_restriction`` text means, read by hand from that text.
 
-REGIONAL: dict[str, tuple[tuple[str, ...], str]] = {
-    "llama3.2": (("EU",), "multimodal (vision) models only; end users of products are unaffected"),
-    "llama4": (("EU",), "multimodal models only; end users of products are unaffected"),
+Every license whose facts state the term must be here (and no other): the build fails otherwise,
+so a new license is read, never guessed from words.
+"""
+
+LIMIT_SCOPES: dict[str, tuple[LimitScope, str]] = {
+    # Llama: the MAU test counts the licensee's users whatever the use (Llama 2 section 2).
+    **{
+        key: (LimitScope.ANY, "monthly active users of licensee + affiliates")
+        for key in ("llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4")
+    },
+    "databricks-open-model": (LimitScope.ANY, "MAU of licensee + affiliates"),
+    "qwen": (LimitScope.COMMERCIAL, "commercial use above 100M MAU needs a license"),
+    "tongyi-qianwen": (
+        LimitScope.COMMERCIAL,
+        "commercial use by a product/service with more than 100M monthly active users",
+    ),
+    # Stability's own announcement of this license (stability.ai/news/license-update): "free for
+    # research, non-commercial, and commercial use. You only need a paid Enterprise license if your
+    # yearly revenues exceed USD$1M and you use Stability AI models in commercial products or
+    # services"; "Non-commercial use remains free".
+    "stabilityai-ai-community": (LimitScope.COMMERCIAL, "commercial users must register"),
+    "lfm1.0": (
+        LimitScope.COMMERCIAL,
+        "the commercial-use right under this license ends and a paid Liquid AI license is "
+        "needed; research and qualified non-profit use have no threshold",
+    ),
+    "falcon-llm-license-1.0": (LimitScope.COMMERCIAL, "attributable to commercial use"),
+    "modified-mit-kimi": (
+        LimitScope.COMMERCIAL,
+        "commercial products above either threshold must prominently show",
+    ),
 }
-"""Licenses whose geographic clause withholds the grant in a region (llama3.3: text-only)."""
+"""License id -> the uses its MAU / revenue thresholds govern, with the facts' words that say so.
+
+Every license with a threshold must be here; the quoted words must occur in its basis, attribution
+or notes (the build checks both).
+"""
+
+REVENUE_PERIODS: dict[str, tuple[Period, str]] = {
+    "stabilityai-ai-community": (Period.YEAR, "annual revenue of licensee + affiliates"),
+    "lfm1.0": (Period.YEAR, "annual revenue of the company using the model"),
+    "modified-mit-kimi": (Period.MONTH, "USD 20M MONTHLY revenue"),
+    # falcon-llm-license-1.0: "royalty (default 10%) on revenue above USD 1M attributable to
+    # commercial use" names no period: left unset, the policy check reads it both ways.
+}
+"""License id -> the period its revenue threshold counts, with the facts' words that say so."""
+
+REGIONAL: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+    "llama3.2": (
+        ("EU",),
+        "multimodal (vision) models only; end users of products are unaffected",
+        "multimodal",
+    ),
+    "llama4": (
+        ("EU",),
+        "multimodal models only; end users of products are unaffected",
+        "multimodal",
+    ),
+}
+"""Licenses whose geographic clause withholds the grant in a region (llama3.3: text-only).
+
+The third item names the models the clause covers: ``"multimodal"`` for models the curated
+``[[modality]]`` rules mark multimodal (geographic_restriction: "for the multimodal (vision)
+models" / "for Llama 4 multimodal models"); None for every model of the license.
+"""
 
 DUTY_LIMITS: frozenset[str] = frozenset({"modified-mit-kimi"})
 """Licenses whose MAU/revenue thresholds trigger a duty (display "Kimi K2"), not a new license."""
@@ -127,18 +246,51 @@ def parse_commercial(text: str | None, missing: Iterable[str]) -> tuple[Commerci
     return Commercial(head.lower()), (text.strip() if rest else None)
 
 
-def output_training_restricted(license_id: str, text: str | None) -> bool | None:
-    """True/False from the facts' output-training sentence; None when not stated."""
-    if license_id in OUTPUT_TRAINING_OVERRIDES:
-        return OUTPUT_TRAINING_OVERRIDES[license_id]
-    if text is None:
+def output_training_effect(
+    license_id: str, text: str | None, report: BuildReport
+) -> OutputTraining | None:
+    """The mapped effect of the facts' output-training text; None when the facts state none."""
+    effect = OUTPUT_TRAINING.get(license_id)
+    if text is None and effect is not None:
+        report.errors.append(f"{license_id}: OUTPUT_TRAINING maps a term the facts do not state")
+    elif text is not None and effect is None:
+        report.errors.append(f"{license_id}: output-training text {text!r} is not mapped")
+    return effect if text is not None else None
+
+
+def limit_terms(license_id: str, raw: Mapping[str, Any], report: BuildReport) -> dict[str, Any]:
+    """limits_apply_to and revenue_limit_period from the explicit tables, quotes checked."""
+    has_limit = raw.get("mau_limit") is not None or raw.get("revenue_limit_usd") is not None
+    scope = _quoted(license_id, LIMIT_SCOPES, raw, report)
+    if has_limit and scope is None:
+        report.errors.append(f"{license_id}: has a user or revenue limit but no LIMIT_SCOPES row")
+    period = _quoted(license_id, REVENUE_PERIODS, raw, report)
+    if raw.get("revenue_limit_usd") is not None and period is None:
+        report.notes.append(f"{license_id}: the period of its revenue limit is not stated")
+    return {
+        "limits_apply_to": (scope or LimitScope.ANY).value,
+        "revenue_limit_period": period.value if period else None,
+    }
+
+
+_BASIS_KEYS = ("mau_basis", "revenue_basis", "attribution", "notes")
+
+
+def _quoted(
+    license_id: str,
+    table: Mapping[str, tuple[LimitScope, str]] | Mapping[str, tuple[Period, str]],
+    raw: Mapping[str, Any],
+    report: BuildReport,
+) -> Any:
+    """The table's value for ``license_id`` when its quote occurs in the facts' text."""
+    if license_id not in table:
         return None
-    lowered = text.lower()
-    if lowered.startswith("yes"):
-        return True
-    if lowered.startswith(("none", "no ban")):
-        return False
-    return None
+    value, quote = table[license_id]
+    if not any(quote in str(raw.get(k) or "") for k in _BASIS_KEYS):
+        report.errors.append(f"{license_id}: {quote!r} is not in its basis, attribution or notes")
+    if raw.get("mau_limit") is None and raw.get("revenue_limit_usd") is None:
+        report.errors.append(f"{license_id}: mapped in a limit table but has no limit")
+    return value
 
 
 def license_record(key: str, raw: Mapping[str, Any], report: BuildReport) -> dict[str, Any]:
@@ -148,8 +300,9 @@ def license_record(key: str, raw: Mapping[str, Any], report: BuildReport) -> dic
     commercial, note = parse_commercial(raw.get("commercial"), missing)
     naming = _absent_as_none(raw, "naming_rule", not_applicable)
     geographic = _absent_as_none(raw, "geographic_restriction", not_applicable)
-    regions, scope = REGIONAL.get(key, ((), None))
+    regions, scope, covered = REGIONAL.get(key, ((), None, None))
     training = raw.get("output_training_restriction")
+    effect = output_training_effect(key, training, report)
     record: dict[str, Any] = {
         "id": key,
         "name": raw["name"],
@@ -168,6 +321,7 @@ def license_record(key: str, raw: Mapping[str, Any], report: BuildReport) -> dic
         "limit_effect": (
             LimitEffect.DUTY if key in DUTY_LIMITS else LimitEffect.NEEDS_LICENSE
         ).value,
+        **limit_terms(key, raw, report),
         "modification": raw.get("modification"),
         "distribution": raw.get("distribution"),
         "hosting_allowed": raw.get("hosting_allowed"),
@@ -182,11 +336,15 @@ def license_record(key: str, raw: Mapping[str, Any], report: BuildReport) -> dic
         "use_restrictions": list(map_use_tags(raw.get("use_restrictions", ()), report, key)),
         "use_restrictions_raw": list(raw.get("use_restrictions", ())),
         "use_restrictions_flow_down": raw.get("use_restrictions_flow_down"),
-        "output_training_restricted": output_training_restricted(key, training),
+        "output_training_restricted": (
+            None if effect is None else effect is OutputTraining.FORBIDDEN
+        ),
         "output_training": training,
+        "output_training_effect": effect.value if effect else None,
         "geographic_restriction": geographic,
         "restricted_regions": list(regions),
         "restricted_regions_scope": scope,
+        "restricted_regions_models": covered,
         "proprietary_api": raw["family"] == "proprietary-api",
         "aup_url": raw.get("aup_url"),
         "notes": raw.get("notes"),
@@ -195,6 +353,19 @@ def license_record(key: str, raw: Mapping[str, Any], report: BuildReport) -> dic
         "not_applicable": sorted(not_applicable),
     }
     return record
+
+
+def check_tables(licenses: Mapping[str, Any], report: BuildReport) -> None:
+    """Every license id of the hand-read tables exists in the facts."""
+    tables: dict[str, Iterable[str]] = {
+        "OUTPUT_TRAINING": OUTPUT_TRAINING,
+        "LIMIT_SCOPES": LIMIT_SCOPES,
+        "REVENUE_PERIODS": REVENUE_PERIODS,
+        "REGIONAL": REGIONAL,
+        "DUTY_LIMITS": DUTY_LIMITS,
+    }
+    for name, keys in tables.items():
+        report.errors.extend(f"{name}: no license {k!r}" for k in sorted(keys) if k not in licenses)
 
 
 def _absent_as_none(raw: Mapping[str, Any], key: str, not_applicable: set[str]) -> Any:
@@ -476,6 +647,25 @@ def check_rules(
             report.errors.append(f"rule {rule['id']}: exception_of {parent!r} must follow it")
     if curated["derivatives"]["source"] not in corpus:
         report.errors.append("derivatives: source is not in the facts")
+    check_modality(curated.get("modality", ()), corpus, report)
+
+
+def check_modality(rules: Iterable[Mapping[str, Any]], corpus: str, report: BuildReport) -> None:
+    """Every modality rule: unique id, a regex that compiles, a boolean, a source and a note."""
+    seen: set[str] = set()
+    for rule in rules:
+        rid = rule["id"]
+        if rid in seen:
+            report.errors.append(f"modality {rid}: duplicate id")
+        seen.add(rid)
+        try:
+            re.compile(rule["regex"])
+        except re.error as exc:
+            report.errors.append(f"modality {rid}: bad regex: {exc}")
+        if not isinstance(rule.get("multimodal"), bool):
+            report.errors.append(f"modality {rid}: multimodal must be true or false")
+        if rule["source"] not in corpus or not rule.get("note"):
+            report.errors.append(f"modality {rid}: needs a note and a source from the facts")
 
 
 def rule_conflicts(
@@ -515,6 +705,10 @@ def compiled_rules(curated: Mapping[str, Any]) -> dict[str, Any]:
             "note": derivatives["note"],
         },
         "api_prefixes": dict(sorted(curated["api"]["prefixes"].items())),
+        "modality": [
+            {k: r[k] for k in ("id", "regex", "multimodal", "source", "note")}
+            for r in curated.get("modality", ())
+        ],
     }
 
 
@@ -536,6 +730,7 @@ def build(facts: Path, built: str | None = None) -> tuple[dict[str, str], BuildR
     raw_licenses = read_licenses(facts, report)
     curated = tomllib.loads(CURATED.read_text(encoding="utf-8"))
     licenses = {k: license_record(k, v, report) for k, v in raw_licenses.items()}
+    check_tables(raw_licenses, report)
     dropped = unmapped_license_keys(raw_licenses)
     report.notes.append(f"licenses.toml keys without a schema field: {', '.join(dropped)}")
     api, api_sources, per_provider = api_models(

@@ -16,6 +16,7 @@ from license_db.loader import (
     ApiModel,
     Bundle,
     Derivatives,
+    ModalityRule,
     PatternRule,
     normalise_package,
 )
@@ -88,6 +89,7 @@ class LicenseDB:
         self._ollama = RuleSet.of(bundle.ollama)
         self._packages = RuleSet.of(bundle.packages)
         self._derivatives: Derivatives = bundle.derivatives
+        self._modality = tuple((re.compile(r.regex), r) for r in bundle.modality)
 
     # -- licenses ---------------------------------------------------------------------------
 
@@ -136,7 +138,21 @@ class LicenseDB:
     def lookup(self, raw: str, kind: str = "huggingface") -> Match | None:
         """Resolve ``raw`` as a ``kind`` reference (a RefKind value); None when unknown."""
         resolver = _RESOLVERS.get(kind)
-        return None if resolver is None or not raw.strip() else resolver(self, raw)
+        found = None if resolver is None or not raw.strip() else resolver(self, raw)
+        return None if found is None else self._with_modality(found)
+
+    def modality(self, model_id: str) -> ModalityRule | None:
+        """The first modality rule that names ``model_id`` (matched on its lowercased name)."""
+        name = model_id.strip().lower().rsplit("/", 1)[-1]
+        return next((rule for rx, rule in self._modality if rx.fullmatch(name)), None)
+
+    def _with_modality(self, found: Match) -> Match:
+        """``found`` marked multimodal or not when a rule names it or its base model."""
+        for model_id in (found.model_id, found.base_model):
+            rule = self.modality(model_id) if model_id else None
+            if rule is not None:
+                return replace(found, multimodal=rule.multimodal)
+        return found
 
     def _huggingface(self, raw: str) -> Match | None:
         query = hub_id(raw)

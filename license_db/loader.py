@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from license_db.schema import Commercial, LicenseTerms, LimitEffect, ModelRecord
+from license_db.schema import (
+    Commercial,
+    LicenseTerms,
+    LimitEffect,
+    LimitScope,
+    ModelRecord,
+    OutputTraining,
+    Period,
+)
 
 _TUPLE_FIELDS = (
     "sources",
@@ -68,6 +76,17 @@ class Derivatives:
 
 
 @dataclass(frozen=True, slots=True)
+class ModalityRule:
+    """Whether the models a regex names (on the lowercased model name) are multimodal."""
+
+    id: str
+    regex: str
+    multimodal: bool
+    source: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Bundle:
     """Everything in license_db/data, parsed."""
 
@@ -81,6 +100,7 @@ class Bundle:
     packages: tuple[PatternRule, ...]
     derivatives: Derivatives
     api_prefixes: dict[str, str]
+    modality: tuple[ModalityRule, ...] = ()
 
 
 def read_json(name: str) -> Any:
@@ -105,6 +125,7 @@ def read_bundle() -> Bundle:
         packages=tuple(_package_rule(r) for r in rules["package"]),
         derivatives=_derivatives(rules["derivatives"]),
         api_prefixes=dict(rules["api_prefixes"]),
+        modality=tuple(ModalityRule(**r) for r in rules.get("modality", ())),
     )
 
 
@@ -115,7 +136,17 @@ def license_terms(raw: dict[str, Any]) -> LicenseTerms:
         values[name] = tuple(values.get(name, ()))
     values["commercial"] = Commercial(values["commercial"])
     values["limit_effect"] = LimitEffect(values.get("limit_effect", "needs-license"))
+    values["limits_apply_to"] = LimitScope(values.get("limits_apply_to", "any"))
+    values["revenue_limit_period"] = _optional(Period, values.get("revenue_limit_period"))
+    values["output_training_effect"] = _optional(
+        OutputTraining, values.get("output_training_effect")
+    )
     return LicenseTerms(**values)
+
+
+def _optional(kind: type[Any], value: str | None) -> Any:
+    """``kind(value)``, or None when the value is absent."""
+    return None if value is None else kind(value)
 
 
 def pattern_rule(raw: dict[str, Any]) -> PatternRule:

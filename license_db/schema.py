@@ -24,6 +24,28 @@ class LimitEffect(str, Enum):
     DUTY = "duty"  # only an extra duty applies above it (e.g. a display requirement)
 
 
+class OutputTraining(str, Enum):
+    """What training another model on a license's outputs means under that license."""
+
+    FORBIDDEN = "forbidden"  # the license forbids it (perhaps with named exceptions)
+    DERIVATIVE = "derivative"  # allowed; the trained model is a derivative under the license
+    NONE = "none"  # the license sets no term on it (other duties, e.g. naming, may still apply)
+
+
+class LimitScope(str, Enum):
+    """Which uses a license's MAU / revenue thresholds govern."""
+
+    ANY = "any"  # every use, commercial or not
+    COMMERCIAL = "commercial"  # commercial use only: non-commercial use is free of the limit
+
+
+class Period(str, Enum):
+    """The period a revenue threshold is counted over."""
+
+    YEAR = "year"
+    MONTH = "month"
+
+
 class Rule(str, Enum):
     """Which resolution rule decided a model's license, in the order they are tried."""
 
@@ -61,6 +83,8 @@ class LicenseTerms:
     revenue_limit_usd: int | None = None
     revenue_basis: str | None = None
     limit_effect: LimitEffect = LimitEffect.NEEDS_LICENSE
+    limits_apply_to: LimitScope = LimitScope.ANY  # the uses mau_limit / revenue_limit_usd govern
+    revenue_limit_period: Period | None = Period.YEAR  # None: not stated (the build sets it)
     modification: bool | None = None
     distribution: bool | None = None
     hosting_allowed: bool | None = None
@@ -75,9 +99,11 @@ class LicenseTerms:
     use_restrictions_flow_down: bool | None = None
     output_training_restricted: bool | None = None
     output_training: str | None = None
+    output_training_effect: OutputTraining | None = None  # None: see output_training_restricted
     geographic_restriction: str | None = None
     restricted_regions: tuple[str, ...] = ()  # ISO codes / "EU" where the grant is withheld
     restricted_regions_scope: str | None = None  # which models/uses the regional clause covers
+    restricted_regions_models: str | None = None  # "multimodal": only Match.multimodal models
     proprietary_api: bool = False
     aup_url: str | None = None
     notes: str | None = None
@@ -118,3 +144,4 @@ class Match:
     inferred: bool = False
     provider: str | None = None
     rule_id: str | None = None  # the curated family / Ollama / package rule that decided, if any
+    multimodal: bool | None = None  # takes images (or other non-text) input; None: not known

@@ -24,9 +24,17 @@ from license_db.expression import (
     parse,
     render,
 )
-from license_db.schema import Commercial, LicenseTerms, LimitEffect, Match
+from license_db.schema import (
+    Commercial,
+    LicenseTerms,
+    LimitEffect,
+    LimitScope,
+    Match,
+    OutputTraining,
+    Period,
+)
 from license_db.vocabulary import USE_CATEGORIES, tags_for
-from scanner.obligations import distributes, obligations_for, term_source
+from scanner.obligations import distributes, obligations_for, revenue_over, term_source
 from scanner.policy import EU_MEMBERS, POLICY_FILE, LicenseCatalog, Policy, PolicyException
 from scanner.types import (
     Confidence,
@@ -140,7 +148,7 @@ def _assess_known(
     except LicenseExpressionError as exc:
         return [_unknown_license(found.license, str(exc), policy)], []
     branches = dnf(expr)
-    assessed = [_assess_branch(branch, policy, db) for branch in branches]
+    assessed = [_assess_branch(branch, policy, db, found) for branch in branches]
     best = min(range(len(assessed)), key=lambda i: _branch_rank(assessed[i][0]))
     reasons, duties = assessed[best]
     if len(branches) > 1:
@@ -184,7 +192,7 @@ def _choice_reason(expr: Expr, branch: tuple[str, ...]) -> Reason:
 
 
 def _assess_branch(
-    branch: tuple[str, ...], policy: Policy, db: LicenseCatalog
+    branch: tuple[str, ...], policy: Policy, db: LicenseCatalog, found: Match
 ) -> tuple[list[Reason], list[Obligation]]:
     reasons: list[Reason] = []
     duties: list[Obligation] = []
@@ -198,7 +206,7 @@ def _assess_branch(
         if terms.category == "unknown":
             reasons.append(_unknown_license(terms.id, terms.name, policy, terms))
             continue
-        reasons += [r for check in CHECKS for r in check(terms, policy)]
+        reasons += [r for check in CHECKS for r in check(terms, policy, found)]
         duties += obligations_for(terms, policy)
     return reasons, duties
 
@@ -310,10 +318,11 @@ def _covered_by(license_id: str, entry: str, branch: frozenset[str], db: License
 
 # -- one check per license term ----------------------------------------------------------------
 
-Check = Callable[[LicenseTerms, Policy], Iterator[Reason]]
+Check = Callable[[LicenseTerms, Policy, Match], Iterator[Reason]]
+"""One license term against the policy, for the finding ``Match`` (some terms cover some models)."""
 
 
-def _check_commercial(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_commercial(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     commercial = policy.usage.commercial
     term = f"commercial = {terms.commercial.value}"
     note = f" ({terms.commercial_note})" if terms.commercial_note else ""
@@ -396,7 +405,7 @@ REVENUE = _Limit(
 def _limit_check(spec: _Limit) -> Check:
     """A check of a numeric threshold (monthly active users, annual revenue)."""
 
-    def check(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+    def check(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
         limit: int | None = getattr(terms, spec.field)
         actual: int | None = getattr(policy.usage, spec.key.split(".")[-1])
         key, named = spec.key, _named(terms)
@@ -406,38 +415,81 @@ def _limit_check(spec: _Limit) -> Check:
                 term = f"{spec.field} not verified"
                 yield from _unverified(terms, term, policy, key, msg, waived_for_api=True)
             return
-        term = f"{spec.field} = {limit}"
-        shown = spec.number(limit)
+        term = f"{spec.field} = {limit}{_per(terms, spec)}"
+        shown = f"{spec.number(limit)}{_per(terms, spec, ' a ')}"
         basis = getattr(terms, spec.basis)
         counted = f"; the license counts {basis}" if basis else ""
+        commercial_only = terms.limits_apply_to == LimitScope.COMMERCIAL
+        if commercial_only and policy.usage.commercial is False:
+            msg = f"{named} limits {spec.measure} ({shown}) of commercial use only; this use is not"
+            yield _reason(
+                spec.code, Verdict.PASS, msg, terms, term, policy, "usage.commercial", None
+            )
+            return
+        over = None if actual is None else _over(terms, spec, actual, limit)
         if actual is None:
             what = f"{named} limits {spec.measure} to {shown}{counted}"
             yield _not_stated(terms, term, policy, key, what)
-        elif actual <= limit:
-            msg = f"{spec.amount(actual)}: within the {shown} limit of {named}"
+        elif over is False:
+            msg = f"{_amount(terms, spec, actual)}: within the {shown} limit of {named}"
             yield _reason(spec.code, Verdict.PASS, msg, terms, term, policy, key, None)
-        elif terms.limit_effect is LimitEffect.NEEDS_LICENSE:
-            msg = f"{spec.amount(actual)}: above the {shown} limit of {named}{counted}"
-            fix = _fix(
-                policy,
-                "obtain a separate license from the licensor, choose another model",
-                key,
-            )
-            yield _reason(spec.code, Verdict.FAIL, msg, terms, term, policy, key, fix)
-        else:
+        elif over is None:
             msg = (
-                f"{spec.amount(actual)}: above the {shown} threshold of {named}{counted}, "
-                "which attaches a duty, not a loss of the grant (see obligations)"
+                f"{_amount(terms, spec, actual)} is above the {shown} limit of {named} counted "
+                f"per year, within it counted per month, and the period is not verified{counted}"
             )
-            yield _reason(spec.code, Verdict.PASS, msg, terms, term, policy, key, None)
+            yield from _unverified(terms, term + " (period not verified)", policy, key, msg)
+        elif commercial_only and policy.usage.commercial is None:
+            what = (
+                f"{_amount(terms, spec, actual)} is above the {shown} limit of {named}, which "
+                "governs commercial use only"
+            )
+            yield _not_stated(terms, term, policy, "usage.commercial", what)
+        else:
+            yield _above(spec, terms, policy, term, f"{_amount(terms, spec, actual)}", counted)
 
     return check
+
+
+def _above(
+    spec: _Limit, terms: LicenseTerms, policy: Policy, term: str, amount: str, counted: str
+) -> Reason:
+    """Above a threshold: the grant ends (FAIL), or only a duty attaches (PASS)."""
+    limit: int = getattr(terms, spec.field)
+    shown, named, key = f"{spec.number(limit)}{_per(terms, spec, ' a ')}", _named(terms), spec.key
+    if terms.limit_effect is LimitEffect.NEEDS_LICENSE:
+        msg = f"{amount}: above the {shown} limit of {named}{counted}"
+        fix = _fix(policy, "obtain a separate license from the licensor, choose another model", key)
+        return _reason(spec.code, Verdict.FAIL, msg, terms, term, policy, key, fix)
+    msg = (
+        f"{amount}: above the {shown} threshold of {named}{counted}, "
+        "which attaches a duty, not a loss of the grant (see obligations)"
+    )
+    return _reason(spec.code, Verdict.PASS, msg, terms, term, policy, key, None)
+
+
+def _over(terms: LicenseTerms, spec: _Limit, actual: int, limit: int) -> bool | None:
+    """Whether the organisation's figure is above the limit (revenue: over the limit's period)."""
+    return revenue_over(terms, actual) if spec is REVENUE else actual > limit
+
+
+def _per(terms: LicenseTerms, spec: _Limit, joiner: str = " per ") -> str:
+    """`` a month`` for a revenue limit counted per month, else ``""``."""
+    monthly = spec is REVENUE and terms.revenue_limit_period == Period.MONTH
+    return f"{joiner}month" if monthly else ""
+
+
+def _amount(terms: LicenseTerms, spec: _Limit, actual: int) -> str:
+    """The figure in words, with its monthly share when the license counts revenue per month."""
+    if not _per(terms, spec):
+        return spec.amount(actual)
+    return f"{spec.amount(actual)} ({spec.number(round(actual / 12))} a month)"
 
 
 def _permission_check(code: str, field: str, fact: str, action: str) -> Check:
     """A check of a yes/no right (modification, distribution) against a usage fact."""
 
-    def check(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+    def check(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
         if terms.proprietary_api:
             return  # no weights change hands: nothing is modified or distributed
         allowed: bool | None = getattr(terms, field)
@@ -472,7 +524,7 @@ def _fact(terms: LicenseTerms, policy: Policy, fact: str) -> tuple[bool | None, 
     return value, f"usage.{fact}"
 
 
-def _check_hosting(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_hosting(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     hosted, key = policy.usage.hosted_service, "usage.hosted_service"
     allowed = terms.hosting_allowed
     term = (
@@ -508,7 +560,7 @@ def _check_hosting(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         yield from _unverified(terms, "hosting not verified", policy, key, msg)
 
 
-def _check_intended_uses(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_intended_uses(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     uses, key = policy.usage.intended_uses, "usage.intended_uses"
     restricted = terms.use_restrictions
     if _missing(terms, "use_restrictions") and uses != ():
@@ -588,21 +640,26 @@ def raw_tags(terms: LicenseTerms, category: str) -> tuple[str, ...]:
     return tags_for(category, terms.use_restrictions_raw)
 
 
-def _check_output_training(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_output_training(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     trains, key = policy.usage.outputs_train_models, "usage.outputs_train_models"
-    restricted = terms.output_training_restricted
+    effect = training_effect(terms)
     detail = f": {_clause(terms.output_training)}" if terms.output_training else ""
-    shown = "not verified" if restricted is None else str(restricted).lower()
-    term = f"output_training_restricted = {shown}"
-    if restricted and trains:
+    term = f"output_training_effect = {effect.value if effect else 'not verified'}"
+    if effect == OutputTraining.FORBIDDEN and trains:
         msg = f"{_named(terms)} restricts training models on its outputs{detail}"
         fix = _fix(policy, "do not train other models on its outputs, choose another model", key)
         yield _reason("MDL009", Verdict.FAIL, msg, terms, term, policy, key, fix)
-    elif restricted and trains is None:
+    elif effect == OutputTraining.FORBIDDEN and trains is None:
         yield _not_stated(
             terms, term, policy, key, f"{_named(terms)} restricts training on its outputs"
         )
-    elif restricted is None and trains and _missing(terms, "output_training"):
+    elif effect == OutputTraining.DERIVATIVE and trains:
+        msg = (
+            f"{_named(terms)} permits training models on its outputs, but a model so trained is "
+            f"a derivative that stays under its terms (see obligations){detail}"
+        )
+        yield _reason("MDL009", Verdict.PASS, msg, terms, term, policy, key, None)
+    elif effect is None and trains and _missing(terms, "output_training"):
         yield from _unverified(
             terms,
             term,
@@ -612,11 +669,32 @@ def _check_output_training(terms: LicenseTerms, policy: Policy) -> Iterator[Reas
         )
 
 
-def _check_region(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def training_effect(terms: LicenseTerms) -> OutputTraining | None:
+    """What training on outputs means; records without the effect fall back on the flag."""
+    if terms.output_training_effect is not None:
+        return terms.output_training_effect
+    match terms.output_training_restricted:
+        case True:
+            return OutputTraining.FORBIDDEN
+        case False:
+            return OutputTraining.NONE
+    return None
+
+
+def _check_region(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     regions, region, key = terms.restricted_regions, policy.usage.region, "usage.region"
     if not regions:
         return
     term = f"restricted_regions = {', '.join(regions)}"
+    covered = _in_scope(terms, found)
+    if covered is False:
+        msg = (
+            f"{_named(terms)} withholds its grant in {', '.join(regions)} only for "
+            f"{terms.restricted_regions_models} models; {found.model_id} is not "
+            f"{terms.restricted_regions_models}"
+        )
+        yield _reason("MDL010", Verdict.PASS, msg, terms, term, policy, key, None)
+        return
     detail = f": {terms.geographic_restriction}" if terms.geographic_restriction else ""
     if region is None:
         yield _not_stated(
@@ -624,9 +702,8 @@ def _check_region(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         )
         return
     hit = _region_verdict(region, regions)
-    scope = terms.restricted_regions_scope
-    if hit is Verdict.FAIL and scope:
-        clause = terms.geographic_restriction or scope
+    if hit is Verdict.FAIL and covered is None:
+        clause = terms.geographic_restriction or terms.restricted_regions_scope
         msg = (
             f"{_named(terms)} withholds its grant from organisations in {region} for some of its "
             f"models only ({clause}): check whether this model is one of them"
@@ -637,7 +714,9 @@ def _check_region(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         )
         yield _reason("MDL010", Verdict.WARN, msg, terms, term, policy, key, fix)
     elif hit is Verdict.FAIL:
-        msg = f"{_named(terms)} withholds its grant in {region}{detail}"
+        which = terms.restricted_regions_models
+        one = f" for its {which} models, and {found.model_id} is one" if which else ""
+        msg = f"{_named(terms)} withholds its grant in {region}{one}{detail}"
         fix = _fix(policy, "choose a model without a geographic restriction", key)
         yield _reason("MDL010", Verdict.FAIL, msg, terms, term, policy, key, fix)
     elif hit is Verdict.WARN:
@@ -645,6 +724,20 @@ def _check_region(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         msg = f"{_named(terms)} withholds its grant in some EU member states ({listed}){detail}"
         fix = f"state the member state as usage.region in {_policy_file(policy)}"
         yield _reason("MDL010", Verdict.WARN, msg, terms, term, policy, key, fix)
+
+
+def _in_scope(terms: LicenseTerms, found: Match) -> bool | None:
+    """Whether the regional clause covers this model; None when that cannot be told.
+
+    ``restricted_regions_models = "multimodal"`` covers the models the database marks
+    multimodal; a clause scoped only in words (``restricted_regions_scope``) cannot be told.
+    """
+    match terms.restricted_regions_models:
+        case "multimodal":
+            return found.multimodal
+        case None:
+            return None if terms.restricted_regions_scope else True
+    return None
 
 
 def _region_verdict(region: str, restricted: Sequence[str]) -> Verdict:
@@ -656,7 +749,7 @@ def _region_verdict(region: str, restricted: Sequence[str]) -> Verdict:
     return Verdict.PASS
 
 
-def _check_share_alike(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_share_alike(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     usage = policy.usage
     if terms.share_alike and usage.modifies_models and distributes(terms, usage):
         msg = f"{_named(terms)} is share-alike: distributed changes must carry the same license"
@@ -677,7 +770,7 @@ def _check_share_alike(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
         )
 
 
-def _check_network_copyleft(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_network_copyleft(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     if policy.usage.hosted_service and (
         terms.id == "agpl-3.0" or terms.category == "network-copyleft"
     ):
@@ -695,7 +788,7 @@ def _check_network_copyleft(terms: LicenseTerms, policy: Policy) -> Iterator[Rea
         yield _reason("MDL023", Verdict.WARN, msg, terms, f"license = {terms.id}", policy, key, fix)
 
 
-def _check_proprietary_api(terms: LicenseTerms, policy: Policy) -> Iterator[Reason]:
+def _check_proprietary_api(terms: LicenseTerms, policy: Policy, found: Match) -> Iterator[Reason]:
     if terms.proprietary_api or terms.category == "proprietary-api":
         msg = (
             f"{terms.name} ({terms.id}) is a hosted proprietary API: inputs leave the organisation"

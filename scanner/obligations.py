@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from license_db.expression import LicenseExpressionError, ids, parse
-from license_db.schema import LicenseTerms, LimitEffect
+from license_db.schema import LicenseTerms, LimitEffect, LimitScope, OutputTraining, Period
 from license_db.vocabulary import USE_CATEGORIES
 from scanner.policy import LicenseCatalog, Policy, Usage
 from scanner.types import Decision, Obligation, Verdict
@@ -97,6 +97,12 @@ def _duties(terms: LicenseTerms, usage: Usage) -> Iterator[tuple[str, str | None
     if terms.share_alike:
         text = f"license derivatives under the same terms ({terms.name})"
         yield "OBL007", _when(all_of(usage.modifies_models, shares), "distribute changes", text)
+    if terms.output_training_effect == OutputTraining.DERIVATIVE:
+        text = (
+            f"a model trained on its outputs (distillation, synthetic data) is a derivative "
+            f"that stays under the {terms.name}: apply its terms to that model"
+        )
+        yield "OBL009", _when(usage.outputs_train_models, "train models on its outputs", text)
     if terms.proprietary_api:
         yield (
             "OBL008",
@@ -120,24 +126,63 @@ def _hedge(fact: Tri) -> str:
     return "" if fact else " (whether the license requires this is not verified: do it)"
 
 
+def revenue_over(terms: LicenseTerms, annual: int) -> Tri:
+    """Whether ``annual`` revenue is above the license's revenue limit over the limit's period.
+
+    A monthly limit compares a twelfth of the annual figure. When the period is not stated,
+    None unless both readings (a year, a month) agree.
+    """
+    limit = terms.revenue_limit_usd
+    if limit is None:
+        return False
+    yearly, monthly = annual > limit, annual / 12 > limit
+    match terms.revenue_limit_period:
+        case Period.YEAR:
+            return yearly
+        case Period.MONTH:
+            return monthly
+    return yearly if yearly == monthly else None
+
+
+_PERIODS = {Period.YEAR: "annual ", Period.MONTH: "monthly "}
+
+
 def _limit_duties(terms: LicenseTerms, usage: Usage) -> Iterator[tuple[str, str | None]]:
     """Duties (not loss of the grant) that start above a user or revenue threshold."""
     if terms.limit_effect is not LimitEffect.DUTY:
         return
+    commercial_only = terms.limits_apply_to == LimitScope.COMMERCIAL
+    if commercial_only and usage.commercial is False:
+        return
+    users, revenue = usage.monthly_active_users, usage.annual_revenue_usd
+    period = _PERIODS.get(terms.revenue_limit_period, "") if terms.revenue_limit_period else ""
     limits = (
-        (terms.mau_limit, usage.monthly_active_users, "monthly active users", terms.mau_basis),
+        (
+            terms.mau_limit,
+            None if users is None or terms.mau_limit is None else users > terms.mau_limit,
+            "monthly active users",
+            terms.mau_basis,
+        ),
         (
             terms.revenue_limit_usd,
-            usage.annual_revenue_usd,
-            "USD annual revenue",
+            None if revenue is None else revenue_over(terms, revenue),
+            f"USD {period}revenue",
             terms.revenue_basis,
         ),
     )
-    for limit, actual, unit, basis in limits:
-        if limit is None or (actual is not None and actual <= limit):
+    for limit, over, unit, basis in limits:
+        if limit is None or over is False:
             continue
         text = f"above {limit:,} {unit}: {basis or 'an additional duty of the license applies'}"
-        yield "OBL001", text if actual is not None else f"if you exceed it: {text}"
+        unsure = [
+            condition
+            for condition, open_ in (
+                ("use it commercially", commercial_only and usage.commercial is None),
+                ("exceed it", over is None),
+            )
+            if open_
+        ]
+        yield "OBL001", f"if you {' and '.join(unsure)}: {text}" if unsure else text
 
 
 # -- NOTICE ----------------------------------------------------------------------------------

@@ -78,6 +78,11 @@ _OBLIGATIONS = (
     RuleInfo("OBL006", "acceptable-use-policy", "comply with the acceptable use policy"),
     RuleInfo("OBL007", "share-alike", "license derivatives under the same terms"),
     RuleInfo("OBL008", "data-leaves-organisation", "inputs are sent to a third-party provider"),
+    RuleInfo(
+        "OBL009",
+        "output-trained-derivative",
+        "a model trained on the outputs stays under the license's terms",
+    ),
 )
 
 RULES: dict[str, RuleInfo] = {r.code: r for r in _RULES}

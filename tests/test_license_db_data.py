@@ -16,7 +16,15 @@ import pytest
 import license_db
 from license_db import build
 from license_db.expression import ids, parse
-from license_db.schema import SCHEMA_VERSION, Commercial, LicenseTerms, LimitEffect
+from license_db.schema import (
+    SCHEMA_VERSION,
+    Commercial,
+    LicenseTerms,
+    LimitEffect,
+    LimitScope,
+    OutputTraining,
+    Period,
+)
 from license_db.vocabulary import USE_CATEGORIES, USE_TAG_CATEGORIES
 from tests.test_license_db_resolve import FAMILY, OLLAMA, RESOLVE
 
@@ -144,7 +152,27 @@ def test_family_rules_agree_with_every_verified_model() -> None:
         ("flux-1-dev-non-commercial-license", "commercial_note",
          "no (model); outputs may be used commercially"),
         ("gemma", "use_restrictions_flow_down", True),
-        ("gemma", "output_training_restricted", True),
+        # Gemma: "models trained on Gemma outputs ... count as Model Derivatives": not a ban
+        ("gemma", "output_training_restricted", False),
+        ("gemma", "output_training_effect", OutputTraining.DERIVATIVE),
+        ("deepseek", "output_training_effect", OutputTraining.DERIVATIVE),
+        ("llama2", "output_training_effect", OutputTraining.FORBIDDEN),
+        ("llama3.1", "output_training_effect", OutputTraining.NONE),
+        ("mit", "output_training_effect", OutputTraining.NONE),
+        ("qwen", "output_training_effect", None),
+        # limits: Qwen / Stability / Kimi govern commercial use only; Llama any use
+        ("qwen", "limits_apply_to", LimitScope.COMMERCIAL),
+        ("tongyi-qianwen", "limits_apply_to", LimitScope.COMMERCIAL),
+        ("stabilityai-ai-community", "limits_apply_to", LimitScope.COMMERCIAL),
+        ("llama3.1", "limits_apply_to", LimitScope.ANY),
+        ("databricks-open-model", "limits_apply_to", LimitScope.ANY),
+        ("apache-2.0", "limits_apply_to", LimitScope.ANY),
+        ("modified-mit-kimi", "revenue_limit_period", Period.MONTH),
+        ("stabilityai-ai-community", "revenue_limit_period", Period.YEAR),
+        ("falcon-llm-license-1.0", "revenue_limit_period", None),
+        ("llama3.2", "restricted_regions_models", "multimodal"),
+        ("llama4", "restricted_regions_models", "multimodal"),
+        ("llama3.3", "restricted_regions_models", None),
         ("llama3.2", "output_training_restricted", False),
         ("llama2", "output_training_restricted", True),
         ("lgpl-lr", "modification", None),
@@ -353,3 +381,87 @@ def test_api_models_add_bare_names_after_listed_ones() -> None:
         ("gemini/imagen-3.0-generate-002", "gemini", "proprietary-api-google-gemini"),
         ("imagen-3.0-generate-002", "gemini", "proprietary-api-google-gemini"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "error"),
+    [
+        (
+            "gemma",
+            {"output_training_restriction": "models trained on Gemma outputs ..."},
+            None,
+        ),
+        (
+            "new-license",
+            {"output_training_restriction": "yes: outputs may not train other models"},
+            "new-license: output-training text 'yes: outputs may not train other models' is "
+            "not mapped",
+        ),
+        (
+            "gemma",
+            {},
+            "gemma: OUTPUT_TRAINING maps a term the facts do not state",
+        ),
+    ],
+)
+def test_output_training_is_read_from_the_table(
+    key: str, raw: dict[str, str], error: str | None
+) -> None:
+    report = build.BuildReport()
+    effect = build.output_training_effect(key, raw.get("output_training_restriction"), report)
+    assert report.errors == ([error] if error else [])
+    assert effect == (build.OUTPUT_TRAINING.get(key) if raw else None)
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "expected", "errors"),
+    [
+        (
+            "qwen",
+            {"mau_limit": 1, "mau_basis": "commercial use above 100M MAU needs a license"},
+            {"limits_apply_to": "commercial", "revenue_limit_period": None},
+            [],
+        ),
+        (
+            "qwen",
+            {"mau_limit": 1, "mau_basis": "any use above 100M MAU"},
+            {"limits_apply_to": "commercial", "revenue_limit_period": None},
+            ["qwen: 'commercial use above 100M MAU needs a license' is not in its basis, "
+             "attribution or notes"],
+        ),
+        (
+            "new-license",
+            {"revenue_limit_usd": 5},
+            {"limits_apply_to": "any", "revenue_limit_period": None},
+            ["new-license: has a user or revenue limit but no LIMIT_SCOPES row"],
+        ),
+        (
+            "modified-mit-kimi",
+            {
+                "revenue_limit_usd": 20_000_000,
+                "revenue_basis": "USD 20M MONTHLY revenue",
+                "attribution": "commercial products above either threshold must prominently show",
+            },
+            {"limits_apply_to": "commercial", "revenue_limit_period": "month"},
+            [],
+        ),
+    ],
+)  # fmt: skip
+def test_limit_terms_come_from_quoted_tables(
+    key: str, raw: dict[str, object], expected: dict[str, object], errors: list[str]
+) -> None:
+    report = build.BuildReport()
+    assert build.limit_terms(key, raw, report) == expected
+    assert report.errors == errors
+
+
+def test_every_table_row_names_a_license_and_quotes_its_facts() -> None:
+    report = build.BuildReport()
+    raw = build.read_licenses(FACTS, report)
+    build.check_tables(raw, report)
+    for key, terms in raw.items():
+        build.limit_terms(key, terms, report)
+    assert report.errors == []
+    report = build.BuildReport()
+    build.check_tables({}, report)
+    assert "OUTPUT_TRAINING: no license 'gemma'" in report.errors

@@ -838,3 +838,47 @@ def test_hub_id(raw: str, expected: str) -> None:
 )
 def test_strip_suffixes(name: str, expected: str) -> None:
     assert strip_suffixes(name, DB._derivatives.suffixes) == expected
+
+
+MODALITY_ROWS = [
+    # (query, kind, multimodal, the modality rule that decided)
+    ("meta-llama/Llama-3.2-11B-Vision-Instruct", "huggingface", True, "llama-3.2-vision"),
+    ("meta-llama/Llama-3.2-90B-Vision", "huggingface", True, "llama-3.2-vision"),
+    ("meta-llama/Llama-Guard-3-11B-Vision", "huggingface", True, "llama-guard-3-11b-vision"),
+    ("meta-llama/Llama-3.2-1B-Instruct", "huggingface", False, "llama-3.2-text"),
+    ("meta-llama/Llama-3.2-3B", "huggingface", False, "llama-3.2-text"),
+    ("meta-llama/Llama-Guard-3-1B", "huggingface", False, "llama-guard-3-1b"),
+    ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "huggingface", True, "llama-4"),
+    ("meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "huggingface", True, "llama-4"),
+    # a re-packaged copy: by its own name, else by its base model
+    ("unsloth/Llama-3.2-11B-Vision-Instruct-bnb-4bit", "huggingface", True, "llama-3.2-vision"),
+    ("llama3.2-vision:11b", "ollama", True, "ollama-llama3.2-vision"),
+    ("llama3.2:3b", "ollama", False, "ollama-llama3.2-text"),
+    ("llama4:scout", "ollama", True, "ollama-llama4"),
+]
+
+
+@pytest.mark.parametrize(("query", "kind", "multimodal", "rule_id"), MODALITY_ROWS)
+def test_modality(query: str, kind: str, multimodal: bool, rule_id: str) -> None:
+    found = DB.lookup(query, kind)
+    assert found is not None and found.multimodal is multimodal
+    rule = DB.modality(found.model_id) or DB.modality(found.base_model or "")
+    assert rule is not None and rule.id == rule_id
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [
+        ("llama3.2", "ollama"),  # untagged: the size is not named
+        ("meta-llama/Llama-3.1-8B-Instruct", "huggingface"),  # no rule marks it
+        ("cognitivecomputations/Dolphin3.0-Llama3.2-1B", "huggingface"),  # a fine-tune's own name
+    ],
+)
+def test_modality_unknown_stays_none(query: str, kind: str) -> None:
+    found = DB.lookup(query, kind)
+    assert found is not None and found.multimodal is None
+
+
+def test_every_modality_rule_is_exercised() -> None:
+    rules = {rule_id for *_, rule_id in MODALITY_ROWS}
+    assert rules == {r.id for r in DB._bundle.modality}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from test_policy_fakes import (
@@ -19,7 +20,7 @@ from test_policy_fakes import (
     unknown,
 )
 
-from license_db.schema import LicenseTerms
+from license_db.schema import LicenseTerms, LimitScope, OutputTraining, Period
 from scanner.evaluate import evaluate
 from scanner.obligations import (
     all_of,
@@ -27,6 +28,7 @@ from scanner.obligations import (
     distributes,
     obligations_for,
     render_notice,
+    revenue_over,
     term_source,
 )
 from scanner.policy import Policy, Usage, policy_from_text
@@ -456,3 +458,79 @@ Models:
 Sources:
   - https://github.com/huggingface/hub-docs/blob/242f4a1e/docs/hub/repositories-licenses.md
 """
+
+
+MONTHLY = replace(KIMI, revenue_limit_period=Period.MONTH, limits_apply_to=LimitScope.COMMERCIAL)
+UNSTATED_PERIOD = replace(KIMI, revenue_limit_period=None)
+
+
+@pytest.mark.parametrize(
+    ("terms", "annual", "expected"),
+    [
+        (KIMI, 20_000_000, False),  # a yearly limit: not "above" at the limit itself
+        (KIMI, 20_000_001, True),
+        (MONTHLY, 240_000_000, False),  # USD 20M a month exactly
+        (MONTHLY, 240_000_012, True),
+        (MONTHLY, 200_000_000, False),  # above it per year, not per month
+        (UNSTATED_PERIOD, 19_000_000, False),  # within it either way
+        (UNSTATED_PERIOD, 200_000_000, None),  # the readings disagree
+        (UNSTATED_PERIOD, 300_000_000, True),  # above it either way
+        (replace(KIMI, revenue_limit_usd=None), 10**12, False),
+    ],
+)
+def test_revenue_over_counts_the_limit_period(
+    terms: LicenseTerms, annual: int, expected: bool | None
+) -> None:
+    assert revenue_over(terms, annual) is expected
+
+
+DISPLAY = 'above 20,000,000 USD monthly revenue: display "Kimi K2" when monthly revenue exceeds'
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ({"annual_revenue_usd": 300_000_000, "commercial": True}, [DISPLAY]),
+        ({"annual_revenue_usd": 200_000_000, "commercial": True}, []),
+        ({"annual_revenue_usd": 300_000_000, "commercial": False}, []),
+        ({"annual_revenue_usd": 300_000_000}, [f"if you use it commercially: {DISPLAY}"]),
+        ({}, [f"if you use it commercially and exceed it: {DISPLAY}"]),
+    ],
+)
+def test_threshold_duty_of_a_commercial_monthly_limit(
+    facts: dict[str, object], expected: list[str]
+) -> None:
+    terms = replace(MONTHLY, mau_limit=None)
+    found = obligations_for(terms, usage_policy(**{**INTERNAL, **facts}))
+    assert [o.text for o in found] == [f"{text} USD 20 million" for text in expected]
+
+
+GEMMA_LIKE = replace(
+    KIMI,
+    revenue_limit_usd=None,
+    mau_limit=None,
+    output_training_effect=OutputTraining.DERIVATIVE,
+    name="Gemma Terms of Use",
+)
+DERIVED = (
+    "a model trained on its outputs (distillation, synthetic data) is a derivative that stays "
+    "under the Gemma Terms of Use: apply its terms to that model"
+)
+
+
+@pytest.mark.parametrize(
+    ("trains", "expected"),
+    [
+        (True, [("OBL009", DERIVED)]),
+        (None, [("OBL009", f"if you train models on its outputs: {DERIVED}")]),
+        (False, []),
+    ],
+)
+def test_output_trained_models_stay_under_the_license(
+    trains: bool | None, expected: list[tuple[str, str]]
+) -> None:
+    found = obligations_for(
+        GEMMA_LIKE, usage_policy(**{**INTERNAL, "outputs_train_models": trains})
+    )
+    assert [(o.code, o.text) for o in found] == expected
+    assert all(o.source == term_source(GEMMA_LIKE) for o in found)

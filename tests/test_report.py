@@ -389,3 +389,16 @@ def test_text_colour_only_when_asked(color: bool, expected: str) -> None:
     output = text.render(sample_report(), color=color)
     assert expected in output
     assert ("\033[" in output) is color
+
+
+def test_json_round_trip_keeps_every_bundled_license_with_its_types() -> None:
+    import license_db
+
+    terms = license_db.load().licenses()
+    report = Report((), (), (), db_version="1", policy_source="embedded default", licenses=terms)
+    again = json_format.load(json_format.render(report))
+    assert again.licenses == terms
+    for before, after in zip(terms, again.licenses, strict=True):
+        assert [type(getattr(after, f)) for f in before.__slots__] == [
+            type(getattr(before, f)) for f in before.__slots__
+        ]

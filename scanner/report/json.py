@@ -12,7 +12,16 @@ from dataclasses import asdict, fields
 from enum import Enum
 from typing import Any
 
-from license_db.schema import Commercial, LicenseTerms, LimitEffect, Match, Rule
+from license_db.schema import (
+    Commercial,
+    LicenseTerms,
+    LimitEffect,
+    LimitScope,
+    Match,
+    OutputTraining,
+    Period,
+    Rule,
+)
 from scanner.report.common import (
     TOOL_NAME,
     ordered,
@@ -218,6 +227,16 @@ def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
 def _terms(data: dict[str, Any]) -> LicenseTerms:
     values = _known(LicenseTerms, data)
     values["commercial"] = Commercial(values["commercial"])
-    if "limit_effect" in values:
-        values["limit_effect"] = LimitEffect(values["limit_effect"])
+    for key, enum in _TERM_ENUMS.items():
+        if values.get(key) is not None:
+            values[key] = enum(values[key])
     return LicenseTerms(**values)
+
+
+_TERM_ENUMS: dict[str, type[Enum]] = {
+    "limit_effect": LimitEffect,
+    "limits_apply_to": LimitScope,
+    "revenue_limit_period": Period,
+    "output_training_effect": OutputTraining,
+}
+"""LicenseTerms fields stored as enum values in JSON."""
