@@ -160,9 +160,11 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 def _cmd_baseline(args: argparse.Namespace) -> int:
     report = _run_scan(args, None)
     target = args.output or (_root(args) / BASELINE_FILE)
-    target.write_text(baseline_mod.write(report), encoding="utf-8")
-    count = sum(1 for d in report.decisions if d.verdict is Verdict.FAIL)
-    print(f"wrote {count} failing finding(s) to {target}", file=sys.stderr)
+    accepted = baseline_mod.from_report(report)
+    target.write_text(baseline_mod.dumps(accepted), encoding="utf-8")
+    count = len(accepted.entries)
+    print(f"wrote {count} baseline {'entry' if count == 1 else 'entries'} to {target}",
+          file=sys.stderr)  # fmt: skip
     return EXIT_ERROR if _internal_errors(report) else EXIT_OK
 
 
@@ -216,7 +218,10 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
     root = _root(args)
     db = license_db.load()
     policy = _policy(args, db)
-    files = discover(root, [_under(root, path) for path in args.paths])
+    own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
+    if args.handler is _cmd_baseline and args.output is not None:
+        own.append(args.output)
+    files = discover(root, [_under(root, path) for path in args.paths], exclude=own)
     today = args.today or date.today()
     inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root))
     return scan(files, inputs)

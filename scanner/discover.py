@@ -50,6 +50,9 @@ LOCK_FILES = frozenset(
     }
 )
 
+OWN_FILES = frozenset({".model-license-guard.toml", ".model-license-guard-baseline.json"})
+"""This tool's policy and baseline: they name models it approves or accepts, not dependencies."""
+
 _BY_NAME = {"pyproject.toml": SourceKind.PYPROJECT, "setup.cfg": SourceKind.SETUP_CFG}
 _BY_SUFFIX = {
     ".py": SourceKind.PYTHON,
@@ -78,7 +81,7 @@ def classify(path: str) -> SourceKind | None:
     """The SourceKind of a repo-relative path, or None when no extractor reads it."""
     pure = PurePosixPath(path)
     name = pure.name.lower()
-    if name in LOCK_FILES or name.endswith(".lock"):
+    if name in LOCK_FILES or name in OWN_FILES or name.endswith(".lock"):
         return None
     if name in _BY_NAME:
         return _BY_NAME[name]
@@ -120,10 +123,18 @@ def _skip_dir(path: Path) -> bool:
     return path.name in SKIP_DIRS or (path / "pyvenv.cfg").is_file()
 
 
-def discover(root: Path, paths: Sequence[Path] = ()) -> list[SourceFile]:
-    """The files to scan: the given files/folders, or the repository's files when none given."""
+def discover(
+    root: Path, paths: Sequence[Path] = (), exclude: Iterable[Path] = ()
+) -> list[SourceFile]:
+    """The files to scan: the given files/folders, or the repository's files when none given.
+
+    ``exclude`` names files never scanned whatever their kind (a policy or baseline file given
+    under another name).
+    """
     root = root.resolve()
-    return sorted(set(_typed(_candidates(root, paths))), key=lambda f: f.path)
+    skip = {_relative(root, path.resolve()) for path in exclude}
+    found = (f for f in _typed(_candidates(root, paths)) if f.path not in skip)
+    return sorted(set(found), key=lambda f: f.path)
 
 
 def _candidates(root: Path, paths: Sequence[Path]) -> Iterable[str]:

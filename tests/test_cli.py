@@ -174,3 +174,30 @@ def test_bad_arguments_exit_2(repo: Path) -> None:
     assert run(repo, "scan", "--format", "nope").returncode == 2
     assert run(repo, "scan", "missing-file.py").returncode == 2
     assert run(repo, "scan", "--policy", "nope.toml").returncode == 2
+
+
+def test_own_policy_baseline_and_reports_are_never_scanned(repo: Path) -> None:
+    policy(repo, '[usage]\ncommercial = true\n\n[[exceptions]]\nmodel = "acme/approved-7b"\n'
+                 'license = "unknown"\nreason = "trial"\napproved_by = "legal"\n')  # fmt: skip
+    (repo / "bad.py").write_text(
+        "from transformers import AutoModel\n"
+        'AutoModel.from_pretrained("CohereForAI/c4ai-command-r-v01")\n',
+        encoding="utf-8",
+    )
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    assert run(repo, "scan").returncode == 1
+    for fmt, name in (
+        ("json", "report.json"),
+        ("sarif", "report.sarif"),
+        ("cyclonedx", "bom.json"),
+    ):
+        assert run(repo, "scan", "--format", fmt, "--output", name, "--exit-zero").returncode == 0
+    made = run(repo, "baseline")
+    assert made.returncode == 0 and "wrote 1 baseline entry" in made.stderr
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    result = run(
+        repo, "scan", "--baseline", ".model-license-guard-baseline.json", "--format", "json"
+    )
+    assert result.returncode == 0, result.stdout
+    paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert paths == {"app.py", "bad.py"}

@@ -41,6 +41,8 @@ from scanner.types import SourceKind
         ("README.md", None),
         ("notes.txt", None),
         ("package-lock.json", None),
+        (".model-license-guard.toml", None),
+        ("sub/.model-license-guard-baseline.json", None),
         ("poetry.lock", None),
         ("uv.lock", None),
         ("pnpm-lock.yaml", None),
@@ -97,3 +99,10 @@ def test_explicit_paths_files_and_folders(tmp_path: Path) -> None:
         ("pkg/b.py", SourceKind.PYTHON),
         ("pkg/sub/c.ipynb", SourceKind.NOTEBOOK),
     ]
+
+
+def test_exclude_skips_a_policy_or_baseline_given_under_another_name(tmp_path: Path) -> None:
+    _tree(tmp_path, ["a.py", "ci/policy.toml", "ci/accepted.json"])
+    excluded = [tmp_path / "ci" / "policy.toml", tmp_path / "ci" / "accepted.json"]
+    found = discover(tmp_path, exclude=excluded)
+    assert [f.path for f in found] == ["a.py"]

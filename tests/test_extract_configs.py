@@ -431,3 +431,23 @@ def test_error_type_is_file_error(ctx: RepoContext) -> None:
     assert extract_json("x.json", "{", ctx).errors == (
         FileError("x.json", "invalid JSON: Expecting property name enclosed in double quotes", 1),
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("r.json", '{"tool": {"name": "model-license-guard"}, "findings": [{"model": "org/x"}]}'),
+        ("baseline.json", '{"tool": "model-license-guard", "entries": [{"model": "org/x"}]}'),
+    ],
+)
+def test_own_reports_and_baselines_are_not_configs(path: str, text: str) -> None:
+    assert configs.extract_json(path, text, RepoContext(Path("."))) == Extraction()
+
+
+def test_own_policy_table_in_pyproject_is_not_a_config() -> None:
+    text = (
+        '[tool.other]\nmodel = "org/used"\n'
+        '[[tool.model-license-guard.exceptions]]\nmodel = "org/approved"\n'
+    )
+    found = configs.extract_toml("pyproject.toml", text, RepoContext(Path(".")))
+    assert [(r.line, r.raw) for r in found.refs] == [(2, "org/used")]

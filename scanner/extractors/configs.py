@@ -418,7 +418,7 @@ def _from_yaml(node: yaml.Node, memo: dict[int, Node]) -> Node:
 
 def extract_json(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model references in a JSON file (e.g. a Hugging Face ``config.json``'s ``_name_or_path``)."""
-    if skipped(path, text):
+    if skipped(path, text) or own_output(text):
         return Extraction()
     if JSONC_PATH.search(path):
         text = blank_jsonc(text)
@@ -512,6 +512,10 @@ class _JsonReader:
         return value
 
 
+OWN_TOOL_TABLE = "model-license-guard"
+"""``[tool.model-license-guard]`` in pyproject.toml: this tool's policy, never scanned."""
+
+
 def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model references in a TOML file (``pyproject.toml`` tool sections, app configs)."""
     if skipped(path, text):
@@ -522,6 +526,9 @@ def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
         line = re.search(r"at line (\d+)", str(err))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
         return _error(path, f"invalid TOML: {message}", int(line.group(1)) if line else None)
+    tool = data.get("tool")
+    if isinstance(tool, dict):  # our own policy names models it approves, not dependencies
+        tool.pop(OWN_TOOL_TABLE, None)
     hits = list(model_values(_from_toml(data)))
     located = locate_toml_strings(text, [(hit.key, hit.scalar.value or "") for hit in hits])
     hits = [
@@ -612,6 +619,15 @@ def locate_toml_strings(text: str, wanted: list[tuple[str, str]]) -> list[tuple[
 
 
 # --- shared -----------------------------------------------------------------------------------
+
+
+OWN_OUTPUT_MARK = re.compile(r'"(?:name|tool)"\s*:\s*"model-license-guard"')
+"""How this tool's JSON, SARIF, CycloneDX reports and baselines name their producer."""
+
+
+def own_output(text: str) -> bool:
+    """True for a report or baseline this tool wrote: it lists findings, not dependencies."""
+    return OWN_OUTPUT_MARK.search(text, 0, 4096) is not None
 
 
 def skipped(path: str, text: str) -> bool:
