@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
+from scanner.extractors import python_values
 from scanner.extractors.python import extract
-from scanner.extractors.python_repo import caller_pattern, modules_matching, python_modules
+from scanner.extractors.python_callers import calls_named
+from scanner.extractors.python_repo import (
+    caller_pattern,
+    may_call,
+    modules_matching,
+    python_modules,
+)
+from scanner.extractors.python_values import load_module
 
 HELPERS = (
     "from transformers import AutoModel\n"
@@ -213,6 +221,68 @@ def test_candidate_modules_are_found_by_text(tmp_path: Path) -> None:
     assert modules_matching(ctx, "load", pattern) == ("a.py", "b.py", "c.py")
     method = caller_pattern("_t", (), method=True)
     assert modules_matching(ctx, "load", method) == ()
+
+
+# (case, module text, whether it may call ``load`` and so must be parsed)
+MAY_CALL = [
+    ("plain call", "load(1)\n", True),
+    ("attribute call, spaces", "helpers . load (1)\n", True),
+    ("line continuation", "load \\\n (1)\n", True),
+    ("comment inside brackets", "f(load  # why\n  (1))\n", True),
+    ("parenthesized name", "(load)(1)\n", True),
+    ("imported, never called", "from helpers import load\nx = load\n", False),
+    ("longer names only", "loader(1)\nreload(2)\n", False),
+    ("parenthesis inside the comment only", "load  # (1)\n", False),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), MAY_CALL, ids=[r[0] for r in MAY_CALL])
+def test_may_call_screens_modules_before_parsing(
+    tmp_path: Path, case: str, text: str, expected: bool
+) -> None:
+    _write(tmp_path, {"a.py": text})
+    ctx = RepoContext(tmp_path)
+    assert may_call(ctx, "a.py", "load") is expected
+    assert may_call(ctx, "not_listed.py", "load") is True  # unknown text: parse to be sure
+
+
+def test_imported_but_uncalled_module_is_not_parsed(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "a.py": "from helpers import load\nx = load\n",
+        "b.py": 'import helpers\nhelpers.load("org/b")\n',
+        "helpers.py": HELPERS,
+    })  # fmt: skip
+    ctx = RepoContext(tmp_path)
+    result = extract("helpers.py", HELPERS, ctx)
+    assert [(r.raw, r.via) for r in result.refs] == [("org/b", "model_id from load() at b.py:2")]
+    assert result.unresolved == ()
+    assert sorted(python_values._parsed(ctx).modules) == ["b.py", "helpers.py"]
+
+
+def test_module_cache_drops_the_oldest_half_at_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(python_values, "MAX_CACHED_MODULES", 4)
+    _write(tmp_path, {f"m{i}.py": f"def f{i}(): g{i}(1)\n" for i in range(6)})
+    ctx = RepoContext(tmp_path)
+    loaded = [load_module(ctx, f"m{i}.py") for i in (0, 1, 2, 3, 0, 4, 5)]
+    assert [info.path if info else None for info in loaded] == [
+        "m0.py",
+        "m1.py",
+        "m2.py",
+        "m3.py",
+        "m0.py",
+        "m4.py",
+        "m5.py",
+    ]
+    assert loaded[4] is loaded[0]  # a hit, and m0 is now the most recently used
+    assert list(python_values._parsed(ctx).modules) == ["m3.py", "m0.py", "m4.py", "m5.py"]
+    assert load_module(ctx, "missing.py") is None and load_module(ctx, ".") is None
+    assert "missing.py" not in python_values._parsed(ctx).modules
+    again = load_module(ctx, "m1.py")  # dropped: parsed again, same calls
+    assert again is not None and again is not loaded[1]
+    assert [s.node.func.value for s in calls_named(again, "g1")] == ["g1"]  # type: ignore[attr-defined]
+    assert calls_named(again, "f1") == ()
 
 
 CONFIG = (

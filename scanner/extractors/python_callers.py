@@ -15,6 +15,7 @@ unknown here), with ``callee``, ``calls_named`` and ``passed_at`` from this modu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -59,15 +60,16 @@ def callers(function: Scope, param: str, index: CallIndex) -> list[Passed]:
     return out
 
 
-def calls_named(module: ModuleInfo, name: str) -> list[CallSite]:
-    """The module's calls of ``name`` or of ``<anything>.name``."""
-    out: list[CallSite] = []
-    for site in module.calls:
-        match site.node.func:
-            case cst.Name(value=called) | cst.Attribute(attr=cst.Name(value=called)):
-                if called == name:
-                    out.append(site)
-    return out
+def calls_named(module: ModuleInfo, name: str) -> Sequence[CallSite]:
+    """The module's calls of ``name`` or of ``<anything>.name`` (indexed once per module: many
+    functions look for their callers in the same module)."""
+    index = module.by_callee
+    if not index and module.calls:
+        for site in module.calls:
+            match site.node.func:
+                case cst.Name(value=called) | cst.Attribute(attr=cst.Name(value=called)):
+                    index.setdefault(called, []).append(site)
+    return index.get(name, ())
 
 
 def callee(function: Scope) -> tuple[str | None, int]:

@@ -39,6 +39,24 @@ def modules_matching(ctx: RepoContext, word: str, pattern: str) -> tuple[str, ..
     return tuple(rel for rel, text in python_modules(ctx) if word in text and regex.search(text))
 
 
+def may_call(ctx: RepoContext, rel: str, name: str) -> bool:
+    """False when the text of module ``rel`` cannot call ``name`` (neither ``name(`` nor
+    ``x.name(``, allowing spaces, comments, line continuations and closing parentheses before
+    the ``(``): such a module need not be parsed to look for its calls."""
+    text = _texts(ctx).get(rel)
+    return text is None or _call(name).search(text) is not None
+
+
+@lru_cache(maxsize=4)
+def _texts(ctx: RepoContext) -> dict[str, str]:
+    return dict(python_modules(ctx))
+
+
+@lru_cache(maxsize=1024)
+def _call(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(name)}(?:\s|\\|\)|#[^\n]*\n)*\(")  # one way to match
+
+
 def caller_pattern(name: str, anchors: tuple[str, ...], method: bool) -> str:
     """What the text of a module calling ``name`` from outside its module must contain.
 

@@ -99,6 +99,8 @@ class ModuleInfo:
     scope: Scope
     imports: dict[str, str]
     calls: tuple[CallSite, ...]
+    by_callee: dict[str, list[CallSite]] = field(default_factory=dict, compare=False, repr=False)
+    """``calls`` by the called name (``f(...)``, ``x.f(...)``), built on first use."""
 
     @property
     def imported(self) -> frozenset[str]:

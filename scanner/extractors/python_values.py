@@ -14,10 +14,11 @@ its module passes a value for is looked up at call sites in other modules (``pyt
 
 from __future__ import annotations
 
+import gc
 import itertools
 import posixpath
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import libcst as cst
@@ -37,7 +38,7 @@ from scanner.extractors.python_callers import (
 from scanner.extractors.python_format import Field, Piece, format_template, percent_template
 from scanner.extractors.python_local import is_folder_name
 from scanner.extractors.python_patterns import match_call
-from scanner.extractors.python_repo import caller_pattern, modules_matching
+from scanner.extractors.python_repo import caller_pattern, may_call, modules_matching
 from scanner.extractors.python_scope import (
     Binding,
     BindingKind,
@@ -53,6 +54,7 @@ MAX_ITEMS = 64  # values kept per expression: a guard reports many, but not a co
 MAX_DEPTH = 48  # nested resolutions before giving up (Unknown)
 MAX_CALLERS = 2  # levels of call sites followed for a parameter without a value of its own
 MAX_FOREIGN_MODULES = 16  # other modules parsed to find the callers of one function
+MAX_CACHED_MODULES = 512  # parsed modules kept per process (a scan reuses them across files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +188,45 @@ def _dedupe(items: Iterable[Item]) -> Items:
     return tuple(out.values())
 
 
-@lru_cache(maxsize=256)
 def load_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
     """A repository module parsed and walked once per run; None if missing or unparsable."""
+    if not ctx.exists(rel) or ctx.is_dir(rel):
+        return None  # tested before the cache: the many misses must not evict parsed modules
+    return _parsed(ctx).get(ctx, rel)
+
+
+@dataclass(slots=True)
+class _ModuleCache:
+    """Parsed modules of one repository, least recently used first.
+
+    A scan keeps many large trees alive (millions of objects), and each full collection of the
+    cyclic garbage collector would walk them all again: each newly parsed module is frozen
+    (``gc.freeze``) out of its reach. Frozen reference cycles (scopes and their bindings) are
+    never collected, so dropping modules at the cap unfreezes, collects once, and freezes again.
+    """
+
+    modules: dict[str, ModuleInfo | None] = field(default_factory=dict)
+
+    def get(self, ctx: RepoContext, rel: str) -> ModuleInfo | None:
+        if rel in self.modules:
+            info = self.modules[rel] = self.modules.pop(rel)
+            return info
+        if len(self.modules) >= MAX_CACHED_MODULES:
+            for old in list(self.modules)[: MAX_CACHED_MODULES // 2]:
+                del self.modules[old]
+            gc.unfreeze()
+            gc.collect()
+        info = self.modules[rel] = _parse_module(ctx, rel)
+        gc.freeze()
+        return info
+
+
+@lru_cache(maxsize=4)
+def _parsed(ctx: RepoContext) -> _ModuleCache:
+    return _ModuleCache()
+
+
+def _parse_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
     text = ctx.read_text(rel)
     if text is None:
         return None
@@ -465,6 +503,8 @@ class Evaluator:
         paths = self._caller_modules(home.path, function, target, method)
         out: list[Passed] = []
         for rel in paths[:MAX_FOREIGN_MODULES]:
+            if not may_call(self.ctx, rel, target):
+                continue  # imports the name but never calls it: nothing to parse for
             module = self._loaded(rel)
             if module is None:
                 continue
