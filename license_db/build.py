@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import fnmatch
 import hashlib
 import json
 import re
@@ -618,8 +617,17 @@ def rule_regex(rule: Mapping[str, Any]) -> str:
     """The rule's whole-string regex (globs translated)."""
     if "regex" in rule:
         return str(rule["regex"])
-    translated = fnmatch.translate(str(rule["pattern"]).lower())
-    return translated.removeprefix("(?s:").removesuffix(")\\Z")
+    return glob_regex(str(rule["pattern"]).lower())
+
+
+def glob_regex(pattern: str) -> str:
+    """A glob (``*`` any run, ``?`` one character) as a plain regex every Python reads alike.
+
+    ``fnmatch.translate`` emits atomic groups on Python 3.11+, which 3.10 cannot compile, and its
+    output changes between versions; the bundled data must be the same for every interpreter.
+    """
+    parts = {"*": ".*", "?": "."}
+    return "".join(parts.get(char) or re.escape(char) for char in pattern)
 
 
 def check_rules(

@@ -465,3 +465,18 @@ def test_every_table_row_names_a_license_and_quotes_its_facts() -> None:
     report = build.BuildReport()
     build.check_tables({}, report)
     assert "OUTPUT_TRAINING: no license 'gemma'" in report.errors
+
+
+@pytest.mark.parametrize(
+    ("pattern", "regex"),
+    [("org/x-*", r"org/x\-.*"), ("a*dev*", r"a.*dev.*"), ("v?.1", r"v.\.1"), ("x", "x")],
+)
+def test_globs_become_plain_regexes_every_python_reads(pattern: str, regex: str) -> None:
+    from license_db.build import glob_regex
+
+    assert glob_regex(pattern) == regex
+
+
+def test_bundled_rules_use_no_python_3_11_only_regex_syntax() -> None:
+    text = (Path(license_db.__file__).parent / "data" / "rules.json").read_text(encoding="utf-8")
+    assert "(?>" not in text and "*+" not in text and "++" not in text.replace("openrail++", "")
