@@ -336,7 +336,7 @@ def test_toml(ctx: RepoContext, text: str, expected: list[Row]) -> None:
 BROKEN = [
     (extract_yaml, "c.yaml", "a: 1\nmodel: [gpt2\nb: 2\n", "invalid YAML: expected ',' or ']'", 3),
     (extract_yaml, "c.yaml", "a: 1\n  b: 2\n", "invalid YAML: mapping values are not allowed", 2),
-    (extract_json, "c.json", '{\n  "model": "gpt2"\n  "x": 1\n}\n', "invalid JSON: Expecting ','", 3),
+    (extract_json, "c.json", '{\n  "model": "gpt2"\n  "x": 1\n}\n', "invalid JSON: Expecting", 3),
     (extract_json, "c.json", "", "invalid JSON: Expecting value", 1),
     (extract_toml, "c.toml", 'a = 1\nmodel = "gpt2\n', "invalid TOML: ", 2),
 ]

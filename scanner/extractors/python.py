@@ -40,7 +40,7 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
     except RecursionError:
         error = FileError(path, "file is nested too deeply to parse")
         return Extraction(fallback(path, text, ctx), (), (error,))
-    except UnicodeError as exc:  # lone surrogates: text no parser can encode
+    except UnicodeEncodeError as exc:  # lone surrogates: text no parser can encode
         error = FileError(path, f"not parsed: the text cannot be encoded as UTF-8 ({exc.reason})")
         clean = text.encode("utf-8", "replace").decode("utf-8")  # one "?" each: columns kept
         return Extraction(fallback(path, clean, ctx), (), (error,))
