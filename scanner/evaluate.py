@@ -217,8 +217,8 @@ def canonical_id(key: str, db: LicenseCatalog) -> str:
     return terms.id if terms is not None else key.lower()
 
 
-def canonical_expression(text: str, db: LicenseCatalog) -> str:
-    """``text`` with database ids and sorted operands, for comparing two expressions."""
+def expression_key(text: str, db: LicenseCatalog) -> str:
+    """A comparison key for ``text``: database ids, sorted operands (``A OR B`` == ``b or a``)."""
     return _canonical(parse(text), db)
 
 
@@ -959,7 +959,7 @@ def _standing(
         return _Standing(exception, f"expired on {exception.expires.isoformat()}")
     current = license_text or UNKNOWN_LICENSE
     try:
-        same = canonical_expression(exception.license, db) == canonical_expression(current, db)
+        same = expression_key(exception.license, db) == expression_key(current, db)
     except LicenseExpressionError:
         same = False
     if not same:

@@ -8,7 +8,7 @@ import pytest
 from test_policy_fakes import DB, LLAMA31, known, unknown
 
 from license_db.expression import parse
-from scanner.evaluate import canonical_expression, dnf, evaluate, evaluate_unresolved
+from scanner.evaluate import dnf, evaluate, evaluate_unresolved, expression_key
 from scanner.policy import Policy, default_policy, policy_from_text
 from scanner.types import Confidence, Decision, Known, PolicyLine, RefKind, Unknown, Verdict
 
@@ -579,8 +579,8 @@ def test_dnf(text: str, branches: list[tuple[str, ...]]) -> None:
         ("llama2", "llama3.1", False),
     ],
 )
-def test_canonical_expression(a: str, b: str, same: bool) -> None:
-    assert (canonical_expression(a, DB) == canonical_expression(b, DB)) is same
+def test_expression_key(a: str, b: str, same: bool) -> None:
+    assert (expression_key(a, DB) == expression_key(b, DB)) is same
 
 
 # -- allow- and deny-lists -------------------------------------------------------------------
