@@ -1,10 +1,17 @@
 """The GitHub Action's helper: scan once, then annotate, summarise, write SARIF and outputs.
 
-Run by ``action.yml`` as ``python -m scanner.action`` inside the action's own virtualenv. Every
+Run by ``action.yml`` as ``python -I -m scanner.action`` inside the action's own virtualenv. Every
 input arrives through the environment (``INPUT_*``), never interpolated into a shell script.
-The scan runs the real command line once (``python -m scanner scan --format json``); the other
-formats are rendered from that JSON report. Like ``cli.py`` this is an entry point: it prints
-(workflow commands on stdout) and returns an exit code.
+The scan runs the real command line once (``python -I -m scanner scan --root WORKSPACE --format
+json``); the other formats are rendered from that JSON report.
+
+The workspace is untrusted (a pull request from a fork writes it): no Python process of the
+action ever imports from it. Both run isolated (``-I``: neither the working directory nor
+``PYTHONPATH`` is on ``sys.path``), and the scan runs from the report folder outside the
+workspace with every path made absolute, so only the installed tool is imported.
+
+Like ``cli.py`` this is an entry point: it prints (workflow commands on stdout) and returns an
+exit code.
 
 Exit codes: 0 nothing reaches ``fail-on``; 1 a finding does; 2 bad input or the scan itself
 failed (invalid policy, internal error).
@@ -92,25 +99,32 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 
 def scan_command(inputs: Inputs, report_file: Path) -> list[str]:
-    """The command line that scans the workspace to a JSON report."""
-    command = [sys.executable, "-m", "scanner", "scan", *inputs.paths]
+    """The isolated command line that scans the workspace to a JSON report."""
+    workspace = inputs.workspace
+    paths = [str(workspace / path) for path in inputs.paths]
+    command = [sys.executable, "-I", "-m", "scanner", "scan", "--root", str(workspace), *paths]
     command += ["--format", "json", "--output", str(report_file), "--exit-zero"]
     if inputs.policy:
-        command += ["--policy", inputs.policy]
+        command += ["--policy", str(workspace / inputs.policy)]
     baseline = inputs.baseline
-    if baseline is None and (inputs.workspace / DEFAULT_BASELINE).is_file():
+    if baseline is None and (workspace / DEFAULT_BASELINE).is_file():
         baseline = DEFAULT_BASELINE
     if baseline:
-        command += ["--baseline", baseline]
+        command += ["--baseline", str(workspace / baseline)]
     return command
 
 
 def counts(report: Report) -> tuple[int, int]:
-    """(failures, warnings): unsuppressed findings and unresolved references at each level."""
+    """(failures, warnings): unsuppressed findings, unresolved references and files that were
+    not scanned, each at its policy level."""
     summary = summarize(report)
     unresolved = sum(ref.suppressed is None for ref in report.unresolved)
-    failures = summary.fail + (unresolved if report.unresolved_verdict is Verdict.FAIL else 0)
-    warnings = summary.warn + (unresolved if report.unresolved_verdict is Verdict.WARN else 0)
+    extra = [
+        (unresolved, report.unresolved_verdict),
+        (len(report.unscanned), report.unscanned_verdict),
+    ]
+    failures = summary.fail + sum(n for n, verdict in extra if verdict is Verdict.FAIL)
+    warnings = summary.warn + sum(n for n, verdict in extra if verdict is Verdict.WARN)
     return failures, warnings
 
 
@@ -156,7 +170,8 @@ def run(inputs: Inputs) -> int:
     inputs.report_dir.mkdir(parents=True, exist_ok=True)
     report_file = inputs.report_dir / "report.json"
     report_file.unlink(missing_ok=True)
-    completed = subprocess.run(scan_command(inputs, report_file), cwd=inputs.workspace, check=False)
+    command = scan_command(inputs, report_file)
+    completed = subprocess.run(command, cwd=inputs.report_dir, check=False)
     if completed.returncode not in (EXIT_OK, EXIT_FAIL) or not report_file.is_file():
         print(
             f"::error title=model-license-guard::the scan failed (exit {completed.returncode}); "

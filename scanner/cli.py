@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -16,12 +15,14 @@ import license_db
 from license_db import LicenseDB
 from scanner import baseline as baseline_mod
 from scanner import explain as explain_mod
+from scanner import git
 from scanner import hub as hub_mod
 from scanner.discover import discover
 from scanner.obligations import render_notice
 from scanner.policy import Policy, PolicyError, default_policy, find_policy, load_policy
 from scanner.policy_template import STARTER_POLICY
 from scanner.report import FORMATS
+from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
 from scanner.rules import describe
 from scanner.scan import ScanInput, scan
@@ -44,16 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except UsageError as exc:
-        print(f"model-license-guard: error: {exc}", file=sys.stderr)
+        _say(f"model-license-guard: error: {exc}")
         return EXIT_ERROR
     except BrokenPipeError:  # the reader went away (`| head`): no traceback, still fail closed
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_ERROR
     except PolicyError as exc:
-        print("\n".join(str(problem) for problem in exc.problems), file=sys.stderr)
-        print(
-            f"model-license-guard: invalid policy ({len(exc.problems)} problem(s))", file=sys.stderr
-        )
+        for problem in exc.problems:
+            _say(str(problem))
+        _say(f"model-license-guard: invalid policy ({len(exc.problems)} problem(s))")
         return EXIT_ERROR
     except Exception:
         traceback.print_exc()
@@ -221,10 +221,10 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
     own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
     if args.handler is _cmd_baseline and args.output is not None:
         own.append(args.output)
-    files = discover(root, [_under(root, path) for path in args.paths], exclude=own)
+    found = discover(root, [_under(root, path) for path in args.paths], exclude=own)
     today = args.today or date.today()
     inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root))
-    return scan(files, inputs)
+    return scan(found.files, inputs, found.skipped)
 
 
 def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:
@@ -269,7 +269,10 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _under(root: Path, path: Path) -> Path:
-    absolute = path.resolve()
+    """``path`` made absolute without following a final symlink (discovery judges links)."""
+    absolute = path.absolute()
+    link = absolute.is_symlink()
+    absolute = absolute.parent.resolve() / absolute.name if link else absolute.resolve()
     try:
         absolute.relative_to(root)
     except ValueError as exc:
@@ -278,19 +281,7 @@ def _under(root: Path, path: Path) -> Path:
 
 
 def _git_root(folder: Path) -> Path | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (
-        Path(out.stdout.strip()).resolve() if out.returncode == 0 and out.stdout.strip() else None
-    )
+    return git.toplevel(folder)
 
 
 def _load_baseline(path: Path | None) -> baseline_mod.Baseline | None:
@@ -311,11 +302,18 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
 
 
+def _say(line: str) -> None:
+    """One line on stderr; repository text in it (paths, policy values) made inert."""
+    print(inert_lines(terminal(line)), file=sys.stderr)
+
+
 def _print_diagnostics(report: Report) -> None:
+    """One ``path:line: MDL019 message`` line per file error, repository text made inert."""
     code = describe("MDL019")
     for error in report.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
-        print(f"{where}: {code.code} {error.message}", file=sys.stderr)
+        line = f"{terminal(where)}: {code.code} {terminal(error.message)}"
+        print(inert_lines(line), file=sys.stderr)
 
 
 def _internal_errors(report: Report) -> bool:

@@ -1,16 +1,87 @@
-"""Read-only view of the repository being scanned, for extractors that look beyond one file.
+"""Read-only view of the repository being scanned, and the one safe way to read its files.
 
 An extractor may read another file of the same repository (a constant imported from
-``.config``, a local model folder's card); it never writes and never leaves the root.
+``.config``, a local model folder's card); it never writes and never leaves the root. Every read
+of a scanned file goes through ``read_bytes``: regular files only (a FIFO never blocks, a device
+is never read), never through a symlink that leaves the root, and never more than a limit.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 MAX_READ_BYTES = 2_000_000
+
+
+class ReadProblem(Exception):
+    """Why a file was not read; ``skipped`` when it was never opened for a reason of its kind."""
+
+    def __init__(self, message: str, *, skipped: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.skipped = skipped
+
+
+def inside(root: Path, path: Path) -> Path:
+    """``path`` with symlinks resolved; ReadProblem when it leaves ``root`` or loops."""
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError as exc:
+        raise ReadProblem("broken symlink or missing file", skipped=True) from exc
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise ReadProblem(f"cannot resolve: {_reason(exc)}", skipped=True) from exc
+    if not real.is_relative_to(root.resolve()):
+        raise ReadProblem("symlink to a file outside the repository: not followed", skipped=True)
+    return real
+
+
+def file_problem(mode: int) -> str | None:
+    """Why a file of this ``st_mode`` is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, name in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return f"not a regular file ({name})"
+    return "not a regular file"
+
+
+def read_bytes(root: Path, path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file inside ``root``; ReadProblem otherwise."""
+    real = inside(root, path)
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ReadProblem(f"cannot read: {_reason(exc)}", skipped=False) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        problem = file_problem(info.st_mode)
+        if problem is not None:
+            raise ReadProblem(problem, skipped=True)
+        if info.st_size > limit:
+            message = f"not scanned: {info.st_size:,} bytes is over the {limit:,} byte limit"
+            raise ReadProblem(message, skipped=True)
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise ReadProblem(f"cannot read: {_reason(exc)}", skipped=False) from exc
+    if len(data) > limit:
+        raise ReadProblem(f"not scanned: grew over the {limit:,} byte limit while read",
+                          skipped=True)  # fmt: skip
+    return data
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +98,29 @@ class RepoContext:
     def exists(self, rel: str) -> bool:
         """True when ``rel`` names an existing file or folder inside the root."""
         path = self._resolve(rel.rstrip("/"))
-        return path is not None and path.exists()
+        return path is not None and _within(self.root, path) and path.exists()
 
     def is_dir(self, rel: str) -> bool:
         """True when ``rel`` names an existing folder inside the root."""
         path = self._resolve(rel.rstrip("/"))
-        return path is not None and path.is_dir()
+        return path is not None and _within(self.root, path) and path.is_dir()
 
     def read_text(self, rel: str) -> str | None:
         """The UTF-8 text of ``rel``, or None if it is missing, too large or not text."""
         path = self._resolve(rel)
-        return None if path is None else _read_text(path)
+        return None if path is None else _read_text(self.root, path)
+
+
+def _within(root: Path, path: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 @lru_cache(maxsize=512)
-def _read_text(path: Path) -> str | None:
+def _read_text(root: Path, path: Path) -> str | None:
     try:
-        if not path.is_file() or path.stat().st_size > MAX_READ_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        return read_bytes(root, path, MAX_READ_BYTES).decode("utf-8")
+    except (ReadProblem, UnicodeDecodeError):
         return None

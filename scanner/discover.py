@@ -5,12 +5,13 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scanner.types import SourceKind
+from scanner import git
+from scanner.context import ReadProblem, file_problem, inside
+from scanner.types import FileError, SourceKind, Unscanned
 
 SKIP_DIRS = frozenset(
     {
@@ -52,6 +53,8 @@ LOCK_FILES = frozenset(
 
 OWN_FILES = frozenset({".model-license-guard.toml", ".model-license-guard-baseline.json"})
 """This tool's policy and baseline: they name models it approves or accepts, not dependencies."""
+
+SKIPPED = Unscanned.SKIPPED
 
 _BY_NAME = {"pyproject.toml": SourceKind.PYPROJECT, "setup.cfg": SourceKind.SETUP_CFG}
 _BY_SUFFIX = {
@@ -95,24 +98,34 @@ def classify(path: str) -> SourceKind | None:
 
 
 def git_files(root: Path) -> list[str] | None:
-    """Files git knows in ``root`` (tracked, plus untracked ones not ignored); None outside git."""
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-            timeout=60,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+    """Names git knows in ``root`` (tracked, plus untracked not ignored) that are present on
+    disk as files or links; None outside git. Each is checked before it is read."""
+    names = git.listed_files(root)
+    if names is None:
         return None
-    names = {name for name in out.decode("utf-8", "surrogateescape").split("\0") if name}
-    return sorted(name for name in names if (root / name).is_file())
+    return [name for name in names if _present(root / name)]
 
 
-def walk(root: Path, start: Path | None = None) -> Iterator[str]:
-    """Every file below ``start`` (default ``root``), skipping VCS folders, caches and venvs."""
-    for folder, dirs, files in os.walk(start or root):
+def _present(path: Path) -> bool:
+    return os.path.lexists(path) and not path.is_dir()
+
+
+def walk(
+    root: Path, start: Path | None = None, errors: list[FileError] | None = None
+) -> Iterator[str]:
+    """Every file below ``start`` (default ``root``), skipping VCS folders, caches and venvs.
+
+    Symlinked folders are not entered; a folder that cannot be listed is appended to
+    ``errors`` (when given) and the walk goes on.
+    """
+
+    def unlisted(exc: OSError) -> None:
+        if errors is not None:
+            rel = _relative(root, Path(exc.filename or start or root))
+            message = f"folder not scanned: cannot list it: {exc.strerror or exc}"
+            errors.append(FileError(rel, message, unscanned=Unscanned.UNREADABLE))
+
+    for folder, dirs, files in os.walk(start or root, onerror=unlisted):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not _skip_dir(here / d))
         for name in sorted(files):
@@ -120,33 +133,77 @@ def walk(root: Path, start: Path | None = None) -> Iterator[str]:
 
 
 def _skip_dir(path: Path) -> bool:
-    return path.name in SKIP_DIRS or (path / "pyvenv.cfg").is_file()
+    if path.name in SKIP_DIRS:
+        return True
+    try:
+        return (path / "pyvenv.cfg").is_file()
+    except OSError:  # an unreadable folder: walked, so that its error is reported
+        return False
 
 
-def discover(
-    root: Path, paths: Sequence[Path] = (), exclude: Iterable[Path] = ()
-) -> list[SourceFile]:
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The files a scan reads, and those of a kind it reads that it passes over, with why."""
+
+    files: tuple[SourceFile, ...]
+    skipped: tuple[FileError, ...] = ()
+
+
+def discover(root: Path, paths: Sequence[Path] = (), exclude: Iterable[Path] = ()) -> Discovery:
     """The files to scan: the given files/folders, or the repository's files when none given.
 
     ``exclude`` names files never scanned whatever their kind (a policy or baseline file given
-    under another name).
+    under another name). Only regular files inside ``root`` are read: FIFOs, sockets, devices,
+    symlinks that leave the root and broken links are reported as skipped, never opened.
     """
     root = root.resolve()
     skip = {_relative(root, path.resolve()) for path in exclude}
-    found = (f for f in _typed(_candidates(root, paths)) if f.path not in skip)
-    return sorted(set(found), key=lambda f: f.path)
+    problems: list[FileError] = []
+    files: set[SourceFile] = set()
+    for file in _typed(_candidates(root, paths, problems)):
+        if file.path in skip:
+            continue
+        problem = _entry_problem(root, file.path)
+        if problem is None:
+            files.add(file)
+        else:
+            problems.append(problem)
+    ordered = sorted(set(problems), key=lambda e: e.path)
+    return Discovery(tuple(sorted(files, key=lambda f: f.path)), tuple(ordered))
 
 
-def _candidates(root: Path, paths: Sequence[Path]) -> Iterable[str]:
+def _entry_problem(root: Path, rel: str) -> FileError | None:
+    """Why the file ``rel`` is not read (a FileError marked unscanned), or None to read it."""
+    try:
+        real = inside(root, root / rel)
+        problem = file_problem(os.stat(real).st_mode)
+    except ReadProblem as exc:
+        return FileError(rel, f"not scanned: {exc.message}", unscanned=SKIPPED)
+    except OSError as exc:
+        message = f"not scanned: cannot stat: {exc.strerror or exc}"
+        return FileError(rel, message, unscanned=Unscanned.UNREADABLE)
+    if problem is None:
+        return None
+    return FileError(rel, f"not scanned: {problem}", unscanned=SKIPPED)
+
+
+def _candidates(root: Path, paths: Sequence[Path], problems: list[FileError]) -> list[str]:
     if not paths:
-        return git_files(root) or list(walk(root))
+        listed = git_files(root)
+        return listed if listed is not None else list(walk(root, errors=problems))
     found: list[str] = []
     for path in paths:
-        absolute = (root / path).resolve() if not path.is_absolute() else path.resolve()
-        if absolute.is_dir():
-            found.extend(walk(root, absolute))
-        elif absolute.is_file():
-            found.append(_relative(root, absolute))
+        absolute = path if path.is_absolute() else root / path
+        if not absolute.is_dir():
+            if os.path.lexists(absolute):
+                found.append(_relative(root, absolute))
+            continue
+        real = absolute.resolve()
+        if real.is_relative_to(root):
+            found.extend(walk(root, real, problems))
+        else:
+            message = "folder not scanned: symlink to a folder outside the repository"
+            problems.append(FileError(_relative(root, absolute), message, unscanned=SKIPPED))
     return found
 
 

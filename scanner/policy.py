@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +23,9 @@ from typing import Protocol
 from license_db.expression import AllOf, AnyOf, Expr, LicenseExpressionError, LicenseId, parse
 from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
+from scanner import tomlsafe
 from scanner.policy_lines import key_lines
 from scanner.types import PolicyLine, Verdict
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 POLICY_FILE = ".model-license-guard.toml"
 PYPROJECT = "pyproject.toml"
@@ -65,6 +60,9 @@ ISO_REGIONS = frozenset(
 """ISO 3166-1 alpha-2 country codes (officially assigned)."""
 
 _REGION_ALIASES = {"UK": "GB", "EL": "GR"}
+
+# A pyproject table header that names the policy ([ \t], not \s: linear on any text).
+_TOOL_HEADER = re.compile(r"^[ \t]*\[+[ \t]*tool[ \t]*\.[ \t]*[\"']?model-license-guard", re.M)
 
 
 class LicenseCatalog(Protocol):
@@ -113,6 +111,7 @@ class OnActions:
     unresolved: Verdict = Verdict.WARN
     inferred: Verdict = Verdict.WARN
     proprietary_api: Verdict = Verdict.WARN
+    unscanned: Verdict = Verdict.FAIL  # a file of a kind the scanner reads that it could not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,13 +208,13 @@ def find_policy(root: Path, explicit: Path | None = None) -> Path | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        raw = pyproject.read_bytes()
+    except OSError:
         return False
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:  # report the syntax error if the table seems to be there
-        return re.search(r"^\s*\[+\s*tool\s*\.\s*[\"']?model-license-guard", text, re.M) is not None
+        data = tomlsafe.loads(_newlines(tomlsafe.decode(raw)))
+    except tomlsafe.TomlError:  # report the problem if the table seems to be there
+        return _TOOL_HEADER.search(raw.decode("utf-8", errors="replace")) is not None
     tool = data.get("tool")
     return isinstance(tool, dict) and PYPROJECT_TABLE[1] in tool
 
@@ -227,10 +226,17 @@ def load_policy(root: Path, explicit: Path | None, db: LicenseCatalog) -> Policy
         return default_policy()
     source = _display_path(root, path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _newlines(tomlsafe.decode(path.read_bytes()))
+    except OSError as exc:
         raise PolicyError([PolicyProblem(source, None, f"cannot read policy file: {exc}")]) from exc
+    except tomlsafe.TomlError as exc:
+        raise PolicyError([PolicyProblem(source, exc.line, exc.message)]) from exc
     return policy_from_text(text, source, db, pyproject=path.name == PYPROJECT)
+
+
+def _newlines(text: str) -> str:
+    """``\\r\\n`` and ``\\r`` as ``\\n``, as reading in text mode does."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def validate_policy(
@@ -256,9 +262,9 @@ def policy_from_text(
 ) -> Policy:
     """Parse and validate policy ``text`` read from ``source``; raise PolicyError."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError([_syntax_problem(source, text, exc)]) from exc
+        data = tomlsafe.loads(text)
+    except tomlsafe.TomlError as exc:
+        raise PolicyError([PolicyProblem(source, exc.line, exc.message)]) from exc
     lines = key_lines(text)
     if pyproject:
         tool = data.get("tool")
@@ -272,20 +278,6 @@ def policy_from_text(
     if reader.problems:
         raise PolicyError(sorted(reader.problems, key=lambda p: (p.line or 0, p.message)))
     return policy
-
-
-def _syntax_problem(source: str, text: str, exc: tomllib.TOMLDecodeError) -> PolicyProblem:
-    message = str(exc)
-    found = re.search(r"\s*\(at line (\d+), column \d+\)", message)
-    if found:
-        return PolicyProblem(
-            source, int(found.group(1)), f"invalid TOML: {message[: found.start()]}"
-        )
-    end = re.search(r"\s*\(at end of document\)", message)
-    if end:
-        last = text.count("\n") + (0 if text.endswith("\n") else 1)
-        return PolicyProblem(source, max(last, 1), f"invalid TOML: {message[: end.start()]}")
-    return PolicyProblem(source, None, f"invalid TOML: {message}")
 
 
 def _strip_prefix(lines: Mapping[str, int], prefix: str) -> dict[str, int]:
@@ -310,7 +302,7 @@ _USAGE_INT = ("monthly_active_users", "annual_revenue_usd")
 USAGE_KEYS = (*_USAGE_BOOL, *_USAGE_INT, "region", "intended_uses")
 TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days")
 LICENSE_KEYS = ("allow", "deny")
-ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api")
+ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api", "unscanned")
 DATASET_KEYS = ("evaluate",)
 EXCEPTION_KEYS = ("model", "license", "reason", "approved_by", "expires")
 _EXCEPTION_REQUIRED = ("model", "license", "reason", "approved_by")

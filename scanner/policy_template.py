@@ -59,6 +59,7 @@ unknown = "warn"          # the database does not know the model's license
 unresolved = "warn"       # the model name is not known statically (model=args.model)
 inferred = "warn"         # the license is inferred from a base model, not declared
 proprietary_api = "warn"  # a hosted proprietary API (inputs leave the organisation)
+unscanned = "fail"        # a file that could not be read (permission, size, not a regular file)
 
 [datasets]
 # Also check the licenses of datasets the code loads.

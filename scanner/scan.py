@@ -19,7 +19,7 @@ from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import LicenseTerms
 from scanner import baseline as baseline_mod
 from scanner import suppress
-from scanner.context import RepoContext
+from scanner.context import ReadProblem, RepoContext, read_bytes
 from scanner.discover import SourceFile
 from scanner.evaluate import evaluate, evaluate_unresolved
 from scanner.extractors import EXTRACTORS, python
@@ -32,8 +32,10 @@ from scanner.types import (
     FileError,
     ModelRef,
     Report,
+    ScanTotals,
     SourceKind,
     UnresolvedRef,
+    Unscanned,
 )
 
 MAX_PARSE_BYTES = 1_500_000
@@ -55,9 +57,15 @@ class ScanInput:
     hub: HubClient | None = None  # opt-in: ask the Hugging Face Hub about unknown Hub models
 
 
-def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
-    """Scan ``files`` and decide every reference against the policy."""
+def scan(
+    files: Sequence[SourceFile], inputs: ScanInput, skipped: Sequence[FileError] = ()
+) -> Report:
+    """Scan ``files`` and decide every reference against the policy.
+
+    ``skipped`` are the files discovery passed over (reported, and counted in the totals).
+    """
     extraction = merge(extract_all(inputs.root, files, inputs.jobs))
+    errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
     refs = sorted(set(extraction.refs), key=_ref_order)
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
@@ -70,15 +78,31 @@ def scan(files: Sequence[SourceFile], inputs: ScanInput) -> Report:
         unresolved=suppress.apply_inline_unresolved(
             sorted(set(extraction.unresolved), key=_unresolved_order), ctx
         ),
-        errors=tuple(sorted(set(extraction.errors), key=lambda e: (e.path, e.line or 0))),
+        errors=tuple(errors),
         db_version=inputs.db.version,
         policy_source=inputs.policy.source,
         unresolved_verdict=evaluate_unresolved(inputs.policy),
         licenses=_licenses_of(decisions, inputs.db),
+        totals=totals((f.path for f in files), errors),
+        unscanned_verdict=inputs.policy.on.unscanned,
     )
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)
     return report
+
+
+def totals(read: Iterable[str], errors: Iterable[FileError]) -> ScanTotals:
+    """Files seen, scanned, skipped and unreadable, from the paths given to the extractors
+    (``read``) and every error (discovery's skipped files, the extractors' read failures)."""
+    given = set(read)
+    unscanned = {e.path: e.unscanned for e in errors if e.unscanned is not None}
+    kinds = list(unscanned.values())
+    return ScanTotals(
+        seen=len(given | unscanned.keys()),
+        scanned=len(given - unscanned.keys()),
+        skipped=kinds.count(Unscanned.SKIPPED),
+        unreadable=kinds.count(Unscanned.UNREADABLE),
+    )
 
 
 def _ref_order(ref: ModelRef) -> tuple[str, int, int, int, str]:
@@ -137,7 +161,7 @@ def extract_file(root: Path, file: SourceFile) -> Extraction:
 
 
 def _extract(root: Path, file: SourceFile) -> Extraction:
-    text, problems = read_text(root / file.path, file.path)
+    text, problems = read_text(root / file.path, file.path, root)
     if text is None:
         return Extraction(errors=problems)
     ctx = RepoContext(root)
@@ -147,7 +171,7 @@ def _extract(root: Path, file: SourceFile) -> Extraction:
             FileError(
                 file.path,
                 f"not parsed: {size} is over the "
-                f"{MAX_PARSE_BYTES // 1_000_000 or 1} MB parse limit (generated?); "
+                f"{MAX_PARSE_BYTES / 1_000_000:g} MB parse limit (generated?); "
                 "scanned with the fallback tokenizer",
             ),
         )
@@ -157,16 +181,16 @@ def _extract(root: Path, file: SourceFile) -> Extraction:
     return replace(merged, errors=merged.errors + problems)
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, tuple[FileError, ...]]:
+def read_text(path: Path, rel: str, root: Path) -> tuple[str | None, tuple[FileError, ...]]:
     """Decoded text of a file plus problems; text None when the file cannot be scanned at all."""
     try:
-        if path.stat().st_size > MAX_READ_BYTES:
-            return None, (FileError(rel, f"not scanned: over {MAX_READ_BYTES:,} bytes"),)
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, (FileError(rel, f"cannot read: {exc.strerror or exc}"),)
+        data = read_bytes(root, path, MAX_READ_BYTES)
+    except ReadProblem as exc:
+        kind = Unscanned.SKIPPED if exc.skipped else Unscanned.UNREADABLE
+        return None, (FileError(rel, exc.message, unscanned=kind),)
     if b"\0" in data:
-        return None, (FileError(rel, "not scanned: binary content (NUL bytes) in a text file"),)
+        message = "not scanned: binary content (NUL bytes) in a text file"
+        return None, (FileError(rel, message, unscanned=Unscanned.SKIPPED),)
     try:
         return data.decode("utf-8-sig"), ()
     except UnicodeDecodeError as exc:

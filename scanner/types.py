@@ -87,6 +87,13 @@ class UnresolvedRef:
     suppressed: str | None = None  # why it is suppressed (inline ignore, baseline); None if not
 
 
+class Unscanned(str, Enum):
+    """Why a file was not scanned at all (a FileError without it was scanned, perhaps in part)."""
+
+    SKIPPED = "skipped"  # never read: not a regular file, a symlink out of the root, too large
+    UNREADABLE = "unreadable"  # reading failed: permission, I/O error, binary content
+
+
 @dataclass(frozen=True, slots=True)
 class FileError:
     """A file that could not be read or parsed (fully); the scan goes on."""
@@ -95,6 +102,17 @@ class FileError:
     message: str
     line: int | None = None
     internal: bool = False  # an unexpected exception in our code: fails the run closed (exit 2)
+    unscanned: Unscanned | None = None  # set when nothing of the file was scanned
+
+
+@dataclass(frozen=True, slots=True)
+class ScanTotals:
+    """How many files of a kind the scanner reads were seen, scanned, skipped and unreadable."""
+
+    seen: int = 0
+    scanned: int = 0
+    skipped: int = 0
+    unreadable: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,11 +222,21 @@ class Report:
     unresolved_verdict: Verdict = Verdict.WARN
     licenses: tuple[LicenseTerms, ...] = field(default=())  # terms of every license referenced
     stale_baseline: tuple[str, ...] = ()  # baseline entries that no longer match
+    totals: ScanTotals = ScanTotals()
+    unscanned_verdict: Verdict = Verdict.FAIL  # what a file that was not scanned yields
+
+    @property
+    def unscanned(self) -> tuple[FileError, ...]:
+        """The errors of files that were not scanned at all."""
+        return tuple(error for error in self.errors if error.unscanned is not None)
 
     @property
     def worst(self) -> Verdict:
-        """The worst verdict among unsuppressed decisions and unsuppressed unresolved references."""
+        """The worst verdict among unsuppressed decisions, unsuppressed unresolved references
+        and files that were not scanned."""
         ranks = [d.verdict for d in self.decisions if d.suppressed is None]
         if any(ref.suppressed is None for ref in self.unresolved):
             ranks.append(self.unresolved_verdict)
+        if self.unscanned:
+            ranks.append(self.unscanned_verdict)
         return max(ranks, key=lambda v: v.rank, default=Verdict.PASS)

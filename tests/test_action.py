@@ -121,24 +121,27 @@ def test_read_inputs_rejects_bad_values(env: dict[str, str], message: str) -> No
 def test_scan_command_passes_policy_and_baseline(tmp_path: Path) -> None:
     inputs = _inputs(tmp_path, INPUT_PATH="src", INPUT_POLICY="p.toml", INPUT_BASELINE="b.json")
     assert action.scan_command(inputs, Path("/r.json"))[1:] == [
+        "-I",
         "-m",
         "scanner",
         "scan",
-        "src",
+        "--root",
+        str(tmp_path),
+        str(tmp_path / "src"),
         "--format",
         "json",
         "--output",
         "/r.json",
         "--exit-zero",
         "--policy",
-        "p.toml",
+        str(tmp_path / "p.toml"),
         "--baseline",
-        "b.json",
+        str(tmp_path / "b.json"),
     ]
     (tmp_path / action.DEFAULT_BASELINE).write_text("{}", encoding="utf-8")
     assert action.scan_command(_inputs(tmp_path), Path("/r.json"))[-2:] == [
         "--baseline",
-        action.DEFAULT_BASELINE,
+        str(tmp_path / action.DEFAULT_BASELINE),
     ]
 
 
@@ -214,18 +217,25 @@ encoder = AutoModel.from_pretrained("bert-base-uncased")
 """
 
 
-def _workspace(tmp_path: Path) -> Path:
+def _workspace(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
     workspace = tmp_path / "workspace"
     (workspace / "src").mkdir(parents=True)
     (workspace / "src" / "app.py").write_text(APP, encoding="utf-8")
+    for name, text in (extra or {}).items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text(text, encoding="utf-8")
     subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
     subprocess.run(["git", "add", "."], cwd=workspace, check=True)
     return workspace
 
 
-def run_scan_step(tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], Path]:
-    """Run the scan step's script as the runner would; returns the process and the temp dir."""
-    workspace, runner_temp = _workspace(tmp_path), tmp_path / "runner-temp"
+def run_scan_step(
+    tmp_path: Path, files: dict[str, str] | None = None, **inputs: str
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run the scan step's script as the runner would; returns the process and the temp dir.
+
+    ``files`` are added to the workspace (a pull request's own files)."""
+    workspace, runner_temp = _workspace(tmp_path, files), tmp_path / "runner-temp"
     runner_temp.mkdir()
     values = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     values.update(inputs)
@@ -327,3 +337,34 @@ def test_scan_step_fails_closed(tmp_path: Path, inputs: dict[str, str], message:
     assert process.returncode == 2
     assert f"::error title=model-license-guard::{message}" in process.stdout
     assert not (temp / "output").exists()
+
+
+# -- the workspace is untrusted -------------------------------------------------------------
+
+_PLANT = """\
+import pathlib
+pathlib.Path({marker!r}).write_text("imported from the workspace")
+"""
+_HOSTILE_MODULES = (
+    "scanner/__init__.py",
+    "scanner/__main__.py",
+    "scanner/action.py",
+    "yaml.py",
+    "tomllib.py",
+    "libcst.py",
+    "json.py",
+    "license_db/__init__.py",
+)
+
+
+@needs_git
+def test_a_pull_request_cannot_replace_the_tool_or_the_modules_it_imports(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    planted = {name: _PLANT.format(marker=str(marker)) for name in _HOSTILE_MODULES}
+    planted["scanner/action.py"] += "raise SystemExit(0)\n"
+    process, temp = run_scan_step(tmp_path, planted)
+    assert not marker.exists(), "a module of the workspace was imported"
+    assert process.returncode == 1, process.stdout + process.stderr
+    annotations = [line for line in process.stdout.splitlines() if line.startswith("::error")]
+    assert len(annotations) == 1 and "CohereForAI/c4ai-command-r-v01" in annotations[0]
+    assert parse_outputs((temp / "output").read_text(encoding="utf-8"))["failures"] == "1"

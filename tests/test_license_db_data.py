@@ -15,6 +15,7 @@ import pytest
 
 import license_db
 from license_db import build
+from license_db.builder import inputs as build_inputs
 from license_db.expression import ids, parse
 from license_db.schema import (
     SCHEMA_VERSION,
@@ -333,7 +334,7 @@ def test_read_licenses_merges_the_extension(
 ) -> None:
     extra = tmp_path / "extra_licenses.toml"
     extra.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(build, "EXTRA_LICENSES", extra)
+    monkeypatch.setattr(build_inputs, "EXTRA_LICENSES", extra)
     report = build.BuildReport()
     merged = build.read_licenses(FACTS, report)
     assert report.errors == errors

@@ -352,6 +352,7 @@ def test_json_shape_of_a_finding() -> None:
         "message": "file is larger than 50 MB",
         "line": None,
         "internal": False,
+        "unscanned": None,
     }
     assert data["summary"] == {
         "findings": 6,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -77,7 +79,12 @@ def test_every_broken_file_is_reported_and_healthy_findings_survive(
     assert "binary" in by_path[("binary.py", None)]
     assert "UTF-8" in by_path[("latin1.py", 2)]
     assert "fallback" in by_path[("big.py", None)]
-    assert code == 0  # nothing fails under the default policy; broken files are not internal errors
+    unscanned = {e["path"]: e.get("unscanned") for e in errors if e.get("unscanned")}
+    assert unscanned == {"binary.py": "skipped"}
+    assert report["totals"] == {"seen": 10, "scanned": 9, "skipped": 1, "unreadable": 0}
+    # the one file that could not be scanned fails closed (on.unscanned = "fail" by default);
+    # the broken but scanned files are no failure, and none is an internal error
+    assert code == 1
 
 
 def test_internal_error_fails_closed(
@@ -99,3 +106,47 @@ def test_internal_error_fails_closed(
         (f["path"], f["model"])
         for f in report["findings"]  # type: ignore[union-attr]
     }
+
+
+def _unreadable(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Opening files with these names fails with EACCES (as for another user's file)."""
+    real_open = os.open
+
+    def guarded(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(os.fsdecode(path)).name in names:  # type: ignore[arg-type]
+            raise PermissionError(errno.EACCES, "Permission denied", os.fsdecode(path))  # type: ignore[arg-type]
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", guarded)
+
+
+@pytest.mark.parametrize(
+    ("policy", "code", "level"),
+    [
+        ("", 1, "fail"),
+        ('[on]\nunscanned = "warn"\n', 0, "warn"),
+        ('[on]\nunscanned = "pass"\n', 0, "pass"),
+    ],
+)
+def test_an_unreadable_file_fails_closed_unless_the_policy_says_otherwise(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    policy: str,
+    code: int,
+    level: str,
+) -> None:
+    (tmp_path / "good.py").write_bytes(FILES["good.py"])
+    (tmp_path / "secret.py").write_text(
+        LOADER + 'AutoModel.from_pretrained("CohereForAI/c4ai-command-r-v01")\n', encoding="utf-8"
+    )
+    if policy:
+        (tmp_path / ".model-license-guard.toml").write_text(policy, encoding="utf-8")
+    _unreadable(monkeypatch, "secret.py")
+    got, report = _scan_json(tmp_path, capsys)
+    assert [f["model"] for f in report["findings"]] == ["bert-base-uncased"]
+    errors = report["errors"]
+    assert [(e["path"], e["unscanned"]) for e in errors] == [("secret.py", "unreadable")]  # type: ignore[index,union-attr]
+    assert "Permission denied" in errors[0]["message"]  # type: ignore[index]
+    assert (report["unscanned_verdict"], got) == (level, code)
+    assert report["totals"] == {"seen": 2, "scanned": 1, "skipped": 0, "unreadable": 1}

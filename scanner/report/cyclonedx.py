@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from uuid import NAMESPACE_URL, uuid5
 
 from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
@@ -63,6 +64,10 @@ def build(report: Report) -> Bom:
     bom.metadata.properties.add(
         Property(name=PROPERTY_PREFIX + "policy", value=report.policy_source)
     )
+    for name, count in asdict(report.totals).items():
+        bom.metadata.properties.add(
+            Property(name=f"{PROPERTY_PREFIX}files-{name}", value=str(count))
+        )
     return bom
 
 

@@ -4,7 +4,9 @@
 Unresolved references are annotated at the policy's level for them, files not scanned as
 warnings (internal errors as errors), stale baseline entries as notices. Suppressed findings get
 no annotation (the JSON, SARIF and Markdown reports still list them). GitHub shows only the first
-ten annotations of each level on a run; the Markdown job summary lists them all.
+ten annotations of each level on a run; the Markdown job summary lists them all. Repository values
+in a message go through ``escape.terminal``, so only the tool's own line breaks split it; the
+message and properties are then escaped per the runner's rules (see ``scanner.report.escape``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scanner.report.common import (
     ordered_unresolved,
     rule_name,
 )
+from scanner.report.escape import terminal, workflow_data, workflow_property
 from scanner.suppress import deciding_reasons
 from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
 
@@ -37,7 +40,7 @@ def render(report: Report) -> str:
         ]
     lines += [_error(e) for e in ordered_errors(report.errors)]
     lines += [
-        command("notice", f"stale baseline entry: {entry}", title="stale baseline entry")
+        command("notice", f"stale baseline entry: {terminal(entry)}", title="stale baseline entry")
         for entry in sorted(report.stale_baseline)
     ]
     return "".join(line + "\n" for line in lines)
@@ -54,35 +57,35 @@ def command(name: str, message: str, **properties: str | int | None) -> str:
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message: ``%``, CR and LF."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message: ``%``, CR and LF encoded, other controls shown as escapes."""
+    return workflow_data(text)
 
 
 def escape_property(text: str) -> str:
     """Escape a command property value: as ``escape_data`` plus ``:`` and ``,``."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return workflow_property(text)
 
 
 def _decision(decision: Decision) -> str:
     reasons = deciding_reasons(decision)
-    license_text = decision.license or "unknown license"
-    lines = [f"{decision.model} ({license_text}): {decision.verdict.value}"]
+    license_text = terminal(decision.license or "unknown license")
+    lines = [f"{terminal(decision.model)} ({license_text}): {decision.verdict.value}"]
     lines += [_reason(reason) for reason in reasons]
-    title = f"{reasons[0].code} {rule_name(reasons[0].code)}" if reasons else TOOL_NAME
+    title = f"{terminal(reasons[0].code)} {rule_name(reasons[0].code)}" if reasons else TOOL_NAME
     return _annotate(_COMMANDS[decision.verdict], decision.ref, lines, title)
 
 
 def _reason(reason: Reason) -> str:
-    line = f"{reason.code} {rule_name(reason.code)}: {reason.message}"
+    line = f"{terminal(reason.code)} {rule_name(reason.code)}: {terminal(reason.message)}"
     if reason.policy:
-        line += f" [policy {reason.policy}]"
+        line += f" [policy {terminal(str(reason.policy))}]"
     if reason.fix:
-        line += f" Fix: {reason.fix}"
+        line += f" Fix: {terminal(reason.fix)}"
     return line
 
 
 def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> str:
-    lines = [f"model argument `{ref.expression}`: {ref.reason}"]
+    lines = [f"model argument `{terminal(ref.expression)}`: {terminal(ref.reason)}"]
     return _annotate(_COMMANDS[verdict], ref, lines, "MDL002 unresolved-model-reference")
 
 
@@ -97,6 +100,5 @@ def _annotate(name: str, ref: ModelRef | UnresolvedRef, lines: list[str], title:
 
 def _error(error: FileError) -> str:
     name = "error" if error.internal else "warning"
-    return command(
-        name, error.message, file=error.path, line=error.line, title="MDL019 file-not-scanned"
-    )
+    message = terminal(error.message)
+    return command(name, message, file=error.path, line=error.line, title="MDL019 file-not-scanned")

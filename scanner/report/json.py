@@ -42,8 +42,10 @@ from scanner.types import (
     Reason,
     RefKind,
     Report,
+    ScanTotals,
     SourceKind,
     UnresolvedRef,
+    Unscanned,
     Verdict,
 )
 
@@ -68,6 +70,8 @@ def to_json(report: Report) -> dict[str, Any]:
             _unresolved(u, report.unresolved_verdict) for u in ordered_unresolved(report.unresolved)
         ],
         "errors": [_error(e) for e in ordered_errors(report.errors)],
+        "unscanned_verdict": report.unscanned_verdict.value,
+        "totals": _plain(asdict(report.totals)),
         "stale_baseline": sorted(report.stale_baseline),
         "licenses": [_plain(asdict(terms)) for terms in sorted(report.licenses, key=_by_id)],
     }
@@ -127,6 +131,7 @@ def _error(error: FileError) -> dict[str, Any]:
         "message": error.message,
         "line": error.line,
         "internal": error.internal,
+        "unscanned": error.unscanned.value if error.unscanned else None,
     }
 
 
@@ -160,13 +165,21 @@ def _report(data: dict[str, Any]) -> Report:
     return Report(
         decisions=tuple(_decision(item) for item in data["findings"]),
         unresolved=tuple(_unresolved_ref(item) for item in data["unresolved"]),
-        errors=tuple(FileError(**_known(FileError, item)) for item in data["errors"]),
+        errors=tuple(_file_error(item) for item in data["errors"]),
         db_version=data["db_version"],
         policy_source=data["policy"],
         unresolved_verdict=verdict,
         licenses=tuple(_terms(item) for item in data.get("licenses", ())),
         stale_baseline=tuple(data.get("stale_baseline", ())),
+        totals=ScanTotals(**_known(ScanTotals, data.get("totals", {}))),
+        unscanned_verdict=Verdict(data.get("unscanned_verdict", Verdict.FAIL.value)),
     )
+
+
+def _file_error(item: dict[str, Any]) -> FileError:
+    values = _known(FileError, item)
+    unscanned = values.get("unscanned")
+    return FileError(**{**values, "unscanned": Unscanned(unscanned) if unscanned else None})
 
 
 def _decision(item: dict[str, Any]) -> Decision:

@@ -23,6 +23,7 @@ from scanner.report.common import (
     summary_line,
     where,
 )
+from scanner.report.escape import markdown_code, markdown_text
 from scanner.suppress import deciding_reasons
 from scanner.types import Decision, Reason, Report, Verdict
 
@@ -46,18 +47,13 @@ def render(report: Report) -> str:
 
 
 def escape(text: str) -> str:
-    """``text`` safe inside a Markdown table cell: pipes, HTML and line breaks neutralised."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|")
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(text.split())
+    """``text`` as literal Markdown text, safe inside a table cell (``escape.markdown_text``)."""
+    return markdown_text(text)
 
 
-def code(text: str) -> str:
-    """``text`` as an inline code span that is safe inside a table cell."""
-    text = " ".join(text.split()).replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+def code(text: str, *, table: bool = True) -> str:
+    """``text`` as an inline code span holding it exactly (``escape.markdown_code``)."""
+    return markdown_code(text, table=table)
 
 
 def _headline(summary: Summary) -> str:
@@ -96,7 +92,7 @@ def _row(decision: Decision) -> str:
 
 
 def _reason(reason: Reason) -> str:
-    text = f"**{reason.code}** {rule_name(reason.code)}: {escape(reason.message)}"
+    text = f"**{escape(reason.code)}** {rule_name(reason.code)}: {escape(reason.message)}"
     if reason.policy:
         text += f" (policy {code(str(reason.policy))})"
     if reason.fix:
@@ -107,20 +103,20 @@ def _reason(reason: Reason) -> str:
 def _obligations(report: Report) -> list[str]:
     grouped = group_obligations(report.decisions)
     lines = [
-        f"- **{obl}** {rule_name(obl)} ({escape(lic)}): {escape(text)}: {_models(models)}"
+        f"- **{escape(obl)}** {rule_name(obl)} ({escape(lic)}): {escape(text)}: {_models(models)}"
         for (obl, lic, text), models in grouped.items()
     ]
     return ["### Obligations", "", *lines] if lines else []
 
 
 def _models(models: Iterable[str]) -> str:
-    return ", ".join(code(model) for model in models)
+    return ", ".join(code(model, table=False) for model in models)
 
 
 def _unresolved(report: Report) -> list[str]:
     refs = ordered_unresolved(report.unresolved)
     lines = [
-        f"- {code(where(u))} {code(u.expression)}: {escape(u.reason)}"
+        f"- {code(where(u), table=False)} {code(u.expression, table=False)}: {escape(u.reason)}"
         + (f" (suppressed: {escape(u.suppressed)})" if u.suppressed else "")
         for u in refs
     ]
@@ -131,13 +127,14 @@ def _unresolved(report: Report) -> list[str]:
 def _errors(report: Report) -> list[str]:
     errors = ordered_errors(report.errors)
     lines = [
-        f"- {code(error_where(e))}: {'internal error: ' if e.internal else ''}{escape(e.message)}"
+        f"- {code(error_where(e), table=False)}: "
+        f"{'internal error: ' if e.internal else ''}{escape(e.message)}"
         for e in errors
     ]
     return ["### Files not scanned (MDL019)", "", *lines] if lines else []
 
 
 def _stale(report: Report) -> list[str]:
-    lines = [f"- {code(entry)}" for entry in sorted(report.stale_baseline)]
+    lines = [f"- {code(entry, table=False)}" for entry in sorted(report.stale_baseline)]
     title = "### Stale baseline entries (no current finding matches; remove them)"
     return [title, "", *lines] if lines else []

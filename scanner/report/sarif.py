@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import asdict
 from typing import Any
 
 from scanner.baseline import SUPPRESSED as BASELINE_SUPPRESSED
@@ -42,7 +43,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
     results = [
         *(r for d in ordered(report.decisions) for r in _decision_results(d)),
         *(_unresolved(u, report.unresolved_verdict) for u in ordered_unresolved(report.unresolved)),
-        *(_error(e) for e in ordered_errors(report.errors)),
+        *(_error(e, report.unscanned_verdict) for e in ordered_errors(report.errors)),
     ]
     _number_occurrences(results)
     run = {
@@ -54,6 +55,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "dbVersion": report.db_version,
             "policy": report.policy_source,
             "staleBaseline": sorted(report.stale_baseline),
+            "totals": asdict(report.totals),
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -132,11 +134,13 @@ def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
     return result
 
 
-def _error(error: FileError) -> dict[str, Any]:
+def _error(error: FileError, unscanned: Verdict) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": error.path}}
     if error.line:
         location["region"] = {"startLine": error.line}
     level = Verdict.FAIL if error.internal else Verdict.WARN
+    if error.unscanned is not None and not error.internal:
+        level = unscanned
     result = _result("MDL019", level, error.message, {"physicalLocation": location})
     result["partialFingerprints"] = {FINGERPRINT: _digest("MDL019", error.path, error.message)}
     return result

@@ -3,7 +3,8 @@
 ``path:line:col  model  license  verdict``; under each warning or failure its reasons (code,
 name, message), the license term and policy line that decided, and the fix. Then obligations,
 unresolved references, files not scanned, stale baseline entries and a closing summary line.
-Colour only when asked (the CLI passes ``isatty``).
+Colour only when asked (the CLI passes ``isatty``). Every repository-derived value goes through
+``escape.terminal`` and the whole text through ``escape.inert_lines`` (see that module).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scanner.report.common import (
     summary_line,
     where,
 )
+from scanner.report.escape import inert_lines, terminal
 from scanner.types import Decision, Reason, Report, Verdict
 
 _COLORS = {Verdict.FAIL: "\033[1;31m", Verdict.WARN: "\033[33m", Verdict.PASS: "\033[32m"}
@@ -47,7 +49,8 @@ class _Style:
 def render(report: Report, *, color: bool = False) -> str:
     """The report as text for a terminal; ANSI colours only when ``color``."""
     style = _Style(color)
-    lines = [style.dim(f"policy: {report.policy_source}  database: {report.db_version}")]
+    source, db_version = terminal(report.policy_source), terminal(report.db_version)
+    lines = [style.dim(f"policy: {source}  database: {db_version}")]
     for _, group in groupby(ordered(report.decisions), key=lambda d: d.ref.path):
         lines.append("")
         lines.extend(_file_block(list(group), style))
@@ -56,11 +59,14 @@ def render(report: Report, *, color: bool = False) -> str:
             lines += ["", *section]
     summary = summarize(report)
     lines += ["", style.verdict(summary.worst, summary_line(summary))]
-    return "\n".join(lines) + "\n"
+    return inert_lines("\n".join(lines) + "\n")
 
 
 def _file_block(decisions: list[Decision], style: _Style) -> Iterator[str]:
-    rows = [(where(d.ref), d.model, d.license or "unknown") for d in decisions]
+    rows = [
+        tuple(terminal(v) for v in (where(d.ref), d.model, d.license or "unknown"))
+        for d in decisions
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for decision, row in zip(decisions, rows, strict=True):
         cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -71,7 +77,7 @@ def _file_block(decisions: list[Decision], style: _Style) -> Iterator[str]:
 
 def _verdict(decision: Decision, style: _Style) -> str:
     if decision.suppressed is not None:
-        return style.dim(f"{decision.verdict.value} (suppressed: {decision.suppressed})")
+        return style.dim(f"{decision.verdict.value} (suppressed: {terminal(decision.suppressed)})")
     return style.verdict(decision.verdict, decision.verdict.value)
 
 
@@ -81,26 +87,27 @@ def _details(decision: Decision) -> Iterator[str]:
             yield from _reason(reason)
     match = decision.match
     if match is not None and (match.inferred or match.rule.value not in ("exact", "alias")):
-        yield f"    resolved by {match.rule.value}: {match.detail}"
+        yield f"    resolved by {match.rule.value}: {terminal(match.detail)}"
     if decision.ref.via:
-        yield f"    value from {decision.ref.via}"
+        yield f"    value from {terminal(decision.ref.via)}"
 
 
 def _reason(reason: Reason) -> Iterator[str]:
-    yield f"    {reason.code} {rule_name(reason.code)}: {reason.message}"
+    yield f"    {terminal(reason.code)} {rule_name(reason.code)}: {terminal(reason.message)}"
     if reason.term:
-        source = f"  ({reason.term_source})" if reason.term_source else ""
-        yield f"        term: {reason.term}{source}"
+        source = f"  ({terminal(reason.term_source)})" if reason.term_source else ""
+        yield f"        term: {terminal(reason.term)}{source}"
     if reason.policy:
-        yield f"        policy: {reason.policy} ({reason.policy.key})"
+        yield f"        policy: {terminal(str(reason.policy))} ({terminal(reason.policy.key)})"
     if reason.fix:
-        yield f"        fix: {reason.fix}"
+        yield f"        fix: {terminal(reason.fix)}"
 
 
 def _obligations(report: Report) -> list[str]:
     grouped = group_obligations(report.decisions)
     lines = [
-        f"  {code} {rule_name(code)} [{lic}]: {text} ({', '.join(models)})"
+        f"  {terminal(code)} {rule_name(code)} [{terminal(lic)}]: {terminal(text)} "
+        f"({', '.join(terminal(model) for model in models)})"
         for (code, lic, text), models in grouped.items()
     ]
     return ["obligations:", *lines] if lines else []
@@ -112,7 +119,11 @@ def _unresolved(report: Report) -> list[str]:
     return (
         [
             head,
-            *(f"  {where(u)}  {u.expression}  {u.reason}{_suppressed(u.suppressed)}" for u in refs),
+            *(
+                f"  {terminal(where(u))}  {terminal(u.expression)}  {terminal(u.reason)}"
+                f"{_suppressed(u.suppressed)}"
+                for u in refs
+            ),
         ]
         if refs
         else []
@@ -120,13 +131,15 @@ def _unresolved(report: Report) -> list[str]:
 
 
 def _suppressed(label: str | None) -> str:
-    return "" if label is None else f"  (suppressed: {label})"
+    return "" if label is None else f"  (suppressed: {terminal(label)})"
 
 
 def _errors(report: Report) -> list[str]:
     errors = ordered_errors(report.errors)
     lines = [
-        f"  {error_where(e)}: {'internal error: ' if e.internal else ''}{e.message}" for e in errors
+        f"  {terminal(error_where(e))}: {'internal error: ' if e.internal else ''}"
+        f"{terminal(e.message)}"
+        for e in errors
     ]
     return ["files not scanned (MDL019):", *lines] if lines else []
 
@@ -134,4 +147,4 @@ def _errors(report: Report) -> list[str]:
 def _stale(report: Report) -> list[str]:
     stale = sorted(report.stale_baseline)
     head = "stale baseline entries (no current finding matches; remove them):"
-    return [head, *(f"  {entry}" for entry in stale)] if stale else []
+    return [head, *(f"  {terminal(entry)}" for entry in stale)] if stale else []
