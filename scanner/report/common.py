@@ -13,6 +13,7 @@ from scanner.types import (
     ModelRef,
     Obligation,
     Report,
+    ScanTotals,
     UnresolvedRef,
     Verdict,
 )
@@ -131,6 +132,16 @@ def summary_line(summary: Summary) -> str:
         parts.append(stale)
     head = plural(summary.findings, "finding") if summary.findings else "no model references found"
     return "; ".join([head + (": " + parts.pop(0) if summary.findings else ""), *parts])
+
+
+def totals_line(totals: ScanTotals, verdict: Verdict) -> str:
+    """``files: 12 seen, 10 scanned, 1 skipped, 1 unreadable (fail)``: the files of a kind the
+    scanner reads, and the verdict the unscanned ones got."""
+    line = (
+        f"files: {totals.seen} seen, {totals.scanned} scanned, "
+        f"{totals.skipped} skipped, {totals.unreadable} unreadable"
+    )
+    return line + (f" ({verdict.value})" if totals.skipped or totals.unreadable else "")
 
 
 def rule_name(code: str) -> str:

@@ -21,6 +21,7 @@ from scanner.report.common import (
     rule_name,
     summarize,
     summary_line,
+    totals_line,
     where,
 )
 from scanner.report.escape import markdown_code, markdown_text
@@ -41,7 +42,12 @@ def render(report: Report) -> str:
         _unresolved(report),
         _errors(report),
         _stale(report),
-        [f"Policy: {escape(report.policy_source)}. License database: {escape(report.db_version)}."],
+        [
+            f"Policy: {escape(report.policy_source)}. "
+            f"License database: {escape(report.db_version)}. "
+            + totals_line(report.totals, report.unscanned_verdict).capitalize()
+            + "."
+        ],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
 

@@ -21,6 +21,7 @@ from scanner.report.common import (
     rule_name,
     summarize,
     summary_line,
+    totals_line,
     where,
 )
 from scanner.report.escape import inert_lines, terminal
@@ -58,7 +59,8 @@ def render(report: Report, *, color: bool = False) -> str:
         if section:
             lines += ["", *section]
     summary = summarize(report)
-    lines += ["", style.verdict(summary.worst, summary_line(summary))]
+    lines += ["", style.dim(totals_line(report.totals, report.unscanned_verdict))]
+    lines += [style.verdict(summary.worst, summary_line(summary))]
     return inert_lines("\n".join(lines) + "\n")
 
 
