@@ -9,16 +9,29 @@ the Hub's answer in the reason. Failures never raise: they are reasons too.
 
 Answers (found and not found) are cached outside the repository, in
 ``$XDG_CACHE_HOME/model-license-guard/hub.json``, for ``TTL_SECONDS``.
+
+The answer is untrusted input. Each lookup has one total deadline (``HubSettings.timeout``
+seconds for connecting and every read, redirects included); only http(s) redirects are
+followed, at most ``MAX_REDIRECTS``, never from https to http, and the token goes to the
+configured endpoint only; the body is capped at ``MAX_ANSWER_BYTES`` and its JSON nesting at
+``MAX_JSON_DEPTH``; license values with control or invisible formatting characters, too long
+or too many make the card FAILED; cache entries are checked the same way when read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import io
+import itertools
 import json
+import math
 import os
+import re
+import socket
 import tempfile
 import time
+import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import TypeGuard
+from typing import IO, TYPE_CHECKING, Any, TypeGuard
 
 from license_db import LicenseDB
 from license_db.expression import AllOf, parse, render
@@ -36,16 +49,29 @@ from scanner.identify import hub_id
 from scanner.resolve import canonical_expression
 from scanner.types import Known, ModelId, RefKind, Resolved, Unknown
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 DEFAULT_ENDPOINT = "https://huggingface.co"
 TIMEOUT_SECONDS = 5.0
 TTL_SECONDS = 7 * 24 * 3600
 MAX_WORKERS = 4
 MAX_ANSWER_BYTES = 20_000_000
+MAX_REDIRECTS = 5
+MAX_JSON_DEPTH = 100  # the Hub's model info nests about ten levels
+MAX_VALUE_CHARS = 256  # one license, license_name or base_model
+MAX_VALUES = 64  # licenses or base models on one card
+READ_CHUNK = 65_536
 CACHE_VERSION = 1
 CACHE_FILE = "hub.json"
 USER_AGENT = "model-license-guard"
 _TRUE = frozenset({"1", "on", "yes", "true"})
 _BASE_RELATIONS = frozenset({"adapter", "finetune", "merge", "quantized"})
+# control (C0, DEL, C1), invisible formatting (bidi overrides, zero-width), surrogates, and
+# line/paragraph separators: never in a license value, a cache entry or a printed problem
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 class Status(str, Enum):
@@ -68,6 +94,7 @@ class HubCard:
     license_name: str | None = None  # cardData.license_name, for license "other"
     base_models: tuple[str, ...] = ()  # cardData.base_model (or base_model: tags)
     problem: str | None = None  # for DENIED / FAILED / INVALID: what went wrong
+    redirected_to: str | None = None  # where redirects took the request, when not ``url``
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +120,16 @@ class HubClient:
     clock: Callable[[], float] = time.time
 
     def cards(self, repo_ids: Iterable[str]) -> dict[str, HubCard]:
-        """The card of every distinct id: fresh cache entries first, the Hub for the rest."""
+        """The card of every distinct id: fresh cache entries first, the Hub for the rest.
+
+        The cache key is the request URL (``settings.url``), the only URL a later lookup can
+        compute before asking, so reads and writes use the same key. Keying by the final URL
+        after redirects would never be found again; keying a cross-origin answer by the
+        request URL would let whatever host a redirect named answer for the endpoint for a
+        week. So a card is cached only when it is a validated answer (FOUND from a parsed
+        JSON object, or NOT_FOUND) that the configured endpoint's origin gave: not
+        redirected, or redirected only within the endpoint's scheme, host and port.
+        """
         cache = read_cache(self.cache_file) if self.cache_file else {}
         now = self.clock()
         answers: dict[str, HubCard] = {}
@@ -106,7 +142,8 @@ class HubClient:
                 missing.append(repo_id)
         fetched = self._fetch_all(missing)
         answers.update(fetched)
-        cacheable = [card for card in fetched.values() if _cacheable(card)]
+        endpoint = self.settings.endpoint
+        cacheable = [card for card in fetched.values() if _cacheable(card, endpoint)]
         if self.cache_file is not None and cacheable:
             fresh = {url: e for url, e in cache.items() if 0 <= now - e[0] < self.ttl}
             fresh.update((card.url, (now, card)) for card in cacheable)
@@ -157,37 +194,77 @@ def fetch_card(settings: HubSettings, repo_id: str) -> HubCard:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         problem = f"HF_ENDPOINT {settings.endpoint!r} is not an http(s) URL"
         return HubCard(url, Status.FAILED, problem=problem)
-    body = _get(url, settings)
-    if isinstance(body, HubCard):
-        return body
+    answer = _get(url, settings)
+    if isinstance(answer, HubCard):
+        return answer
+    body, final = answer
+    data = _json_answer(url, body)
+    if isinstance(data, HubCard):
+        return data
+    return replace(parse_card(url, data), redirected_to=_moved(url, final))
+
+
+def _json_answer(url: str, body: bytes) -> object:
+    """The JSON value of ``body``, or the FAILED card saying why it has none."""
     try:
-        data = json.loads(body)
+        return load_json(body)
+    except (RecursionError, _TooDeep):
+        problem = f"the answer is not valid JSON: nested too deeply (over {MAX_JSON_DEPTH} levels)"
     except ValueError:
-        return HubCard(url, Status.FAILED, problem="the answer is not JSON")
-    return parse_card(url, data)
+        problem = "the answer is not JSON"
+    except Exception as exc:  # a hostile answer must not crash the scan
+        problem = f"the answer is not JSON ({_printable(type(exc).__name__)})"
+    return HubCard(url, Status.FAILED, problem=problem)
 
 
-def _get(url: str, settings: HubSettings) -> bytes | HubCard:
-    """The body of a 200 answer, or the card saying why there is none."""
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+def _get(url: str, settings: HubSettings) -> tuple[bytes, str] | HubCard:
+    """The body of a 200 answer and its final URL, or the card saying why there is none."""
+    deadline = time.monotonic() + settings.timeout
     try:
-        request = urllib.request.Request(url, headers=headers)
-        if settings.token:  # not forwarded if the Hub redirects elsewhere
-            request.add_unredirected_header("Authorization", f"Bearer {settings.token}")
-        with urllib.request.urlopen(request, timeout=settings.timeout) as answer:
-            body: bytes = answer.read(MAX_ANSWER_BYTES + 1)
+        with _opener(deadline).open(_request(url, settings), timeout=settings.timeout) as answer:
+            final = str(answer.url or url)
+            body = _read_body(answer, deadline)
     except urllib.error.HTTPError as exc:
-        return _http_error(url, exc.code)
+        return _http_error(url, exc.code, exc.filename)
     except (OSError, ValueError, http.client.HTTPException) as exc:
         return HubCard(url, Status.FAILED, problem=_describe(exc, settings.timeout))
-    if len(body) > MAX_ANSWER_BYTES:
+    if body is None:
         return HubCard(url, Status.FAILED, problem=f"answer over {MAX_ANSWER_BYTES:,} bytes")
-    return body
+    return body, final
 
 
-def _http_error(url: str, code: int) -> HubCard:
+def _request(url: str, settings: HubSettings) -> urllib.request.Request:
+    """The GET request; the token is an unredirected header, so it never leaves ``url``."""
+    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    request = urllib.request.Request(url, headers=headers)
+    if settings.token:  # urllib copies only redirectable headers into a redirect's request
+        request.add_unredirected_header("Authorization", f"Bearer {settings.token}")
+    return request
+
+
+def _read_body(answer: http.client.HTTPResponse, deadline: float) -> bytes | None:
+    """The whole body in chunks, None when over MAX_ANSWER_BYTES; TimeoutError past deadline."""
+    if isinstance(answer.length, int) and answer.length > MAX_ANSWER_BYTES:
+        return None  # the declared Content-Length is enough to refuse
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_ANSWER_BYTES:
+        _remaining(deadline)
+        chunk = answer.read(min(READ_CHUNK, MAX_ANSWER_BYTES + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    return None
+
+
+def _moved(url: str, final: str | None) -> str | None:
+    return final if final and final != url else None
+
+
+def _http_error(url: str, code: int, final: str | None = None) -> HubCard:
     if code == 404:
-        return HubCard(url, Status.NOT_FOUND, problem="HTTP 404")
+        return HubCard(url, Status.NOT_FOUND, problem="HTTP 404", redirected_to=_moved(url, final))
     if code in (401, 403):
         return HubCard(url, Status.DENIED, problem=f"HTTP {code}")
     return HubCard(url, Status.FAILED, problem=f"HTTP {code}")
@@ -197,7 +274,199 @@ def _describe(exc: BaseException, timeout: float) -> str:
     reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, TimeoutError):
         return f"timed out after {timeout:g} s"
-    return str(reason) or type(reason).__name__
+    return _printable(str(reason) or type(reason).__name__)
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """``text`` with unsafe characters escaped (``\\x1b``), cut to ``limit`` characters."""
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if _unsafe_char(ch) else ch for ch in text
+    )
+
+
+def _unsafe_char(ch: str) -> bool:
+    return unicodedata.category(ch) in _UNSAFE_CATEGORIES
+
+
+def _safe_text(text: str, limit: int = MAX_VALUE_CHARS) -> bool:
+    """Non-empty, at most ``limit`` characters, none of them control or invisible formatting."""
+    return 0 < len(text) <= limit and not any(_unsafe_char(ch) for ch in text)
+
+
+# -- a deadline for the whole lookup ---------------------------------------------------------
+
+
+def _remaining(deadline: float) -> float:
+    """Seconds left before the monotonic ``deadline``; TimeoutError when none are left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the lookup's deadline passed")
+    return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's raw reader whose every receive waits only until the deadline."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._raw, self._sock, self._deadline = raw, sock, deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int | None:
+        self._sock.settimeout(_remaining(self._deadline))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _response_class(deadline: float) -> type[http.client.HTTPResponse]:
+    """An HTTPResponse whose status line, headers and body are all read before ``deadline``."""
+
+    class Response(http.client.HTTPResponse):
+        def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+            super().__init__(sock, *args, **kwargs)
+            raw = self.fp.detach()  # keeps the socket's io reference: close() stays deferred
+            self.fp = io.BufferedReader(_DeadlineReader(raw, sock, deadline))
+
+    return Response
+
+
+class _DeadlineHTTP(http.client.HTTPConnection):
+    """An HTTP connection that connects and reads only until ``deadline`` (monotonic)."""
+
+    def __init__(self, host: str, deadline: float, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.deadline = deadline
+        self.response_class = _response_class(deadline)
+
+    def connect(self) -> None:
+        self.timeout = _remaining(self.deadline)  # bounds connect (and the TLS handshake)
+        super().connect()
+
+
+class _DeadlineHTTPS(_DeadlineHTTP, http.client.HTTPSConnection):
+    """The same over TLS (certificates verified, as ``urllib`` does by default)."""
+
+
+class _DeadlineHandler(urllib.request.AbstractHTTPHandler):
+    """Opens http and https URLs through deadline connections."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._http, req)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._https, req)
+
+    def _http(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        return _DeadlineHTTP(host, self.deadline, **kwargs)
+
+    def _https(self, host: str, **kwargs: Any) -> http.client.HTTPConnection:
+        return _DeadlineHTTPS(host, self.deadline, **kwargs)
+
+    http_request = urllib.request.AbstractHTTPHandler.do_request_
+    https_request = urllib.request.AbstractHTTPHandler.do_request_
+
+
+class _RedirectHandler(urllib.request.HTTPRedirectHandler):
+    """Follows at most MAX_REDIRECTS redirects, only to http(s), never from https to http."""
+
+    max_redirections = MAX_REDIRECTS
+    max_repeats = MAX_REDIRECTS  # a loop ends at our count, with our message
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.followed = 0
+
+    def http_error_302(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> Any:
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            self.followed += 1
+            problem = redirect_problem(req.full_url, str(location), self.followed)
+            if problem is not None:
+                fp.close()
+                raise urllib.error.URLError(problem)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def redirect_problem(source: str, location: str, count: int = 1) -> str | None:
+    """Why the ``count``-th redirect from ``source`` to ``location`` is refused, or None."""
+    if count > MAX_REDIRECTS:
+        return f"more than {MAX_REDIRECTS} redirects"
+    try:
+        scheme = urllib.parse.urlsplit(urllib.parse.urljoin(source, location)).scheme.lower()
+    except ValueError:
+        return "a redirect to an invalid URL is refused"
+    if scheme not in ("http", "https"):
+        named = f"a {_printable(scheme, 20)}: URL" if scheme else "a URL without a scheme"
+        return f"a redirect to {named} is refused: only http(s) redirects are followed"
+    if scheme == "http" and urllib.parse.urlsplit(source).scheme.lower() == "https":
+        return "a redirect from https to http is refused"
+    return None
+
+
+def _opener(deadline: float) -> urllib.request.OpenerDirector:
+    """http(s) only (no file:, ftp:, data:), environment proxies, bounded safe redirects."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _DeadlineHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _RedirectHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
+# -- reading answers -------------------------------------------------------------------------
+
+
+class _TooDeep(ValueError):
+    """JSON nested deeper than MAX_JSON_DEPTH."""
+
+
+def load_json(document: bytes | str) -> object:
+    """``json.loads`` that refuses nesting over MAX_JSON_DEPTH before parsing (no recursion)."""
+    text = (
+        document.decode(json.detect_encoding(document), "surrogatepass")
+        if isinstance(document, bytes)
+        else document
+    )
+    if json_depth(text) > MAX_JSON_DEPTH:
+        raise _TooDeep(f"nested over {MAX_JSON_DEPTH} levels")
+    return json.loads(text)
+
+
+def json_depth(text: str) -> int:
+    """The deepest ``[``/``{`` nesting outside strings; never below what ``json.loads`` reaches.
+
+    Escapes are removed left to right (``\\\\`` pairs, then ``\\"``), so every quote left
+    delimits a string and the even pieces between quotes are outside strings: linear, C-speed.
+    """
+    unescaped = text.replace("\\\\", "").replace('\\"', "")
+    outside = "".join(unescaped.split('"')[::2])
+    brackets = _NOT_BRACKET.sub("", outside)
+    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
 def parse_card(url: str, data: object) -> HubCard:
@@ -215,13 +484,38 @@ def parse_card(url: str, data: object) -> HubCard:
         _tag_base(tag) for tag in tags if tag.startswith("base_model:")
     )
     name = card.get("license_name")
-    return HubCard(
+    found = HubCard(
         url,
         Status.FOUND,
         licenses=tuple(dict.fromkeys(licenses)),
         license_name=name.strip() if isinstance(name, str) and name.strip() else None,
         base_models=tuple(dict.fromkeys(bases)),
     )
+    problem = _metadata_problem(found)
+    return found if problem is None else HubCard(url, Status.FAILED, problem=problem)
+
+
+def _metadata_problem(card: HubCard) -> str | None:
+    """Why the card's license facts cannot be used as they are, or None.
+
+    Conservative: a value with a control character (ESC, CR, LF, other C0/C1), an invisible
+    formatting character (bidi override, zero width), too long or too many values make the
+    whole answer untrusted, rather than dropping the value and reading the rest of the card
+    (dropping a hostile license could let a base model's license decide).
+    """
+    name = (card.license_name,) if card.license_name is not None else ()
+    for label, values in (
+        ("license", card.licenses),
+        ("license_name", name),
+        ("base_model", card.base_models),
+    ):
+        if len(values) > MAX_VALUES:
+            return f"the answer has over {MAX_VALUES} {label} values"
+        if any(len(value) > MAX_VALUE_CHARS for value in values):
+            return f"the answer's {label} is over {MAX_VALUE_CHARS} characters"
+        if not all(_safe_text(value) for value in values):
+            return f"the answer's {label} contains control or invisible formatting characters"
+    return None
 
 
 def _strings(value: object) -> tuple[str, ...]:
@@ -241,15 +535,35 @@ def _tag_base(tag: str) -> str:
 CacheEntries = dict[str, tuple[float, HubCard]]
 
 
-def _cacheable(card: HubCard) -> bool:
-    return card.status in (Status.FOUND, Status.NOT_FOUND)
+def _cacheable(card: HubCard, endpoint: str) -> bool:
+    """A validated answer (FOUND or NOT_FOUND) that the endpoint's own origin gave."""
+    if card.status not in (Status.FOUND, Status.NOT_FOUND):
+        return False
+    return card.redirected_to is None or same_origin(card.redirected_to, endpoint)
+
+
+def same_origin(url: str, other: str) -> bool:
+    """Whether both URLs have the same scheme, host and (default-filled) port."""
+    return _origin(url) is not None and _origin(url) == _origin(other)
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
 
 
 def read_cache(path: Path) -> CacheEntries:
     """Cached cards by URL with their fetch time; a missing or corrupt file is empty."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(path.read_text(encoding="utf-8"))
+    except (OSError, RecursionError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
         return {}
@@ -264,22 +578,32 @@ def read_cache(path: Path) -> CacheEntries:
 
 
 def _entry(url: str, raw: object) -> tuple[float, HubCard] | None:
-    if not isinstance(raw, dict):
+    """One cache entry, or None unless every field has the type and shape the writer gives."""
+    if not isinstance(raw, dict) or not _safe_text(url, limit=4096):
         return None
     fetched, status, name = raw.get("fetched"), raw.get("status"), raw.get("license_name")
-    if not isinstance(fetched, (int, float)) or status not in ("found", "not-found"):
-        return None
-    if name is not None and not isinstance(name, str):
-        return None
     licenses, bases = raw.get("licenses"), raw.get("base_models")
-    if not _string_list(licenses) or not _string_list(bases):
+    if isinstance(fetched, bool) or not isinstance(fetched, (int, float)):
+        return None
+    if not math.isfinite(fetched) or status not in ("found", "not-found"):
+        return None
+    if name is not None and not (isinstance(name, str) and _safe_text(name)):
+        return None
+    if not _value_list(licenses) or not _value_list(bases):
+        return None
+    if status == "not-found" and (licenses or bases or name is not None):
         return None
     card = HubCard(url, Status(status), tuple(licenses), name, tuple(bases))
     return float(fetched), replace(card, problem="HTTP 404" if status == "not-found" else None)
 
 
-def _string_list(value: object) -> TypeGuard[list[str]]:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+def _value_list(value: object) -> TypeGuard[list[str]]:
+    """A list of at most MAX_VALUES safe strings, as parse_card lets through."""
+    return (
+        isinstance(value, list)
+        and len(value) <= MAX_VALUES
+        and all(isinstance(item, str) and _safe_text(item) for item in value)
+    )
 
 
 def write_cache(path: Path, entries: CacheEntries) -> None:
