@@ -363,9 +363,13 @@ def test_lock_files_are_skipped(ctx: RepoContext, path: str) -> None:
     assert extract(path, text, ctx) == Extraction()
 
 
-def test_large_files_are_skipped(ctx: RepoContext) -> None:
+def test_large_files_are_scanned_line_by_line(ctx: RepoContext) -> None:
     padding = " " * configs.MAX_CONFIG_BYTES
-    assert extract_json("vocab.json", '{"model": "org/name"}' + padding, ctx) == Extraction()
+    large = extract_json("vocab.json", '{"model": "org/name"}' + padding, ctx)
+    assert rows(large) == [(1, 11, HF, "org/name", None)]
+    assert [(e.message, e.line, e.internal) for e in large.errors] == [
+        ("not parsed: 1.0 MB is over the 1 MB config limit: scanned line by line", None, False)
+    ]
     assert rows(extract_json("small.json", '{"model": "org/name"}', ctx)) == [
         (1, 11, HF, "org/name", None)
     ]

@@ -3,7 +3,11 @@
 Each format is read into one small positional tree (``Scalar`` / ``Mapping`` / ``Sequence``) and a
 single walker applies the ``MODEL_KEYS`` table, so the three formats agree on what a model key is.
 YAML is only composed with ``SafeLoader`` (nodes, never objects); JSON and TOML are validated by the
-standard library and their value positions located in the text.
+standard library (TOML through ``tomlsafe``) and their value positions located in the text.
+
+A file that cannot be parsed within bounds (over ``MAX_CONFIG_BYTES``, nested too deeply, TOML
+numbers too long) is scanned by a linear-time line scanner for the same keys and reported as a
+FileError; YAML aliases are never expanded (each shared node is read once).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import posixpath
 import re
 import sys
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator
 from collections.abc import Mapping as MappingT
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from scanner import tomlsafe
 from scanner.context import RepoContext
 from scanner.extractors.packages import SPACY_PACKAGE, SPACY_PIPELINE, command_models
 from scanner.identify import hub_id
@@ -335,13 +341,13 @@ def model_values(root: Node) -> Iterator[Hit]:
     Strings under no model key are yielded too (``spec`` None) when they may name a model on
     their own: a shell command (``pip install``, ``spacy download``) or a strict spaCy name.
     """
-    seen: set[int] = set()
+    seen: set[tuple[int, KeySpec | None]] = set()
     stack: list[tuple[Node, str, KeySpec | None]] = [(root, "", None)]
     while stack:
         node, key, spec = stack.pop()
-        if id(node) in seen:  # YAML aliases share nodes: visit each once
+        if (id(node), spec) in seen:  # YAML aliases share nodes: each is visited once per spec
             continue
-        seen.add(id(node))
+        seen.add((id(node), spec))
         match node:
             case Scalar(value=str() as value) if spec is not None or free_candidate(value):
                 yield Hit(key, spec, node)
@@ -377,11 +383,19 @@ def key_spec(name: str) -> KeySpec | None:
 
 
 def extract_yaml(path: str, text: str, ctx: RepoContext) -> Extraction:
-    """Model references in a YAML file (every document)."""
-    if skipped(path, text):
+    """Model references in a YAML file (every document).
+
+    Aliases are never expanded: an aliased node is one shared node, read once (per kind of key
+    above it); a file whose aliases would expand past ``MAX_YAML_EXPANSION`` nodes, or that
+    refers to itself, is read that way and reported.
+    """
+    if ignored(path):
         return Extraction()
+    if oversized(text):
+        return line_scan(path, text, ctx, SourceKind.YAML, over_limit(text))
+    tree = _YamlTree()
     try:
-        roots = [_from_yaml(node, {}) for node in yaml.compose_all(text, Loader=yaml.SafeLoader)]
+        roots = [tree.convert(node) for node in yaml.compose_all(text, Loader=yaml.SafeLoader)]
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -389,48 +403,114 @@ def extract_yaml(path: str, text: str, ctx: RepoContext) -> Extraction:
     except yaml.YAMLError as err:
         return _error(path, f"invalid YAML: {err}", None)
     except RecursionError:
-        return _error(path, "invalid YAML: nested too deeply", None)
+        return line_scan(path, text, ctx, SourceKind.YAML, "not parsed: YAML nested too deeply")
     hits = [hit for root in roots if root is not None for hit in model_values(root)]
-    return _extraction(path, hits, ctx, SourceKind.YAML, "yaml.model_key", text)
+    found = _extraction(path, hits, ctx, SourceKind.YAML, "yaml.model_key", text)
+    return Extraction(refs=found.refs, errors=tuple(FileError(path, p) for p in tree.problems()))
 
 
-def _from_yaml(node: yaml.Node, memo: dict[int, Node]) -> Node:
-    if id(node) in memo:
-        return memo[id(node)]
-    result: Node
-    if isinstance(node, yaml.MappingNode):
-        result = Mapping(
-            tuple(
-                (key.value, _from_yaml(value, memo))
-                for key, value in node.value
-                if isinstance(key, yaml.ScalarNode)
+MAX_YAML_EXPANSION = 1_000_000
+"""Nodes a YAML file's aliases may expand to before it is reported as an alias bomb."""
+
+_CORE_TAG = "tag:yaml.org,2002:"
+
+
+class _YamlTree:
+    """Composed YAML nodes -> the positional tree, each node converted once (aliases shared).
+
+    ``expanded`` counts the nodes an alias-expanding loader would build (capped), so an alias
+    bomb is reported without ever being expanded; a node inside itself is cut, and reported.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[int, tuple[Node, int]] = {}
+        self.active: set[int] = set()
+        self.expanded = 0
+        self.cycles = 0
+
+    def convert(self, node: yaml.Node) -> Node:
+        """The tree for one document's root node (nodes of earlier documents may be gone)."""
+        self.memo = {}
+        result, size = self._node(node)
+        self.expanded = min(self.expanded + size, MAX_YAML_EXPANSION + 1)
+        return result
+
+    def problems(self) -> list[str]:
+        """What to report about the file's aliases (nothing for ordinary anchors)."""
+        found = []
+        if self.expanded > MAX_YAML_EXPANSION:
+            found.append(
+                f"YAML aliases expand to over {MAX_YAML_EXPANSION:,} nodes (an alias bomb?): "
+                "not expanded, each aliased node read once"
             )
-        )
-    elif isinstance(node, yaml.SequenceNode):
-        result = Sequence(tuple(_from_yaml(item, memo) for item in node.value))
-    else:
-        is_str = node.tag == "tag:yaml.org,2002:str"
+        if self.cycles:
+            found.append("YAML alias inside its own anchor (a recursive node): the cycle is cut")
+        return found
+
+    def _node(self, node: yaml.Node) -> tuple[Node, int]:
+        """The converted node and its expanded size, converting each composed node once."""
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        if key in self.active:  # `&a [*a]`: the node contains itself
+            self.cycles += 1
+            return Scalar(None, node.start_mark.line + 1, node.start_mark.column + 1), 1
+        self.active.add(key)
+        result = self._build(node)
+        self.active.discard(key)
+        self.memo[key] = result
+        return result
+
+    def _build(self, node: yaml.Node) -> tuple[Node, int]:
+        """Convert one node whose children may already be converted (shared through aliases)."""
+        if isinstance(node, yaml.MappingNode):
+            pairs = [
+                (k.value, self._node(v)) for k, v in node.value if isinstance(k, yaml.ScalarNode)
+            ]
+            size = 1 + sum(size for _, (_, size) in pairs)
+            return Mapping(tuple((k, child) for k, (child, _) in pairs)), _capped(size)
+        if isinstance(node, yaml.SequenceNode):
+            items = [self._node(item) for item in node.value]
+            size = 1 + sum(size for _, size in items)
+            return Sequence(tuple(child for child, _ in items)), _capped(size)
+        # a string, or a string under an application tag (`!Ref name`): read as text
+        is_str = node.tag == _CORE_TAG + "str" or not node.tag.startswith(_CORE_TAG)
         mark = node.start_mark
-        result = Scalar(node.value if is_str else None, mark.line + 1, mark.column + 1)
-    memo[id(node)] = result
-    return result
+        return Scalar(str(node.value) if is_str else None, mark.line + 1, mark.column + 1), 1
+
+
+def _capped(size: int) -> int:
+    """``size`` capped just over the limit (an exponential count never becomes a huge int)."""
+    return min(size, MAX_YAML_EXPANSION + 1)
 
 
 def extract_json(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model references in a JSON file (e.g. a Hugging Face ``config.json``'s ``_name_or_path``)."""
-    if skipped(path, text) or own_output(text):
+    if ignored(path) or own_output(text):
         return Extraction()
+    if oversized(text):
+        return line_scan(path, text, ctx, SourceKind.JSON, over_limit(text))
     if JSONC_PATH.search(path):
         text = blank_jsonc(text)
     try:
-        json.loads(text)
+        _json_check(text)
         root = _JsonReader(text).document()
     except json.JSONDecodeError as err:
         return _error(path, f"invalid JSON: {err.msg}", err.lineno)
     except RecursionError:
-        return _error(path, "invalid JSON: nested too deeply", None)
+        return line_scan(path, text, ctx, SourceKind.JSON, "not parsed: JSON nested too deeply")
     hits = list(model_values(root))
     return _extraction(path, hits, ctx, SourceKind.JSON, "json.model_key", text)
+
+
+def _json_check(text: str) -> None:
+    """Raise JSONDecodeError unless ``text`` is JSON; a number too long for ``int`` is fine."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        json.loads(text, parse_int=len)
 
 
 JSONC_PATH = re.compile(
@@ -439,12 +519,18 @@ JSONC_PATH = re.compile(
 )
 """Files that are JSON with comments (JSONC) by convention: VS Code, dev containers, tsconfig."""
 
-_JSONC_COMMENT = re.compile(r'("(?:[^"\\\n]|\\.)*")|//[^\n]*|/\*.*?\*/', re.DOTALL)
-_JSONC_COMMA = re.compile(r'("(?:[^"\\\n]|\\.)*")|,(?=\s*[}\]])')
+# A string runs to its quote or the end of its line, a comment to ``*/`` or the end of the text:
+# a match started always ends there, so an unclosed one is never rescanned (linear time).
+_JSONC_STRING = r'("(?:[^"\\\n]|\\[^\n])*(?:"|\\?(?:(?=\n)|\Z)))'
+_JSONC_COMMENT = re.compile(_JSONC_STRING + r"|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/|\Z)")
+_JSONC_COMMA = re.compile(_JSONC_STRING + r"|,(?=\s*[}\]])")
 
 
 def blank_jsonc(text: str) -> str:
-    """JSONC -> JSON: comments and trailing commas become spaces (lines and columns unchanged)."""
+    """JSONC -> JSON: comments and trailing commas become spaces (lines and columns unchanged).
+
+    An unclosed ``/*`` comment runs to the end of the text.
+    """
     for noise in (_JSONC_COMMENT, _JSONC_COMMA):
         text = noise.sub(lambda m: m.group(1) or re.sub(r"[^\n]", " ", m.group()), text)
     return text
@@ -518,14 +604,16 @@ OWN_TOOL_TABLE = "model-license-guard"
 
 def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model references in a TOML file (``pyproject.toml`` tool sections, app configs)."""
-    if skipped(path, text):
+    if ignored(path):
         return Extraction()
+    if oversized(text):
+        return line_scan(path, text, ctx, SourceKind.TOML, over_limit(text))
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        line = re.search(r"at line (\d+)", str(err))
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err))
-        return _error(path, f"invalid TOML: {message}", int(line.group(1)) if line else None)
+        data = tomlsafe.loads(text)
+    except tomlsafe.TomlError as err:
+        if err.message.startswith("invalid TOML"):
+            return _error(path, err.message, err.line)
+        return line_scan(path, text, ctx, SourceKind.TOML, f"not parsed: {err.message}", err.line)
     tool = data.get("tool")
     if isinstance(tool, dict):  # our own policy names models it approves, not dependencies
         tool.pop(OWN_TOOL_TABLE, None)
@@ -573,20 +661,24 @@ class TomlString:
     key: str | None
 
 
+_KEY_WINDOW = 200
+"""How far before a string its key is looked for (a longer array: located by value only)."""
+
+
 def toml_strings(text: str) -> list[TomlString]:
     """Every string literal in a (valid) TOML text, in order, with its position."""
-    lines = text.split("\n")
+    starts = [0, *(i + 1 for i, char in enumerate(text) if char == "\n")]
     out: list[TomlString] = []
     for match in _TOML_TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "comment" or kind is None:
             continue
-        token = match.group()
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        before = lines[line - 1][: column - 1]
+        at = match.start()
+        line = bisect_right(starts, at)
+        before = text[max(starts[line - 1], at - _KEY_WINDOW) : at]
         key = _TOML_KEY_BEFORE.search(before)
-        out.append(TomlString(_toml_decode(token, kind), line, column, key and key.group(1)))
+        value = _toml_decode(match.group(), kind)
+        out.append(TomlString(value, line, at - starts[line - 1] + 1, key and key.group(1)))
     return out
 
 
@@ -595,6 +687,8 @@ def _toml_decode(token: str, kind: str) -> str:
         return token[1:-1]
     if kind == "ml_lit":
         return token[3:-3].removeprefix("\n")
+    if kind == "basic" and "\\" not in token:  # nothing to unescape: no parse needed
+        return token[1:-1]
     value: str = tomllib.loads(f"v = {token}")["v"]
     return value
 
@@ -603,19 +697,35 @@ def locate_toml_strings(text: str, wanted: list[tuple[str, str]]) -> list[tuple[
     """Line and column for each ``(key, value)`` found by walking the parsed document, in order.
 
     Strings assigned to the key on their own line win; values in multi-line arrays fall back to
-    any string literal with that value. Repeats map to successive occurrences.
+    any string literal with that value. Repeats map to successive occurrences. Strings are
+    indexed by value once, so this is linear however many there are.
     """
-    strings = toml_strings(text)
+    strings = toml_strings(text) if wanted else []
+    by_value: dict[str, deque[int]] = {}
+    by_key: dict[tuple[str, str], deque[int]] = {}
+    for i, string in enumerate(strings):
+        by_value.setdefault(string.value, deque()).append(i)
+        last = (string.key or "").rsplit(".", 1)[-1]
+        by_key.setdefault((string.value, last), deque()).append(i)
     used: set[int] = set()
     result: list[tuple[int, int]] = []
     for key, value in wanted:
         last = key.rsplit(".", 1)[-1]
-        same = [i for i, s in enumerate(strings) if s.value == value and i not in used]
-        keyed = [i for i in same if (strings[i].key or "").rsplit(".", 1)[-1] == last]
-        pick = (keyed or same or [-1])[0]
+        pick = _first_unused(by_key.get((value, last)), used)
+        pick = _first_unused(by_value.get(value), used) if pick is None else pick
+        if pick is None:
+            result.append((1, 1))
+            continue
         used.add(pick)
-        result.append((strings[pick].line, strings[pick].column) if pick >= 0 else (1, 1))
+        result.append((strings[pick].line, strings[pick].column))
     return result
+
+
+def _first_unused(queue: deque[int] | None, used: set[int]) -> int | None:
+    """The first index in ``queue`` not in ``used`` (used ones are dropped: each is seen once)."""
+    while queue and queue[0] in used:
+        queue.popleft()
+    return queue[0] if queue else None
 
 
 # --- shared -----------------------------------------------------------------------------------
@@ -630,11 +740,107 @@ def own_output(text: str) -> bool:
     return OWN_OUTPUT_MARK.search(text, 0, 4096) is not None
 
 
-def skipped(path: str, text: str) -> bool:
-    """True for lock files and files too large to be configuration."""
+def ignored(path: str) -> bool:
+    """True for lock files: they pin what the manifests already declare."""
     name = posixpath.basename(path).lower()
-    too_large = len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8")) > MAX_CONFIG_BYTES
-    return name in LOCK_FILES or name.endswith(".lock") or too_large
+    return name in LOCK_FILES or name.endswith(".lock")
+
+
+def oversized(text: str) -> bool:
+    """True for a config too large to parse (``MAX_CONFIG_BYTES``): it is scanned line by line."""
+    return len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8")) > MAX_CONFIG_BYTES
+
+
+def skipped(path: str, text: str) -> bool:
+    """True for lock files and files too large to parse (those are still scanned line by line)."""
+    return ignored(path) or oversized(text)
+
+
+def over_limit(text: str) -> str:
+    """The reason an oversized config is scanned line by line."""
+    size = len(text.encode("utf-8")) / 1_000_000
+    limit = MAX_CONFIG_BYTES // 1_000_000 or 1
+    return f"not parsed: {size:.1f} MB is over the {limit} MB config limit"
+
+
+# --- the line scanner for configs that cannot be parsed ----------------------------------------
+
+_LINE_KEY = re.compile(
+    r"""(?<![\w"'.-])(?:"(?P<dq>[^"\\\n]{1,100})"|'(?P<sq>[^'\n]{1,100})'"""
+    r"""|(?P<bare>[A-Za-z_][\w.-]{0,99}))[ \t]*[:=][ \t]*"""
+)
+"""``key:`` / ``"key":`` / ``key =``, tried only where a key can start (each position once)."""
+
+_LINE_VALUE = re.compile(
+    r""""(?P<dq>(?:[^"\\\n]|\\.){0,300})(?P<close>"?)|'(?P<sq>[^'\n]{0,300})(?P<sclose>'?)"""
+    r"""|(?P<bare>[^\s"'#,{}\[\]&*!|>][^\s#,{}\[\]]{0,299})"""
+)
+"""A value right after a model key; it never fails once started, so no text is read twice."""
+
+
+def line_scan(
+    path: str, text: str, ctx: RepoContext, source: SourceKind, reason: str, line: int | None = None
+) -> Extraction:
+    """Model keys' values found line by line (linear time) in a config that was not parsed.
+
+    Only ``key: value`` / ``"key": "value"`` / ``key = "value"`` pairs on one line are seen
+    (not lists or mappings under a key); values are classified as in a parsed file.
+    """
+    extractor = f"{source.value}.model_key"
+    classified = _Classifier(path, ctx)
+    refs: list[ModelRef] = []
+    for number, value, column, spec in _line_values(text):
+        found = classified(value, spec)
+        if found is not None:
+            refs.append(ModelRef(path, number, column, found.kind, found.raw, extractor, source,
+                                 provider=found.provider))  # fmt: skip
+    error = FileError(path, f"{reason}: scanned line by line", line)
+    return Extraction(refs=tuple(refs), errors=(error,))
+
+
+def _line_values(text: str) -> Iterator[tuple[int, str, int, KeySpec]]:
+    """``(line, value, column, spec)`` for each one-line value of a model key, in order."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        pos = 0
+        while (key := _LINE_KEY.search(line, pos)) is not None:
+            pos = key.end()
+            name = key.group("dq") or key.group("sq") or key.group("bare").rsplit(".", 1)[-1]
+            spec = key_spec(normalise_key(name))
+            value = _LINE_VALUE.match(line, pos) if spec is not None else None
+            if spec is None or value is None:
+                continue
+            pos = max(value.end(), pos)
+            decoded = _line_value(value)
+            if decoded is not None:
+                yield number, decoded, value.start() + 1, spec
+
+
+def _line_value(match: re.Match[str]) -> str | None:
+    """The text of a matched value; None for an unclosed (or undecodable) quoted value."""
+    if match.group("bare") is not None:
+        return match.group("bare")
+    if match.group("sq") is not None:
+        return match.group("sq").replace("''", "'") if match.group("sclose") else None
+    if not match.group("close"):
+        return None
+    try:
+        value = json.loads(f'"{match.group("dq")}"')
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+class _Classifier:
+    """``classify`` for one file, remembered per value (a repeated value costs no new lookups)."""
+
+    def __init__(self, path: str, ctx: RepoContext) -> None:
+        self.path, self.ctx = path, ctx
+        self.memo: dict[tuple[str, KeySpec], Found | None] = {}
+
+    def __call__(self, value: str, spec: KeySpec) -> Found | None:
+        if (value, spec) not in self.memo:
+            self.memo[value, spec] = classify(value, spec, self.path, self.ctx)
+        return self.memo[value, spec]
 
 
 def _extraction(
@@ -642,12 +848,13 @@ def _extraction(
 ) -> Extraction:
     refs: list[ModelRef] = []
     lines = _LineIndex(text)
+    classified = _Classifier(path, ctx)
     for hit in hits:
         scalar, value = hit.scalar, hit.scalar.value or ""
         if hit.spec is None:
             refs.extend(_free_refs(path, value, scalar, source, extractor, lines))
             continue
-        found = classify(value, hit.spec, path, ctx)
+        found = classified(value, hit.spec)
         if found is not None:
             ref = ModelRef(
                 path, scalar.line, scalar.column, found.kind, found.raw, extractor, source,
@@ -669,7 +876,8 @@ def _free_refs(
     start = lines.offset(scalar.line, scalar.column)
     for found in command_models(value):
         word = _WORD.match(value, found.offset)
-        line, column = lines.find(word.group() if word else found.model.name, start, scalar)
+        span = 10 * len(value) + 1000  # the scalar as written (escapes take up to 10 characters)
+        line, column = lines.find(word.group() if word else found.model.name, start, span, scalar)
         yield ModelRef(path, line, column, found.model.kind, found.model.name, found.extractor,
                        source)  # fmt: skip
 
@@ -687,9 +895,9 @@ class _LineIndex:
     def offset(self, line: int, column: int) -> int:
         return self.starts[min(max(line, 1), len(self.starts)) - 1] + column - 1
 
-    def find(self, word: str, start: int, fallback: Scalar) -> tuple[int, int]:
-        """Position of ``word`` at or after ``start``; the scalar's own if it is not there."""
-        at = self.text.find(word, start)
+    def find(self, word: str, start: int, span: int, fallback: Scalar) -> tuple[int, int]:
+        """Position of ``word`` within ``span`` characters from ``start``; else the scalar's."""
+        at = self.text.find(word, start, start + span)
         if at < 0:
             return fallback.line, fallback.column
         line = bisect_right(self.starts, at)

@@ -12,13 +12,15 @@ from __future__ import annotations
 import configparser
 import posixpath
 import re
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
 import yaml
 from packaging.requirements import InvalidRequirement
 
+from scanner import tomlsafe
 from scanner.context import RepoContext
 from scanner.extractors import configs
 from scanner.extractors.configs import locate_toml_strings
@@ -32,18 +34,15 @@ from scanner.extractors.packages import (
 )
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 __all__ = ["SPACY_PACKAGE", "WEIGHT_PACKAGES"]  # re-exported: defined in ``packages``
 
 MAX_INCLUDE_DEPTH = 8
 """How deep ``-r`` includes are followed (pip has no limit; cycles are cut anyway)."""
 
-_COMMENT = re.compile(r"(?:^|\s+)#.*$")
-_OPTION = re.compile(r"\s+--?[A-Za-z]")
+# ``(?<!\s)``: a whitespace run is tried once, from its start (no quadratic backtracking)
+_COMMENT = re.compile(r"(?:^|(?<!\s)\s+)#.*$")
+_OPTION = re.compile(r"(?<!\s)\s+--?[A-Za-z]")
+_DRIVE = re.compile(r"^[A-Za-z]:/")
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s+|=)(?P<target>\S.*)$")
 _INCLUDE = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(?P<file>\S+)")
 _EXTRACTOR_ID = {RefKind.SPACY: "req.spacy", RefKind.PACKAGE: "req.package"}
@@ -91,31 +90,114 @@ def extract_requirements(path: str, text: str, ctx: RepoContext) -> Extraction:
 
     A ``-r`` / ``-c`` include is read from the including file's folder; its findings carry the
     included file's own path (the driver merges duplicates when that file is scanned itself).
+    Each included file is read and scanned at most once per top-level file, however often it is
+    included; an include that leaves the repository or goes deeper than ``MAX_INCLUDE_DEPTH``
+    is not followed and is reported on the including line.
     """
-    return _requirements(path, text, ctx, (path,))
+    walk = IncludeWalk(ctx, path)
+    walk.follow(path, include_lines(text), 0)
+    own = _scan(requirement_lines(text), path, SourceKind.REQUIREMENTS)
+    return _joined([own, *walk.run()], walk.errors)
 
 
-def _requirements(path: str, text: str, ctx: RepoContext, chain: tuple[str, ...]) -> Extraction:
-    parts = [_scan(requirement_lines(text), path, SourceKind.REQUIREMENTS)]
-    if len(chain) <= MAX_INCLUDE_DEPTH:
-        for include in includes(text):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), include))
-            body = ctx.read_text(target) if target not in chain else None
-            if body is not None:
-                parts.append(_requirements(target, body, ctx, (*chain, target)))
+def _joined(parts: list[Extraction], errors: list[FileError]) -> Extraction:
+    """The parts' findings as one Extraction, with the walk's own errors last."""
     return Extraction(
         refs=tuple(ref for part in parts for ref in part.refs),
-        errors=tuple(error for part in parts for error in part.errors),
+        errors=(*(error for part in parts for error in part.errors), *errors),
     )
+
+
+@dataclass(slots=True)
+class IncludeWalk:
+    """The ``-r`` / ``-c`` files reachable from one top-level file, each read at most once.
+
+    Files are keyed by their real path (symlinks resolved), so a file included many times, under
+    several names or in a cycle is read once; the walk is breadth-first, so every file is reached
+    at its smallest include depth first and findings come out in that order.
+    """
+
+    ctx: RepoContext
+    top: str
+    seen: set[str] = field(default_factory=set)
+    queue: deque[tuple[str, str, int]] = field(default_factory=deque)
+    errors: list[FileError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.seen.add(self._key(self.top) or self.top)
+
+    def follow(self, path: str, found: Iterable[tuple[int, str]], depth: int) -> None:
+        """Queue the files that ``path`` (at include ``depth``) names on its include lines."""
+        for line, include in found:
+            target, problem = include_target(path, include)
+            key = self._key(target) if problem is None else None
+            if problem is None and key is None:
+                problem = "it is outside the repository (a symlink that leaves it, or a loop)"
+            if problem is not None:
+                message = f"include {include!r} not followed: {problem}"
+                self.errors.append(FileError(path, message, line))
+            elif key not in self.seen:
+                self._enqueue(path, line, include, target, depth + 1)
+                self.seen.add(str(key))
+
+    def _enqueue(self, path: str, line: int, include: str, target: str, depth: int) -> None:
+        """Read ``target`` for the queue, unless it is too deep; report what cannot be read."""
+        if depth > MAX_INCLUDE_DEPTH:
+            message = (
+                f"include {include!r} not followed: over the {MAX_INCLUDE_DEPTH} level "
+                "include depth limit"
+            )
+            self.errors.append(FileError(path, message, line))
+            return
+        body = self.ctx.read_text(target)
+        if body is not None:
+            self.queue.append((target, body, depth))
+        elif self.ctx.exists(target) and not self.ctx.is_dir(target):
+            message = f"include {include!r} not read: too large, not a regular file or not UTF-8"
+            self.errors.append(FileError(path, message, line))
+
+    def run(self) -> list[Extraction]:
+        """Scan every queued file once, following its own includes; one Extraction per file."""
+        parts: list[Extraction] = []
+        while self.queue:
+            path, body, depth = self.queue.popleft()
+            parts.append(_scan(requirement_lines(body), path, SourceKind.REQUIREMENTS))
+            self.follow(path, include_lines(body), depth)
+        return parts
+
+    def _key(self, rel: str) -> str | None:
+        """The real path of ``rel`` under the root, or None when it resolves outside the root."""
+        root = self.ctx.root
+        try:
+            real, base = (root / rel).resolve(), root.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            return None
+        return str(real) if real == base or real.is_relative_to(base) else None
+
+
+def include_target(path: str, include: str) -> tuple[str, str | None]:
+    """The repo-relative file an include of ``path`` names, or why it is never read."""
+    name = include.replace("\\", "/")
+    if name.startswith("/") or _DRIVE.match(name):
+        return name, "it is an absolute path (only files inside the repository are read)"
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(path), name))
+    if target == ".." or target.startswith("../"):
+        return target, "it points outside the repository"
+    return target, None
 
 
 def includes(text: str) -> list[str]:
     """Files named by ``-r`` / ``-c`` lines (local relative paths only; URLs are not fetched)."""
+    return [name for _, name in include_lines(text)]
+
+
+def include_lines(text: str) -> list[tuple[int, str]]:
+    """``(1-based line, file)`` for each ``-r`` / ``-c`` line naming a local file."""
     found = []
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), start=1):
         match = _INCLUDE.match(_COMMENT.sub("", raw).strip())
         if match and "://" not in match.group("file") and "$" not in match.group("file"):
-            found.append(match.group("file"))
+            found.append((number, match.group("file")))
     return found
 
 
@@ -158,11 +240,12 @@ def _requirement_part(line: str) -> str:
 def extract_pyproject(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Model packages among pyproject.toml dependencies (PEP 621, PEP 735, Poetry, PDM, uv).
 
-    A TOML syntax error is reported by ``configs.extract_toml``, which reads the same file.
+    A TOML error (syntax, nesting, huge numbers) is reported by ``configs.extract_toml``, which
+    reads the same file.
     """
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        data = tomlsafe.loads(text)
+    except tomlsafe.TomlError:
         return Extraction()
     pep508 = list(_pep508_strings(data))
     located = locate_toml_strings(text, pep508)
@@ -196,22 +279,46 @@ def _poetry_entries(data: dict[str, object], text: str) -> Iterator[Entry]:
         (f"tool.poetry.group.{name}.dependencies", _table(group, "dependencies"))
         for name, group in _table(poetry, "group").items()
     ]
-    lines = text.splitlines()
+    index = _TomlLines(text.splitlines())
     for header, table in tables:
-        start = _line_of(lines, rf"^\s*\[\s*{re.escape(header)}\s*\]", 0) or 0
+        start = index.header(header) or 0
         for name in _table_keys(table):
             if name.lower() == "python":
                 continue
-            key = rf"""^\s*(["']?){re.escape(name)}\1\s*="""
-            line = _line_of(lines, key, start) or _line_of(lines, key, 0) or 1
-            text_line = lines[line - 1] if lines else ""
+            line = index.key(name, start) or index.key(name, 0) or 1
+            text_line = index.lines[line - 1] if index.lines else ""
             yield Entry(name, line, len(text_line) - len(text_line.lstrip()) + 1)
 
 
-def _line_of(lines: list[str], pattern: str, start: int) -> int | None:
-    """The 1-based number of the first line from index ``start`` that matches ``pattern``."""
-    regex = re.compile(pattern)
-    return next((i + 1 for i in range(start, len(lines)) if regex.match(lines[i])), None)
+_HEADER_LINE = re.compile(r"^\s*\[\s*([^\[\]]*?)\s*\]")
+_KEY_LINE = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=]+))\s*=""")
+
+
+class _TomlLines:
+    """Where table headers and keys start lines, indexed once (a lookup never rescans the text)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.headers: dict[str, int] = {}
+        self.keys: dict[str, list[int]] = {}
+        for number, line in enumerate(lines, start=1):
+            header = _HEADER_LINE.match(line)
+            if header:
+                self.headers.setdefault(header.group(1), number)
+            key = _KEY_LINE.match(line)
+            if key:
+                name = next(group for group in key.groups() if group is not None)
+                self.keys.setdefault(name, []).append(number)
+
+    def header(self, name: str) -> int | None:
+        """The 1-based line of the first ``[name]`` header, or None."""
+        return self.headers.get(name)
+
+    def key(self, name: str, start: int) -> int | None:
+        """The 1-based line of the first ``name = `` line after index ``start``, or None."""
+        numbers = self.keys.get(name, [])
+        at = bisect_right(numbers, start)
+        return numbers[at] if at < len(numbers) else None
 
 
 def _table(data: object, key: str) -> dict[str, object]:
@@ -296,15 +403,14 @@ def extract_conda(path: str, text: str, ctx: RepoContext) -> Extraction:
             if isinstance(item, yaml.ScalarNode):
                 pip.append(_entry(item))
     found = _scan(_pip_entries(pip), path, SourceKind.CONDA)
-    included = [
-        _requirements(target, body, ctx, (path, target))
-        for target in _pip_includes(path, pip)
-        if (body := ctx.read_text(target)) is not None
-    ]
+    walk = IncludeWalk(ctx, path)
+    walk.follow(path, ((entry.line, name) for entry in pip for name in includes(entry.text)), 0)
+    included = walk.run()
     return Extraction(
         refs=(*conda, *found.refs, *(ref for part in included for ref in part.refs)),
-        errors=(*found.errors, *(error for part in included for error in part.errors)),
-    )
+        errors=(*found.errors, *(error for part in included for error in part.errors),
+                *walk.errors),
+    )  # fmt: skip
 
 
 def _mapping_value(node: yaml.Node | None, key: str) -> list[yaml.Node]:
@@ -338,11 +444,3 @@ def _pip_entries(entries: list[Entry]) -> Iterator[Entry]:
         text = _requirement_part(entry.text)
         if text:
             yield Entry(text, entry.line, entry.column + entry.text.find(text))
-
-
-def _pip_includes(path: str, entries: list[Entry]) -> list[str]:
-    folder = posixpath.dirname(path)
-    return [
-        posixpath.normpath(posixpath.join(folder, include))
-        for include in includes("\n".join(entry.text for entry in entries))
-    ]
