@@ -13,17 +13,17 @@ from pathlib import Path
 
 import license_db
 from license_db import LicenseDB
-from scanner import baseline as baseline_mod
 from scanner import explain as explain_mod
-from scanner import git
-from scanner import hub as hub_mod
-from scanner.discover import discover
-from scanner.obligations import render_notice
-from scanner.policy import Policy, PolicyError, default_policy, find_policy, load_policy
-from scanner.policy_template import STARTER_POLICY
+from scanner.decide import baseline as baseline_mod
+from scanner.decide.obligations import render_notice
+from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
+from scanner.decide.policy_template import STARTER_POLICY
+from scanner.find import git
+from scanner.find.discover import discover
 from scanner.report import FORMATS
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
+from scanner.resolve import hub as hub_mod
 from scanner.rules import describe
 from scanner.scan import ScanInput, scan
 from scanner.types import Report, Verdict

@@ -9,9 +9,9 @@ from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import Commercial, LicenseTerms, Match
 from license_db.vocabulary import USE_CATEGORIES
-from scanner.evaluate import evaluate
-from scanner.hub import HubClient, resolve_unknowns
-from scanner.policy import Policy
+from scanner.decide.evaluate import evaluate
+from scanner.decide.policy import Policy
+from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.rules import describe
 from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Unknown
 

@@ -17,15 +17,15 @@ from pathlib import Path
 from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import LicenseTerms
-from scanner import baseline as baseline_mod
-from scanner import suppress
 from scanner.context import ReadProblem, RepoContext, read_bytes
-from scanner.discover import SourceFile
-from scanner.evaluate import evaluate, evaluate_unresolved
-from scanner.extractors import EXTRACTORS, python
-from scanner.hub import HubClient, resolve_unknowns
-from scanner.policy import Policy
-from scanner.resolve import resolve
+from scanner.decide import baseline as baseline_mod
+from scanner.decide import suppress
+from scanner.decide.evaluate import evaluate, evaluate_unresolved
+from scanner.decide.policy import Policy
+from scanner.find.discover import SourceFile
+from scanner.find.extractors import EXTRACTORS, python
+from scanner.resolve.database import resolve
+from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
     Decision,
     Extraction,

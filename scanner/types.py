@@ -9,7 +9,7 @@ from typing import NewType
 from license_db.schema import LicenseTerms, Match
 
 ModelId = NewType("ModelId", str)
-"""A normalised model identifier, made only by ``scanner.identify``."""
+"""A normalised model identifier, made only by ``scanner.find.identify``."""
 
 
 class SourceKind(str, Enum):

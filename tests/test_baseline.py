@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from test_report import COMMERCIAL, DENIED, INFERRED, UNKNOWN, UNVERIFIED, decision, ref
 
-from scanner import baseline
+from scanner.decide import baseline
 from scanner.types import Decision, Report, SourceKind, UnresolvedRef, Verdict
 
 

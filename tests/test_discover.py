@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.discover import Discovery, SourceFile, classify, discover
+from scanner.find.discover import Discovery, SourceFile, classify, discover
 from scanner.types import SourceKind, Unscanned
 
 

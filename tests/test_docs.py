@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import license_db
-from scanner.policy import PolicyError, policy_from_text
+from scanner.decide.policy import PolicyError, policy_from_text
 from scanner.rules import ALL_CODES, OBLIGATIONS, RULES
 
 RULES_MD = Path(__file__).resolve().parent.parent / "docs" / "rules.md"

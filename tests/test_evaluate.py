@@ -8,8 +8,8 @@ import pytest
 from test_policy_fakes import DB, LLAMA31, known, unknown
 
 from license_db.expression import parse
-from scanner.evaluate import dnf, evaluate, evaluate_unresolved, expression_key
-from scanner.policy import Policy, default_policy, policy_from_text
+from scanner.decide.evaluate import dnf, evaluate, evaluate_unresolved, expression_key
+from scanner.decide.policy import Policy, default_policy, policy_from_text
 from scanner.types import Confidence, Decision, Known, PolicyLine, RefKind, Unknown, Verdict
 
 P = ".model-license-guard.toml"

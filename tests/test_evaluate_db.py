@@ -8,10 +8,10 @@ import pytest
 
 import license_db
 from license_db import LicenseDB
-from scanner.evaluate import evaluate
-from scanner.obligations import render_notice
-from scanner.policy import PolicyError, default_policy, policy_from_text
-from scanner.policy_template import STARTER_POLICY
+from scanner.decide.evaluate import evaluate
+from scanner.decide.obligations import render_notice
+from scanner.decide.policy import PolicyError, default_policy, policy_from_text
+from scanner.decide.policy_template import STARTER_POLICY
 from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Verdict
 
 P = ".model-license-guard.toml"

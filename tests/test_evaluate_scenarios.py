@@ -17,8 +17,8 @@ import pytest
 import license_db
 from license_db import LicenseDB
 from license_db.schema import Match, Rule
-from scanner.evaluate import evaluate
-from scanner.policy import Policy, policy_from_text
+from scanner.decide.evaluate import evaluate
+from scanner.decide.policy import Policy, policy_from_text
 from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Verdict
 
 P = ".model-license-guard.toml"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors import configs, notebook, python
-from scanner.extractors.configs import extract_json, extract_toml, extract_yaml
-from scanner.extractors.requirements import MAX_INCLUDE_DEPTH, extract_requirements
+from scanner.find.extractors import configs, notebook, python
+from scanner.find.extractors.configs import extract_json, extract_toml, extract_yaml
+from scanner.find.extractors.requirements import MAX_INCLUDE_DEPTH, extract_requirements
 from scanner.types import Confidence, Extraction
 
 Extractor = Callable[[str, str, RepoContext], Extraction]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors import Extractor, configs
-from scanner.extractors.configs import extract_json, extract_toml, extract_yaml
+from scanner.find.extractors import Extractor, configs
+from scanner.find.extractors.configs import extract_json, extract_toml, extract_yaml
 from scanner.types import Extraction, FileError, RefKind, SourceKind
 
 Row = tuple[int, int, RefKind, str, str | None]  # line, column, kind, raw, provider

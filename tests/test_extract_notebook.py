@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.notebook import extract, python_lines
+from scanner.find.extractors.notebook import extract, python_lines
 from scanner.types import Confidence, Extraction, RefKind, SourceKind
 
 Row = tuple[int | None, int, str]  # cell, line in cell, raw

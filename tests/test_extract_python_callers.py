@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.python import extract
+from scanner.find.extractors.python import extract
 
 HEAD = "import pytest\nfrom transformers import AutoModel\n"  # lines 1-2 of every case
 LOAD = "def load(model_id):\n    return AutoModel.from_pretrained(model_id)\n"  # lines 3-4

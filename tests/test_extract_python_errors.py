@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors import python_cst
-from scanner.extractors.python import extract
+from scanner.find.extractors.python import cst as python_cst
+from scanner.find.extractors.python import extract
 from scanner.types import EMPTY_EXTRACTION, Confidence, RefKind
 
 # (case, source, error line, fallback findings [(line, column, kind, raw)])

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.python import extract
-from scanner.extractors.python_local import is_folder_name
+from scanner.find.extractors.python import extract
+from scanner.find.extractors.python.local import is_folder_name
 from scanner.types import RefKind
 
 HEAD = "import pytest\nfrom peft import PeftModel\nfrom transformers import AutoModel\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.python import extract
-from scanner.extractors.python_patterns import CALL_PATTERNS, may_contain_call
+from scanner.find.extractors.python import extract
+from scanner.find.extractors.python.patterns import CALL_PATTERNS, may_contain_call
 from scanner.types import RefKind
 
 HF = RefKind.HUGGINGFACE

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors import python_values
-from scanner.extractors.python import extract
-from scanner.extractors.python_callers import calls_named
-from scanner.extractors.python_repo import (
+from scanner.find.extractors.python import extract
+from scanner.find.extractors.python import values as python_values
+from scanner.find.extractors.python.callers import calls_named
+from scanner.find.extractors.python.repo import (
     caller_pattern,
     may_call,
     modules_matching,
     python_modules,
 )
-from scanner.extractors.python_values import load_module
+from scanner.find.extractors.python.values import load_module
 
 HELPERS = (
     "from transformers import AutoModel\n"

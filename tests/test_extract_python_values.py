@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.python import extract
+from scanner.find.extractors.python import extract
 
 HEAD = "import os\nfrom transformers import AutoModel\n"  # lines 1-2 of every case
 

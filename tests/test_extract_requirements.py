@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from scanner.context import RepoContext
-from scanner.extractors.packages import command_models, url_name
-from scanner.extractors.requirements import (
+from scanner.find.extractors.packages import command_models, url_name
+from scanner.find.extractors.requirements import (
     extract_conda,
     extract_pyproject,
     extract_requirements,

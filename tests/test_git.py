@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner import git
 from scanner.cli import main
-from scanner.discover import discover
+from scanner.find import git
+from scanner.find.discover import discover
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

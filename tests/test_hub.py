@@ -15,11 +15,11 @@ import pytest
 
 import license_db
 from license_db.schema import Rule
-from scanner import hub
 from scanner.cli import main
 from scanner.context import RepoContext
-from scanner.hub import HubClient, HubSettings, Status
-from scanner.resolve import resolve
+from scanner.resolve import hub
+from scanner.resolve.database import resolve
+from scanner.resolve.hub import HubClient, HubSettings, Status
 from scanner.types import Known, ModelRef, RefKind, Resolved, SourceKind, Unknown
 
 DB = license_db.load()

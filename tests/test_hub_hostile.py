@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 import license_db
-from scanner import hub
 from scanner.context import RepoContext
-from scanner.hub import HubCard, HubClient, HubSettings, Status
-from scanner.resolve import resolve
+from scanner.resolve import hub
+from scanner.resolve.database import resolve
+from scanner.resolve.hub import HubCard, HubClient, HubSettings, Status
 from scanner.types import ModelRef, RefKind, Resolved, SourceKind, Unknown
 
 DB = license_db.load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.identify import hub_id, looks_like_path, strip_hub_prefix
+from scanner.find.identify import hub_id, looks_like_path, strip_hub_prefix
 
 
 @pytest.mark.parametrize(

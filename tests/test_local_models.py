@@ -8,7 +8,7 @@ import pytest
 
 import license_db
 from scanner.context import RepoContext
-from scanner.local_models import (
+from scanner.resolve.local_models import (
     LICENSE_PHRASES,
     LocalModelCard,
     card_license,

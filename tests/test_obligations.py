@@ -21,8 +21,8 @@ from test_policy_fakes import (
 )
 
 from license_db.schema import LicenseTerms, LimitScope, OutputTraining, Period
-from scanner.evaluate import evaluate
-from scanner.obligations import (
+from scanner.decide.evaluate import evaluate
+from scanner.decide.obligations import (
     all_of,
     any_of,
     distributes,
@@ -31,7 +31,7 @@ from scanner.obligations import (
     revenue_over,
     term_source,
 )
-from scanner.policy import Policy, Usage, policy_from_text
+from scanner.decide.policy import Policy, Usage, policy_from_text
 from scanner.types import Decision, Known, Obligation, Unknown, Verdict
 
 TODAY = datetime.date(2026, 11, 22)

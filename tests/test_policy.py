@@ -9,7 +9,7 @@ import pytest
 from test_policy_fakes import DB
 
 from license_db.vocabulary import USE_CATEGORIES
-from scanner.policy import (
+from scanner.decide.policy import (
     DEFAULT_SOURCE,
     LicenseLists,
     OnActions,
@@ -24,8 +24,8 @@ from scanner.policy import (
     policy_from_text,
     validate_policy,
 )
-from scanner.policy_lines import key_lines
-from scanner.policy_template import STARTER_POLICY
+from scanner.decide.policy_lines import key_lines
+from scanner.decide.policy_template import STARTER_POLICY
 from scanner.types import PolicyLine, Verdict
 
 FULL = """\

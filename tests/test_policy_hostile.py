@@ -9,7 +9,7 @@ import pytest
 from test_policy_fakes import DB
 
 from scanner import tomlsafe
-from scanner.policy import PolicyError, find_policy, load_policy, policy_from_text
+from scanner.decide.policy import PolicyError, find_policy, load_policy, policy_from_text
 from scanner.tomlsafe import MAX_DEPTH, MAX_NUMBER_LENGTH, TomlError
 
 if sys.version_info >= (3, 11):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scanner.extractors import EXTRACTORS
+from scanner.find.extractors import EXTRACTORS
 from scanner.report import FORMATS
 from scanner.rules import ALL_CODES, RULES
 from scanner.types import SourceKind

@@ -9,7 +9,7 @@ import pytest
 import license_db
 from license_db.schema import Rule
 from scanner.context import RepoContext
-from scanner.resolve import canonical_expression, model_id, resolve
+from scanner.resolve.database import canonical_expression, model_id, resolve
 from scanner.types import Known, ModelRef, RefKind, SourceKind, Unknown
 
 DB = license_db.load()

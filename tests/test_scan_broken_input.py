@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
-from scanner.extractors import EXTRACTORS
+from scanner.find.extractors import EXTRACTORS
 from scanner.types import SourceKind
 
 LOADER = "from transformers import AutoModel\n"

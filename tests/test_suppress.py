@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_report import COMMERCIAL, DENIED, INFERRED, UNVERIFIED, decision, ref
 
-from scanner import suppress
 from scanner.context import RepoContext
+from scanner.decide import suppress
 from scanner.types import Decision, Report, SourceKind, UnresolvedRef, Verdict
 
 ALL = None

@@ -30,8 +30,8 @@ from packageurl import PackageURL
 
 from license_db.expression import AllOf, AnyOf, Expr, LicenseExpressionError, LicenseId, parse
 from license_db.schema import LicenseTerms
+from scanner.decide.suppress import deciding_codes
 from scanner.report.common import TOOL_NAME, ordered, tool_version, where
-from scanner.suppress import deciding_codes
 from scanner.types import Decision, RefKind, Report, Verdict
 
 PROPERTY_PREFIX = "model-license-guard:"

@@ -11,6 +11,7 @@ message and properties are then escaped per the runner's rules (see ``scanner.re
 
 from __future__ import annotations
 
+from scanner.decide.suppress import deciding_reasons
 from scanner.report.common import (
     TOOL_NAME,
     ordered,
@@ -19,7 +20,6 @@ from scanner.report.common import (
     rule_name,
 )
 from scanner.report.escape import terminal, workflow_data, workflow_property
-from scanner.suppress import deciding_reasons
 from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
 
 _COMMANDS = {Verdict.FAIL: "error", Verdict.WARN: "warning", Verdict.PASS: "notice"}

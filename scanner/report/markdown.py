@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scanner.decide.suppress import deciding_reasons
 from scanner.report.common import (
     TOOL_NAME,
     Summary,
@@ -25,7 +26,6 @@ from scanner.report.common import (
     where,
 )
 from scanner.report.escape import markdown_code, markdown_text
-from scanner.suppress import deciding_reasons
 from scanner.types import Decision, Reason, Report, Verdict
 
 _ICONS = {Verdict.FAIL: ":x:", Verdict.WARN: ":warning:", Verdict.PASS: ":white_check_mark:"}

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-from scanner.baseline import SUPPRESSED as BASELINE_SUPPRESSED
+from scanner.decide.baseline import SUPPRESSED as BASELINE_SUPPRESSED
 from scanner.report.common import (
     INFORMATION_URI,
     TOOL_NAME,

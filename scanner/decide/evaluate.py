@@ -34,8 +34,8 @@ from license_db.schema import (
     Period,
 )
 from license_db.vocabulary import USE_CATEGORIES, tags_for
-from scanner.obligations import distributes, obligations_for, revenue_over, term_source
-from scanner.policy import EU_MEMBERS, POLICY_FILE, LicenseCatalog, Policy, PolicyException
+from scanner.decide.obligations import distributes, obligations_for, revenue_over, term_source
+from scanner.decide.policy import EU_MEMBERS, POLICY_FILE, LicenseCatalog, Policy, PolicyException
 from scanner.types import (
     Confidence,
     Decision,

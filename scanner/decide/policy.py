@@ -24,7 +24,7 @@ from license_db.expression import AllOf, AnyOf, Expr, LicenseExpressionError, Li
 from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
-from scanner.policy_lines import key_lines
+from scanner.decide.policy_lines import key_lines
 from scanner.types import PolicyLine, Verdict
 
 POLICY_FILE = ".model-license-guard.toml"

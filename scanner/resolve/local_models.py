@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import yaml
 
 from scanner.context import RepoContext
-from scanner.identify import hub_id
+from scanner.find.identify import hub_id
 
 LICENSE_FILES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "license.txt")
 """License file names looked for in a model folder, in this order."""

@@ -45,8 +45,8 @@ from typing import IO, TYPE_CHECKING, Any, TypeGuard
 from license_db import LicenseDB
 from license_db.expression import AllOf, parse, render
 from license_db.schema import Match, Rule
-from scanner.identify import hub_id
-from scanner.resolve import canonical_expression
+from scanner.find.identify import hub_id
+from scanner.resolve.database import canonical_expression
 from scanner.types import Known, ModelId, RefKind, Resolved, Unknown
 
 if TYPE_CHECKING:

@@ -14,9 +14,9 @@ never references.
 from __future__ import annotations
 
 from scanner.context import RepoContext
-from scanner.extractors.python_fallback import literal_args
-from scanner.extractors.python_local import classify
-from scanner.extractors.python_patterns import may_contain_call
+from scanner.find.extractors.python.fallback import literal_args
+from scanner.find.extractors.python.local import classify
+from scanner.find.extractors.python.patterns import may_contain_call
 from scanner.types import (
     EMPTY_EXTRACTION,
     Confidence,
@@ -34,7 +34,7 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
     if not may_contain_call(text):
         return EMPTY_EXTRACTION
     try:
-        from scanner.extractors.python_cst import extract_parsed  # imports libcst: only now
+        from scanner.find.extractors.python.cst import extract_parsed  # imports libcst: only now
 
         return extract_parsed(path, text, ctx, fallback)
     except RecursionError:

@@ -8,8 +8,8 @@ from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse, relabel, render
 from license_db.schema import Match, Rule
 from scanner.context import RepoContext
-from scanner.identify import strip_hub_prefix
-from scanner.local_models import LocalModelCard, describe
+from scanner.find.identify import strip_hub_prefix
+from scanner.resolve.local_models import LocalModelCard, describe
 from scanner.types import Known, ModelId, ModelRef, RefKind, Resolved, Unknown
 
 _HUB_KINDS = (RefKind.HUGGINGFACE, RefKind.DATASET)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scanner.context import RepoContext
-from scanner.extractors import configs, notebook, python, requirements
+from scanner.find.extractors import configs, notebook, python, requirements
 from scanner.types import Extraction, SourceKind
 
 Extractor = Callable[[str, str, RepoContext], Extraction]

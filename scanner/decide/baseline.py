@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from scanner.suppress import UNRESOLVED_CODE, deciding_codes
+from scanner.decide.suppress import UNRESOLVED_CODE, deciding_codes
 from scanner.types import Decision, Report, UnresolvedRef, Verdict
 
 VERSION = 1

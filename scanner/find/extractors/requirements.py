@@ -22,9 +22,9 @@ from packaging.requirements import InvalidRequirement
 
 from scanner import tomlsafe
 from scanner.context import RepoContext
-from scanner.extractors import configs
-from scanner.extractors.configs import locate_toml_strings
-from scanner.extractors.packages import (
+from scanner.find.extractors import configs
+from scanner.find.extractors.configs import locate_toml_strings
+from scanner.find.extractors.packages import (
     CONDA_SPACY_PREFIX,
     SPACY_PACKAGE,
     WEIGHT_PACKAGES,

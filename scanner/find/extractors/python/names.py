@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scanner.extractors.python_patterns import CallPattern, Naming
-from scanner.identify import hub_id, looks_like_path, plain_name
+from scanner.find.extractors.python.patterns import CallPattern, Naming
+from scanner.find.identify import hub_id, looks_like_path, plain_name
 from scanner.types import RefKind
 
 UNKNOWN_OPTION = "?"  # an option keyword whose value is not a literal

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from scanner.context import RepoContext
-from scanner.discover import classify
-from scanner.extractors import configs, python, requirements
-from scanner.extractors.packages import command_models
-from scanner.extractors.python_patterns import CALL_PATTERNS, may_contain_call
+from scanner.find.discover import classify
+from scanner.find.extractors import configs, python, requirements
+from scanner.find.extractors.packages import command_models
+from scanner.find.extractors.python.patterns import CALL_PATTERNS, may_contain_call
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python",

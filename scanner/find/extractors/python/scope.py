@@ -16,7 +16,7 @@ from itertools import repeat
 
 import libcst as cst
 
-from scanner.extractors.python_patterns import CallName
+from scanner.find.extractors.python.patterns import CallName
 
 
 class BindingKind(str, Enum):

@@ -1,6 +1,6 @@
 """The libcst half of the Python extractor: parse, walk, match calls, resolve and locate values.
 
-Imported only for files that pass the text prefilter of ``scanner.extractors.python``.
+Imported only for files that pass the text prefilter of ``scanner.find.extractors.python``.
 
 A model argument is dropped (neither a reference nor unresolved) when it is a local folder:
 
@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scanner.context import RepoContext
-from scanner.extractors.python_local import classify, is_folder_name
-from scanner.extractors.python_names import UNKNOWN_OPTION, Named
-from scanner.extractors.python_patterns import (
+from scanner.find.extractors.python.local import classify, is_folder_name
+from scanner.find.extractors.python.names import UNKNOWN_OPTION, Named
+from scanner.find.extractors.python.patterns import (
     ArgSpec,
     CallName,
     CallPattern,
     match_call,
     module_matches,
 )
-from scanner.extractors.python_positions import positions
-from scanner.extractors.python_scope import (
+from scanner.find.extractors.python.positions import positions
+from scanner.find.extractors.python.scope import (
     CallSite,
     ModuleInfo,
     Scope,
@@ -37,7 +37,7 @@ from scanner.extractors.python_scope import (
     call_name,
     walk_module,
 )
-from scanner.extractors.python_values import (
+from scanner.find.extractors.python.values import (
     Const,
     Evaluator,
     Items,

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from scanner import git
 from scanner.context import ReadProblem, file_problem, inside
+from scanner.find import git
 from scanner.types import FileError, SourceKind, Unscanned
 
 SKIP_DIRS = frozenset(

@@ -24,7 +24,7 @@ from functools import lru_cache
 import libcst as cst
 
 from scanner.context import RepoContext
-from scanner.extractors.python_callers import (
+from scanner.find.extractors.python.callers import (
     CallIndex,
     Passed,
     callee,
@@ -35,11 +35,11 @@ from scanner.extractors.python_callers import (
     method_class,
     passed_at,
 )
-from scanner.extractors.python_format import Field, Piece, format_template, percent_template
-from scanner.extractors.python_local import is_folder_name
-from scanner.extractors.python_patterns import match_call
-from scanner.extractors.python_repo import caller_pattern, may_call, modules_matching
-from scanner.extractors.python_scope import (
+from scanner.find.extractors.python.format import Field, Piece, format_template, percent_template
+from scanner.find.extractors.python.local import is_folder_name
+from scanner.find.extractors.python.patterns import match_call
+from scanner.find.extractors.python.repo import caller_pattern, may_call, modules_matching
+from scanner.find.extractors.python.scope import (
     Binding,
     BindingKind,
     CallSite,

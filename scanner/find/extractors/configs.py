@@ -27,8 +27,8 @@ import yaml
 
 from scanner import tomlsafe
 from scanner.context import RepoContext
-from scanner.extractors.packages import SPACY_PACKAGE, SPACY_PIPELINE, command_models
-from scanner.identify import hub_id
+from scanner.find.extractors.packages import SPACY_PACKAGE, SPACY_PIPELINE, command_models
+from scanner.find.identify import hub_id
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
 
 if sys.version_info >= (3, 11):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from scanner.extractors.python_scope import CallSite, ModuleInfo, Scope, ScopeKind
+from scanner.find.extractors.python.scope import CallSite, ModuleInfo, Scope, ScopeKind
 
 CallIndex = dict[str, list[CallSite]]
 """Call sites of a module by callee name: ``f(...)`` and ``self.f(...)`` under ``f``."""

@@ -15,7 +15,12 @@ import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from scanner.extractors.python_patterns import CALL_PATTERNS, ArgSpec, CallPattern, module_matches
+from scanner.find.extractors.python.patterns import (
+    CALL_PATTERNS,
+    ArgSpec,
+    CallPattern,
+    module_matches,
+)
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 

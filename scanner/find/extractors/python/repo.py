@@ -3,7 +3,7 @@
 A function whose parameter is still unknown after its own module is searched may be called from
 another module (``from .helpers import load; load("org/x")``). Parsing every module to find out
 would cost a whole second scan, so candidates are found first by text: the files git lists (or a
-walk with ``scanner.discover``'s skip rules), read once per run and searched with a regular
+walk with ``scanner.find.discover``'s skip rules), read once per run and searched with a regular
 expression that a caller's text must match. Only those few modules are parsed.
 """
 
@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from scanner.context import RepoContext
-from scanner.discover import git_files, walk
+from scanner.find.discover import git_files, walk
 
 MAX_MODULE_BYTES = 1_500_000  # larger modules are not parsed by the extractor either
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import LicenseTerms, LimitEffect, LimitScope, OutputTraining, Period
 from license_db.vocabulary import USE_CATEGORIES
-from scanner.policy import LicenseCatalog, Policy, Usage
+from scanner.decide.policy import LicenseCatalog, Policy, Usage
 from scanner.types import Decision, Obligation, Verdict
 
 Tri = bool | None  # a fact that may be unknown

@@ -14,8 +14,8 @@ import posixpath
 import re
 
 from scanner.context import RepoContext
-from scanner.extractors.python_names import Named, is_hosted, is_path_like, name_model
-from scanner.extractors.python_patterns import CallPattern
+from scanner.find.extractors.python.names import Named, is_hosted, is_path_like, name_model
+from scanner.find.extractors.python.patterns import CallPattern
 from scanner.types import RefKind
 
 # Names that say "this is a folder". One table; each row is a regular expression over the whole

@@ -1,0 +1,1 @@
+"""Deciding: the policy, term checks, obligations, suppressions and the baseline."""

@@ -1,0 +1,1 @@
+"""Finding references: discovery, the extractors and identify (raw text -> ModelId)."""

@@ -1,0 +1,1 @@
+"""Resolving references: the database lookup, local model folders, the optional Hub."""
