@@ -1,7 +1,8 @@
 """License expressions (``mit AND llama3.1``, ``MIT OR Apache-2.0``) as a small typed tree.
 
 Parsing is the license-expression library's job (SPDX grammar, precedence, parentheses); this
-module only turns its result into frozen records the policy can walk with ``match``.
+module only turns its result into frozen records the policy can walk with ``match``, and
+rewrites an expression into the database's own license ids (``canonical_expression``).
 """
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from license_expression import ExpressionError, LicenseSymbol, Licensing
+
+from license_db.schema import LicenseTerms
 
 _LICENSING = Licensing()
 
@@ -41,6 +45,14 @@ class AnyOf:
 
 
 Expr = LicenseId | AllOf | AnyOf
+
+
+class LicenseLookup(Protocol):
+    """What ``canonical_expression`` needs of a LicenseDB: its license lookup."""
+
+    def license(self, license_id: str) -> LicenseTerms | None:
+        """A license by id, SPDX id or model-card license name, or None."""
+        ...
 
 
 @lru_cache(maxsize=4096)
@@ -109,3 +121,18 @@ def render(expr: Expr) -> str:
 
 def _wrap(expr: Expr) -> str:
     return render(expr) if isinstance(expr, LicenseId) else f"({render(expr)})"
+
+
+def canonical_expression(text: str, db: LicenseLookup) -> str | None:
+    """``text`` with every license id replaced by the database's id; None if one is unknown."""
+    try:
+        expr = parse(text)
+    except LicenseExpressionError:
+        return None
+    names: dict[str, str] = {}
+    for key in ids(expr):
+        terms = db.license(key)
+        if terms is None:
+            return None
+        names[key] = terms.id
+    return render(relabel(expr, names))

@@ -10,15 +10,15 @@ import pytest
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import extract
-from scanner.find.extractors.python import values as python_values
+from scanner.find.extractors.python import loader as python_loader
 from scanner.find.extractors.python.callers import calls_named
+from scanner.find.extractors.python.loader import load_module
 from scanner.find.extractors.python.repo import (
     caller_pattern,
     may_call,
     modules_matching,
     python_modules,
 )
-from scanner.find.extractors.python.values import load_module
 
 HELPERS = (
     "from transformers import AutoModel\n"
@@ -256,13 +256,13 @@ def test_imported_but_uncalled_module_is_not_parsed(tmp_path: Path) -> None:
     result = extract("helpers.py", HELPERS, ctx)
     assert [(r.raw, r.via) for r in result.refs] == [("org/b", "model_id from load() at b.py:2")]
     assert result.unresolved == ()
-    assert sorted(python_values._parsed(ctx).modules) == ["b.py", "helpers.py"]
+    assert sorted(python_loader._parsed(ctx).modules) == ["b.py", "helpers.py"]
 
 
 def test_module_cache_drops_the_oldest_half_at_its_cap(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(python_values, "MAX_CACHED_MODULES", 4)
+    monkeypatch.setattr(python_loader, "MAX_CACHED_MODULES", 4)
     _write(tmp_path, {f"m{i}.py": f"def f{i}(): g{i}(1)\n" for i in range(6)})
     ctx = RepoContext(tmp_path)
     loaded = [load_module(ctx, f"m{i}.py") for i in (0, 1, 2, 3, 0, 4, 5)]
@@ -276,9 +276,9 @@ def test_module_cache_drops_the_oldest_half_at_its_cap(
         "m5.py",
     ]
     assert loaded[4] is loaded[0]  # a hit, and m0 is now the most recently used
-    assert list(python_values._parsed(ctx).modules) == ["m3.py", "m0.py", "m4.py", "m5.py"]
+    assert list(python_loader._parsed(ctx).modules) == ["m3.py", "m0.py", "m4.py", "m5.py"]
     assert load_module(ctx, "missing.py") is None and load_module(ctx, ".") is None
-    assert "missing.py" not in python_values._parsed(ctx).modules
+    assert "missing.py" not in python_loader._parsed(ctx).modules
     again = load_module(ctx, "m1.py")  # dropped: parsed again, same calls
     assert again is not None and again is not loaded[1]
     assert [s.node.func.value for s in calls_named(again, "g1")] == ["g1"]  # type: ignore[attr-defined]

@@ -26,6 +26,8 @@ from scanner.context import RepoContext
 from scanner.resolve import hub
 from scanner.resolve.database import resolve
 from scanner.resolve.hub import HubCard, HubClient, HubSettings, Status
+from scanner.resolve.hub import card as hub_card
+from scanner.resolve.hub import transport as hub_transport
 from scanner.types import ModelRef, RefKind, Resolved, SourceKind, Unknown
 
 DB = license_db.load()
@@ -403,7 +405,7 @@ def test_any_other_parsing_exception_is_a_failed_card(
         raise MemoryError
 
     hub_server.routes["/api/models/acme/x"] = answer(200, card(license="mit"))
-    monkeypatch.setattr(hub.json, "loads", boom)
+    monkeypatch.setattr(hub_card.json, "loads", boom)
     result = lookup(hub_server, "acme/x")
     assert (result.status, result.problem) == (
         Status.FAILED,
@@ -632,7 +634,7 @@ def test_answer_over_the_size_cap_is_a_failed_card(
     monkeypatch: pytest.MonkeyPatch,
     route: Callable[[], Route],
 ) -> None:
-    monkeypatch.setattr(hub, "MAX_ANSWER_BYTES", 1_000)
+    monkeypatch.setattr(hub_transport, "MAX_ANSWER_BYTES", 1_000)
     hub_server.routes["/api/models/acme/big"] = route()
     cache = tmp_path / "hub.json"
     result = cached_twice(hub_server, cache, "acme/big")
@@ -645,7 +647,7 @@ def test_answer_exactly_at_the_size_cap_is_read(
 ) -> None:
     body = json.dumps(card(license="mit")).encode()
     body += b" " * (1_000 - len(body))
-    monkeypatch.setattr(hub, "MAX_ANSWER_BYTES", 1_000)
+    monkeypatch.setattr(hub_transport, "MAX_ANSWER_BYTES", 1_000)
     hub_server.routes["/api/models/acme/x"] = unsized(body)
     assert lookup(hub_server, "acme/x").licenses == ("mit",)
 

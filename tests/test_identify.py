@@ -1,10 +1,23 @@
-"""identify.py: one set of rules decides, for every file kind, what is a model identifier."""
+"""identify: one set of rules decides, for every file kind, what a raw string names."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from scanner.find.identify import hub_id, looks_like_path, strip_hub_prefix
+from scanner.context import RepoContext
+from scanner.find.identify import (
+    UNKNOWN_OPTION,
+    Hint,
+    Named,
+    Naming,
+    hub_id,
+    looks_like_path,
+    name_string,
+    strip_hub_prefix,
+)
+from scanner.types import RefKind
 
 
 @pytest.mark.parametrize(
@@ -83,3 +96,65 @@ def test_strip_hub_prefix(raw: str, expected: str) -> None:
 )  # fmt: skip
 def test_looks_like_path(raw: str, expected: bool) -> None:
     assert looks_like_path(raw) is expected
+
+
+_HF, _API, _OLLAMA = RefKind.HUGGINGFACE, RefKind.API, RefKind.OLLAMA
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("gpt2", Hint(), Named(_HF, "gpt2")),
+        ("gpt2", Hint(bare_ok=False), None),
+        (" org/x ", Hint(), Named(_HF, "org/x")),
+        ("org/x", Hint(Naming.HUB_REPO, option="dataset"), Named(RefKind.DATASET, "org/x")),
+        ("org/x", Hint(Naming.HUB_REPO, option="space"), None),
+        ("all-MiniLM-L6-v2", Hint(Naming.SENTENCE_TRANSFORMERS),
+         Named(_HF, "sentence-transformers/all-MiniLM-L6-v2")),
+        ("BERT-base-uncased", Hint(Naming.SENTENCE_TRANSFORMERS), Named(_HF, "BERT-base-uncased")),
+        ("large", Hint(Naming.WHISPER), Named(_HF, "openai/whisper-large-v3")),
+        ("huge", Hint(Naming.WHISPER), None),
+        ("csv", Hint(Naming.DATASET), None),
+        ("org/data", Hint(Naming.DATASET), Named(RefKind.DATASET, "org/data")),
+        ("gpt-4o", Hint(Naming.API, provider="openai"), Named(_API, "gpt-4o", "openai")),
+        ("./gpt-4o", Hint(Naming.API, provider="openai"), None),
+        ("ollama/llama3", Hint(Naming.LITELLM), Named(_OLLAMA, "llama3")),
+        ("huggingface/org/x", Hint(Naming.LITELLM), Named(_HF, "org/x")),
+        ("gpt-4o", Hint(Naming.LITELLM), Named(_API, "gpt-4o", "litellm")),
+        ("anthropic:claude-3", Hint(Naming.LANGCHAIN), Named(_API, "claude-3", "anthropic")),
+        ("gemini", Hint(Naming.LANGCHAIN, option="google_genai"), Named(_API, "gemini", "google")),
+        ("gpt-4o", Hint(Naming.LANGCHAIN, option=UNKNOWN_OPTION), Named(_API, "gpt-4o")),
+        ("llama3:8b", Hint(Naming.OLLAMA), Named(_OLLAMA, "llama3:8b")),
+        ("en_core_web_sm", Hint(Naming.SPACY), Named(RefKind.SPACY, "en_core_web_sm")),
+        ("English", Hint(Naming.SPACY), None),
+        ("yolov8n.pt", Hint(Naming.ULTRALYTICS), Named(RefKind.ULTRALYTICS, "yolov8n.pt")),
+        ("runs/best.pt", Hint(Naming.ULTRALYTICS), None),
+        ("resnet50", Hint(Naming.TIMM, option="True"), Named(RefKind.TIMM, "resnet50")),
+        ("resnet50", Hint(Naming.TIMM), None),
+        ("hf_hub:timm/vit", Hint(Naming.TIMM), Named(_HF, "hf_hub:timm/vit")),
+        ("ViT-B-32", Hint(Naming.OPEN_CLIP, pair="openai"),
+         Named(RefKind.OPEN_CLIP, "ViT-B-32:openai")),
+        ("ViT-B-32", Hint(Naming.OPEN_CLIP), None),
+        ("pytorch/vision:v0.10.0", Hint(Naming.TORCH_HUB, pair="resnet18"),
+         Named(RefKind.TORCH_HUB, "pytorch/vision:resnet18")),
+        ("pytorch/vision", Hint(Naming.TORCH_HUB, pair="resnet18", option="local"), None),
+        ("org/x", Hint(built_path=True), None),
+    ],
+)  # fmt: skip
+def test_name_string_applies_the_library_convention(
+    tmp_path: Path, text: str, hint: Hint, expected: Named | None
+) -> None:
+    assert name_string(text, hint, "app.py", RepoContext(tmp_path)) == expected
+
+
+def test_name_string_settles_repository_paths_first(tmp_path: Path) -> None:
+    (tmp_path / "src" / "my-org" / "adapter").mkdir(parents=True)
+    (tmp_path / "gpt2").write_text("", encoding="utf-8")
+    ctx = RepoContext(tmp_path)
+    folder = Named(RefKind.LOCAL, "src/my-org/adapter")
+    assert name_string("my-org/adapter", Hint(), "src/train.py", ctx) == folder
+    assert name_string("./my-org/adapter", Hint(), "src/train.py", ctx) == folder
+    assert name_string("my-org/adapter", Hint(built_path=True), "src/train.py", ctx) == folder
+    assert name_string("gpt2", Hint(), "app.py", ctx) is None  # a file of the repository
+    hosted = Hint(Naming.API, provider="openai")
+    assert name_string("gpt2", hosted, "app.py", ctx) == Named(_API, "gpt2", "openai")

@@ -22,16 +22,9 @@ from test_policy_fakes import (
 
 from license_db.schema import LicenseTerms, LimitScope, OutputTraining, Period
 from scanner.decide.evaluate import evaluate
-from scanner.decide.obligations import (
-    all_of,
-    any_of,
-    distributes,
-    obligations_for,
-    render_notice,
-    revenue_over,
-    term_source,
-)
+from scanner.decide.obligations import obligations_for, render_notice
 from scanner.decide.policy import Policy, Usage, policy_from_text
+from scanner.decide.terms.common import all_of, any_of, distributes, revenue_over, term_source
 from scanner.types import Decision, Known, Obligation, Unknown, Verdict
 
 TODAY = datetime.date(2026, 11, 22)

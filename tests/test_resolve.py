@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 import license_db
+from license_db.expression import canonical_expression
 from license_db.schema import Rule
 from scanner.context import RepoContext
-from scanner.resolve.database import canonical_expression, model_id, resolve
+from scanner.resolve.database import model_id, resolve
 from scanner.types import Known, ModelRef, RefKind, SourceKind, Unknown
 
 DB = license_db.load()

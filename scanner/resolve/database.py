@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from license_db import LicenseDB
-from license_db.expression import LicenseExpressionError, ids, parse, relabel, render
+from license_db.expression import canonical_expression
 from license_db.schema import Match, Rule
 from scanner.context import RepoContext
 from scanner.find.identify import strip_hub_prefix
@@ -92,21 +92,6 @@ def _declared(
         source=card.evidence,
     )
     return Known(ref, model, match)
-
-
-def canonical_expression(text: str, db: LicenseDB) -> str | None:
-    """``text`` with every license id replaced by the database's id; None if one is unknown."""
-    try:
-        expr = parse(text)
-    except LicenseExpressionError:
-        return None
-    names: dict[str, str] = {}
-    for key in ids(expr):
-        terms = db.license(key)
-        if terms is None:
-            return None
-        names[key] = terms.id
-    return render(relabel(expr, names))
 
 
 def _from_base(model: ModelId, card: LocalModelCard, base: Match) -> Match:

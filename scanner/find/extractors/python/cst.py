@@ -4,7 +4,8 @@ Imported only for files that pass the text prefilter of ``scanner.find.extractor
 
 A model argument is dropped (neither a reference nor unresolved) when it is a local folder:
 
-* its value is a path (``tmp_path / "adapter"``, a name such as ``output_dir``: ``python_local``);
+* its value is a path (``tmp_path / "adapter"``, a name such as ``output_dir``:
+  ``local.is_folder_name``);
 * or the same function already passed the same expression to a folder destination
   (``SAVE_CALLS``, or any keyword named like a folder, ``TrainingArguments(output_dir=x)``):
   ``model.save_pretrained(out); PeftModel.from_pretrained(model, out)`` loads what it saved.
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scanner.context import RepoContext
+from scanner.find.extractors.python.items import Const, Items, Origin, Text, Unknown
+from scanner.find.extractors.python.loader import load_module
 from scanner.find.extractors.python.local import classify, is_folder_name
-from scanner.find.extractors.python.names import UNKNOWN_OPTION, Named
 from scanner.find.extractors.python.patterns import (
     ArgSpec,
     CallName,
@@ -37,15 +39,8 @@ from scanner.find.extractors.python.scope import (
     call_name,
     walk_module,
 )
-from scanner.find.extractors.python.values import (
-    Const,
-    Evaluator,
-    Items,
-    Origin,
-    Text,
-    Unknown,
-    load_module,
-)
+from scanner.find.extractors.python.values import Evaluator
+from scanner.find.identify import UNKNOWN_OPTION, Named
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
 
 Fallback = Callable[[str, str, RepoContext], tuple[ModelRef, ...]]

@@ -1,22 +1,22 @@
-"""What in Python source is a local path rather than a model: folder names, folders of the repo.
+"""Extractor-side local knowledge: folder-like names, and the one hand-off of a value to identify.
 
 Two questions are answered here, without libcst (the tokenizer fallback uses them too):
 
 * ``is_folder_name(name)``: does a variable, parameter, attribute or key *name* say it holds a
   folder (``output_dir``, ``tmp_path``)? Then whatever it holds is a local path, never a model.
-* ``classify(...)``: the reference a resolved string makes in a call: a model, a folder of the
-  repository (``RefKind.LOCAL``), or nothing (a local file, a path).
+* ``classify(...)``: the reference a resolved string makes in a call. The call's row and
+  arguments become a ``Hint`` and ``scanner.find.identify`` decides, once per value, whether the
+  string is a model, a folder of the repository (``RefKind.LOCAL``) or nothing (a local file, a
+  path); nothing comes back here to be decided.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 
 from scanner.context import RepoContext
-from scanner.find.extractors.python.names import Named, is_hosted, is_path_like, name_model
 from scanner.find.extractors.python.patterns import CallPattern
-from scanner.types import RefKind
+from scanner.find.identify import Hint, Named, name_string
 
 # Names that say "this is a folder". One table; each row is a regular expression over the whole
 # (lower-cased) name. Deliberately absent: ``model_path``, ``model_name_or_path``, ``path``,
@@ -36,34 +36,12 @@ def is_folder_name(name: str) -> bool:
     return _FOLDER_NAME.fullmatch(name.lower()) is not None
 
 
+def hint(pattern: CallPattern, pair: str | None, option: str | None, built_path: bool) -> Hint:
+    """What the call says about its model argument: the row's library convention and arguments."""
+    return Hint(pattern.naming, pattern.provider, pattern.bare_ok, pair, option, built_path)
+
+
 def classify(path: str, ctx: RepoContext, pattern: CallPattern, text: str, pair: str | None,
              option: str | None, built_path: bool) -> Named | None:  # fmt: skip
     """The reference a resolved string makes: a model, a local model folder, or nothing."""
-    if not is_hosted(pattern):
-        if built_path or is_path_like(pattern, text):
-            return local_folder(path, ctx, text)
-        folder = local_folder(path, ctx, text)
-        if folder is not None or _local_file(path, ctx, text):
-            return folder
-    return name_model(pattern, text, pair, option)
-
-
-def _candidates(path: str, text: str) -> list[str]:
-    value = text.strip().replace("\\", "/")
-    if not value or value.startswith(("/", "~", "$")) or ":" in value:
-        return []
-    here = posixpath.dirname(path)
-    out = [posixpath.normpath(value), posixpath.normpath(posixpath.join(here, value))]
-    return [c for c in dict.fromkeys(out) if c != "." and not c.startswith("..")]
-
-
-def local_folder(path: str, ctx: RepoContext, text: str) -> Named | None:
-    """A LOCAL reference when ``text`` is a folder of the repository (from root or the file)."""
-    for candidate in _candidates(path, text):
-        if ctx.is_dir(candidate):
-            return Named(RefKind.LOCAL, candidate)
-    return None
-
-
-def _local_file(path: str, ctx: RepoContext, text: str) -> bool:
-    return any(ctx.exists(c) for c in _candidates(path, text))
+    return name_string(text, hint(pattern, pair, option, built_path), path, ctx)

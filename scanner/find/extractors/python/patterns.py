@@ -2,37 +2,19 @@
 
 A row names the libraries that provide the callable (module globs: ``langchain*`` matches
 ``langchain_openai``), the callables as dotted suffixes (``*.`` marks a method on any receiver,
-e.g. a client object), which positional argument or keyword holds the model, and how that string
-becomes a reference (``naming``). The first matching row wins; a new pattern is one new row.
+e.g. a client object), which positional argument or keyword holds the model, and which library
+convention reads that string (``naming``: the hint ``scanner.find.identify`` decides by). The first
+matching row wins; a new pattern is one new row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
 from fnmatch import fnmatchcase
 
+from scanner.find.identify import Naming
 from scanner.types import RefKind
-
-
-class Naming(str, Enum):
-    """How a resolved argument string becomes a reference (see ``python_names``)."""
-
-    HUB = "hub"  # a Hub repo id
-    HUB_REPO = "hub_repo"  # a Hub repo id whose repo_type option may make it a dataset or space
-    SENTENCE_TRANSFORMERS = "sentence_transformers"  # short names live under sentence-transformers/
-    WHISPER = "whisper"  # openai-whisper size names -> openai/whisper-<size>
-    DATASET = "dataset"  # a Hub dataset id, except the builtin file loaders
-    API = "api"  # a hosted model name
-    LITELLM = "litellm"  # "provider/model", provider prefix decides the kind
-    LANGCHAIN = "langchain"  # init_chat_model: "provider:model" or model_provider= decides
-    OLLAMA = "ollama"  # an Ollama tag
-    SPACY = "spacy"  # a spaCy pipeline package
-    ULTRALYTICS = "ultralytics"  # a weights or config file name resolved by ultralytics
-    TIMM = "timm"  # a timm architecture, a model only with pretrained weights
-    OPEN_CLIP = "open_clip"  # architecture + pretrained tag
-    TORCH_HUB = "torch_hub"  # "owner/repo" + entrypoint
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,63 @@
-"""How a resolved argument string becomes a reference, per library convention (``Naming``).
+"""Per-library naming conventions: what a string names, given the hint of which library read it.
 
-Local-path checks happen before this (``is_path_like``); here a string is validated for its kind
+An extractor knows which library a string was handed to (a row of the Python ``CALL_PATTERNS``
+table carries its ``Naming``); the convention is decided here. A string is validated for its kind
 and rewritten where the library's own convention says so (``all-MiniLM-L6-v2`` in
 sentence-transformers means ``sentence-transformers/all-MiniLM-L6-v2``; whisper's ``large-v3``
-means ``openai/whisper-large-v3``).
+means ``openai/whisper-large-v3``). Local paths are settled before this (``identify.local``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
-from scanner.find.extractors.python.patterns import CallPattern, Naming
-from scanner.find.identify import hub_id, looks_like_path, plain_name
+from scanner.find.identify.hub import hub_id, plain_name
 from scanner.types import RefKind
 
 UNKNOWN_OPTION = "?"  # an option keyword whose value is not a literal
+
+
+class Naming(str, Enum):
+    """The extractor's hint: which library convention turns a string into a reference."""
+
+    HUB = "hub"  # a Hub repo id
+    HUB_REPO = "hub_repo"  # a Hub repo id whose repo_type option may make it a dataset or space
+    SENTENCE_TRANSFORMERS = "sentence_transformers"  # short names live under sentence-transformers/
+    WHISPER = "whisper"  # openai-whisper size names -> openai/whisper-<size>
+    DATASET = "dataset"  # a Hub dataset id, except the builtin file loaders
+    API = "api"  # a hosted model name
+    LITELLM = "litellm"  # "provider/model", provider prefix decides the kind
+    LANGCHAIN = "langchain"  # init_chat_model: "provider:model" or model_provider= decides
+    OLLAMA = "ollama"  # an Ollama tag
+    SPACY = "spacy"  # a spaCy pipeline package
+    ULTRALYTICS = "ultralytics"  # a weights or config file name resolved by ultralytics
+    TIMM = "timm"  # a timm architecture, a model only with pretrained weights
+    OPEN_CLIP = "open_clip"  # architecture + pretrained tag
+    TORCH_HUB = "torch_hub"  # "owner/repo" + entrypoint
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """What the extractor knows of a string besides its text: the library and the call."""
+
+    naming: Naming = Naming.HUB  # the library convention that reads the string
+    provider: str | None = None  # the provider the library implies (Naming.API)
+    bare_ok: bool = True  # un-namespaced Hub ids ("gpt2") count
+    pair: str | None = None  # a second argument completing the name (open_clip tag, hub model)
+    option: str | None = None  # the option keyword's literal value, UNKNOWN_OPTION, or None
+    built_path: bool = False  # the value was built as a path (``Path(x) / "y"``): never an id
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """What a string names: the reference's kind, raw identifier and provider."""
+
+    kind: RefKind
+    raw: str
+    provider: str | None = None
+
 
 _API_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}")
 _OLLAMA_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}")
@@ -23,7 +65,6 @@ _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 _SPACY_PACKAGE = re.compile(r"[a-z]{2,3}_[a-z0-9_]+")
 _TORCH_HUB_REPO = re.compile(r"(?P<repo>[\w.-]+/[\w.-]+)(?::[\w./-]+)?")
 _HF_PREFIXES = ("hf_hub:", "hf-hub:")
-_PATH_START = ("./", "../", "/", "~", ".\\", "\\", "$")
 
 _WHISPER_ALIASES = {"large": "large-v3", "turbo": "large-v3-turbo"}
 _WHISPER_SIZES = frozenset({
@@ -77,39 +118,19 @@ _LANGCHAIN_PROVIDERS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
-    """What a string names: the reference's kind, raw identifier and provider."""
-
-    kind: RefKind
-    raw: str
-    provider: str | None = None
+def is_hosted(naming: Naming) -> bool:
+    """True when the library names hosted models, which are never local paths."""
+    return naming in _HOSTED
 
 
-def is_hosted(pattern: CallPattern) -> bool:
-    """True when the pattern names hosted models, which are never local paths."""
-    return pattern.naming in _HOSTED
-
-
-def is_path_like(pattern: CallPattern, text: str) -> bool:
-    """True when ``text`` is a file-system path for this pattern's library."""
-    if is_hosted(pattern):
-        return False
-    if pattern.naming is Naming.ULTRALYTICS:  # a bare weights file name is a model here
-        return text.startswith(_PATH_START) or "/" in text or "\\" in text
-    return looks_like_path(text)
-
-
-def name_model(
-    pattern: CallPattern, text: str, pair: str | None, option: str | None
-) -> Named | None:
-    """The reference ``text`` makes in a call of ``pattern``; None when it names no model."""
+def name_model(text: str, hint: Hint) -> Named | None:
+    """The reference ``text`` makes under the library convention of ``hint``; None: no model."""
     text = text.strip()
-    match pattern.naming:
+    match hint.naming:
         case Naming.HUB:
-            return _hub(text, pattern.bare_ok)
+            return _hub(text, hint.bare_ok)
         case Naming.HUB_REPO:
-            return _hub_repo(text, option)
+            return _hub_repo(text, hint.option)
         case Naming.SENTENCE_TRANSFORMERS:
             return _sentence_transformers(text)
         case Naming.WHISPER:
@@ -124,18 +145,18 @@ def name_model(
                 return None
             return Named(RefKind.DATASET, text)
         case Naming.API:
-            return Named(RefKind.API, text, pattern.provider) if _API_NAME.fullmatch(text) else None
+            return Named(RefKind.API, text, hint.provider) if _API_NAME.fullmatch(text) else None
         case Naming.LITELLM:
             return _litellm(text)
         case Naming.LANGCHAIN:
-            return _langchain(text, option)
+            return _langchain(text, hint.option)
         case Naming.OLLAMA:
             return Named(RefKind.OLLAMA, text) if _OLLAMA_TAG.fullmatch(text) else None
         case Naming.SPACY:
             return Named(RefKind.SPACY, text) if plain_name(text, _SPACY_PACKAGE) else None
         case Naming.ULTRALYTICS:
             return Named(RefKind.ULTRALYTICS, text) if _PLAIN.fullmatch(text) else None
-    return _combined(pattern.naming, text, pair, option)
+    return _combined(hint.naming, text, hint.pair, hint.option)
 
 
 def _combined(naming: Naming, text: str, pair: str | None, option: str | None) -> Named | None:

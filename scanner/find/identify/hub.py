@@ -1,7 +1,9 @@
-"""Raw text -> ModelId. Decides what is a model identifier and what is a local path or noise.
+"""Hub ids and path shapes: raw text -> ModelId, or None for a local path or noise.
 
-Every extractor passes the strings it found through here, so one set of rules decides, for all
-file kinds, that ``outputs/final-model`` (a folder in the repo) or ``./ckpt`` is not a Hub model.
+The lowest room of ``scanner.find.identify``: it knows no library convention. Every extractor's
+strings reach these rules (directly or through ``identify.naming``), so one set of rules decides,
+for all file kinds, that ``outputs/final-model`` (a folder in the repo) or ``./ckpt`` is not a
+Hub model.
 """
 
 from __future__ import annotations

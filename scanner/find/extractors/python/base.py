@@ -1,0 +1,99 @@
+"""What the parts of the evaluator share: its state, its recursive entry points, small lookups.
+
+``Evaluator`` (``python_values``) is one class assembled from parts in their own modules: import
+following (``python_imports``), repository classes and instances (``python_classes``) and the
+values callers pass for parameters (``python_parameters``). Each part evaluates the expressions
+it meets with ``evaluate``, ``name`` and ``binding``, declared here and defined by
+``Evaluator``: the recursion stays inside the one object, and no module imports a later one.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import libcst as cst
+
+from scanner.context import RepoContext
+from scanner.find.extractors.python.callers import CallIndex
+from scanner.find.extractors.python.items import Items
+from scanner.find.extractors.python.loader import load_module, module_files
+from scanner.find.extractors.python.scope import Binding, ModuleInfo, Scope, ScopeKind
+
+
+class EvaluatorBase(ABC):
+    """The evaluator's state and the modules it has loaded, shared by all its parts."""
+
+    def __init__(self, module: ModuleInfo, ctx: RepoContext) -> None:
+        self.ctx = ctx
+        self.modules: dict[str, ModuleInfo] = {module.path: module}
+        self.active: set[int] = set()
+        self.memo: dict[int, Items] = {}  # id(binding) -> its values
+        self.depth = 0
+        self.calls: dict[str, CallIndex] = {}  # module path -> its call sites by callee name
+        self.callers = 0  # call-site levels being followed now
+        self.truncated = False  # a bound was hit: the value depends on the path, do not memo
+
+    @abstractmethod
+    def evaluate(self, expr: cst.BaseExpression, scope: Scope) -> Items:
+        """Every value ``expr`` may hold when evaluated in ``scope``."""
+
+    @abstractmethod
+    def name(self, name: str, scope: Scope) -> Items:
+        """The values of ``name`` looked up from ``scope`` (function, enclosing, module)."""
+
+    @abstractmethod
+    def binding(self, binding: Binding) -> Items:
+        """The values one binding gives its name (cycle-safe)."""
+
+    def _load(self, importer: str, module: str, level: int) -> ModuleInfo | None:
+        for rel in module_files(importer, module, level):
+            if rel == importer:
+                continue
+            info = self.modules.get(rel) or load_module(self.ctx, rel)
+            if info is not None:
+                self.modules[rel] = info
+                return info
+        return None
+
+    def _loaded(self, rel: str) -> ModuleInfo | None:
+        info = self.modules.get(rel) or load_module(self.ctx, rel)
+        if info is not None:
+            self.modules[rel] = info
+        return info
+
+
+def function_scope(scope: Scope) -> Scope:
+    """The def a comprehension scope sits in (comprehensions see their function's names)."""
+    while scope.kind is ScopeKind.FUNCTION and scope.name == "<comprehension>" and scope.parent:
+        scope = scope.parent
+    return scope
+
+
+def root_scope(scope: Scope) -> Scope:
+    """The module scope ``scope`` sits in."""
+    while scope.parent is not None:
+        scope = scope.parent
+    return scope
+
+
+def module_path(scope: Scope) -> str:
+    """The path of the module ``scope`` sits in."""
+    return root_scope(scope).name
+
+
+def argument(
+    call: cst.Call, position: int | None, keyword: str | None
+) -> cst.BaseExpression | None:
+    """A call's argument by keyword, else by position (None if absent or behind a ``*args``)."""
+    for arg in call.args:
+        if keyword and arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if position is None:
+        return None
+    positional = [a for a in call.args if a.keyword is None]
+    for i, arg in enumerate(positional[: position + 1]):
+        if arg.star:
+            return None
+        if i == position:
+            return arg.value
+    return None
