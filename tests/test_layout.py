@@ -1,4 +1,4 @@
-"""The tree reads as the pipeline: stages import only earlier stages; modules and functions stay small.
+"""The tree reads as the pipeline: stages import earlier stages only; modules stay small.
 
 find -> resolve -> decide -> report -> front ends, with the shared records (and the database)
 below them all. See docs/architecture.md.

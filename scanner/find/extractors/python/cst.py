@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from scanner.context import RepoContext
+from scanner.find.extractors.python import guard
 from scanner.find.extractors.python.items import Const, Items, Origin, Text, Unknown
 from scanner.find.extractors.python.loader import load_module
 from scanner.find.extractors.python.local import classify, is_folder_name
@@ -41,7 +42,7 @@ from scanner.find.extractors.python.scope import (
 )
 from scanner.find.extractors.python.values import Evaluator
 from scanner.find.identify import UNKNOWN_OPTION, Named
-from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
+from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef, Unscanned
 
 Fallback = Callable[[str, str, RepoContext], tuple[ModelRef, ...]]
 
@@ -60,6 +61,11 @@ def extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -
     shared = load_module(ctx, path) if path.endswith(".py") else None
     if shared is not None and shared.text == text:  # the parse other modules' lookups reuse
         return _Finder(shared, ctx).run()
+    refused = guard.refusal(text)
+    if refused is not None:  # libcst would crash or blow up on it: the tokenizer reads it
+        message = f"{refused.reason}; searched by the fallback tokenizer"
+        error = FileError(path, message, refused.line, unscanned=Unscanned.SKIPPED)
+        return Extraction(fallback(path, text, ctx), (), (error,))
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as err:

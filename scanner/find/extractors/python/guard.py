@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 
 MAX_DEPTH = 150
-"""Deepest expression libcst is given. Real code stays far below (nesting of 20–30 is rare);
+"""Deepest expression libcst is given. Real code stays far below (nesting of 20-30 is rare);
 libcst parses depth 150 in milliseconds; CPython refuses 200 nested brackets itself."""
 CHILD_SECONDS = 10.0
 _CHAINS = (ast.BoolOp, ast.Compare)
@@ -54,7 +54,7 @@ def depth(tree: ast.AST) -> tuple[int, int]:
     return deepest, where
 
 
-def inspect(text: str) -> Refusal | None | bool:
+def inspect(text: str) -> Refusal | bool | None:
     """A Refusal, None when libcst may parse ``text``, or False when ``ast`` found it invalid
     syntax (then only a child process may try libcst: ``parses_in_child``)."""
     try:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import libcst as cst
 
 from scanner.context import RepoContext
+from scanner.find.extractors.python import guard
 from scanner.find.extractors.python.scope import ModuleInfo, walk_module
 
 MAX_CACHED_MODULES = 512  # parsed modules kept per process (a scan reuses them across files)
@@ -60,7 +61,7 @@ def _parsed(ctx: RepoContext) -> _ModuleCache:
 
 def _parse_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
     text = ctx.read_text(rel)
-    if text is None:
+    if text is None or guard.inspect(text) is not None:  # hostile or invalid: not parsed here
         return None
     try:
         return walk_module(rel, text, cst.parse_module(text))
