@@ -2,12 +2,12 @@
 
 This entry module is light on purpose: most files a pre-commit run sees load no model, and a
 text prefilter (``may_contain_call``: no trigger word, no parse) settles them without importing
-libcst (about 150 ms). Only a file that passes it is parsed, by ``python_cst``: one libcst parse,
-one walk collecting imports, bindings and calls (``python_scope``), the table match per call
-(``python_patterns``), value resolution of the model argument (``python_values``), naming per
-library convention (``python_names``, ``python_local``) and positions for the reported nodes only
-(``python_positions``). Unparsable files get a FileError plus a tokenizer fallback
-(``python_fallback``). Only call arguments are examined: strings in comments and docstrings are
+libcst (about 150 ms). Only a file that passes it is parsed, by ``cst``: one libcst parse,
+one walk collecting imports, bindings and calls (``scope``), the table match per call
+(``patterns``), value resolution of the model argument (``values``), naming per
+library convention (``scanner.find.identify``) and positions for the reported nodes only
+(``positions``); every module passes ``guard`` first (hostile nesting never reaches libcst). Unparsable files get a FileError plus a tokenizer fallback
+(``fallback``). Only call arguments are examined: strings in comments and docstrings are
 never references.
 """
 

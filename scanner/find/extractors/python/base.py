@@ -1,8 +1,8 @@
 """What the parts of the evaluator share: its state, its recursive entry points, small lookups.
 
-``Evaluator`` (``python_values``) is one class assembled from parts in their own modules: import
+``Evaluator`` (``values``) is one class assembled from parts in their own modules: import
 following (``python_imports``), repository classes and instances (``python_classes``) and the
-values callers pass for parameters (``python_parameters``). Each part evaluates the expressions
+values callers pass for parameters (``parameters``). Each part evaluates the expressions
 it meets with ``evaluate``, ``name`` and ``binding``, declared here and defined by
 ``Evaluator``: the recursion stays inside the one object, and no module imports a later one.
 """

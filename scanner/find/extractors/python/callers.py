@@ -9,7 +9,7 @@ the calls that reach it and the argument each passes for a parameter:
 * ``__init__`` called by instantiating its class, ``Loader("org/x")``.
 
 Calls through other receivers (``obj.load(...)``), whose class is not known statically, are not
-followed. Callers in other modules are found by ``python_values`` (only for parameters still
+followed. Callers in other modules are found by ``values`` (only for parameters still
 unknown here), with ``callee``, ``calls_named`` and ``passed_at`` from this module.
 """
 

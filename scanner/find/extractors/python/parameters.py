@@ -1,8 +1,8 @@
 """A parameter's values: its default, and what the calls of its function pass for it.
 
-Call sites in the parameter's own module come first (``python_callers``); a parameter with
+Call sites in the parameter's own module come first (``callers``); a parameter with
 neither a default nor a call there is looked up at call sites in other modules: an import of
-its function or class, or a subclass calling an inherited method (``python_repo`` screens the
+its function or class, or a subclass calling an inherited method (``repo`` screens the
 files before they are parsed). Both are bounded: ``MAX_CALLERS`` levels of call sites, and
 ``MAX_FOREIGN_MODULES`` other modules per function.
 """

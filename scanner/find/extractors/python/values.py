@@ -4,13 +4,13 @@
 (``python_items``): ``Text`` (a string, with the binding it came from), ``Seq``/``Map`` (literal
 containers, for iteration and indexing), ``Const`` (numbers, booleans, None), ``LocalPath`` (a
 local path, never a Hub id: built with ``os.path``/``pathlib`` or ``/``, or held by a name that
-says it is a folder, ``output_dir``; see ``python_local.FOLDER_NAMES``) and ``Unknown`` (not
+says it is a folder, ``output_dir``; see ``local.FOLDER_NAMES``) and ``Unknown`` (not
 knowable statically). Names follow the file's bindings, then constants imported from other
 modules of the repository (``python_imports``). ``Instance`` is an object of a repository class
 made by a call (``ModelConfig(id="org/x")``): its attributes are the constructor's arguments (a
 generated ``__init__``: dataclass, pydantic, NamedTuple) or what its ``__init__`` stores, else
 the class's defaults (``python_classes``). A parameter nothing in its module passes a value for
-is looked up at call sites in other modules (``python_parameters``, ``python_repo``).
+is looked up at call sites in other modules (``parameters``, ``repo``).
 
 This module holds the recursion's core: the dispatch on the expression's kind, literals, names
 and bindings, attributes, subscripts, calls and operators. Strings are built by
