@@ -6,9 +6,9 @@ libcst (about 150 ms). Only a file that passes it is parsed, by ``cst``: one lib
 one walk collecting imports, bindings and calls (``scope``), the table match per call
 (``patterns``), value resolution of the model argument (``values``), naming per
 library convention (``scanner.find.identify``) and positions for the reported nodes only
-(``positions``); every module passes ``guard`` first (hostile nesting never reaches libcst). Unparsable files get a FileError plus a tokenizer fallback
-(``fallback``). Only call arguments are examined: strings in comments and docstrings are
-never references.
+(``positions``); every module passes ``guard`` first, so hostile nesting never reaches
+libcst. Unparsable files get a FileError plus a tokenizer fallback (``fallback``). Only call
+arguments are examined: strings in comments and docstrings are never references.
 """
 
 from __future__ import annotations
