@@ -9,7 +9,6 @@ Only rows whose library the file imports are considered; findings are Confidence
 from __future__ import annotations
 
 import ast
-import io
 import itertools
 import tokenize
 from collections.abc import Callable, Iterator
@@ -35,13 +34,18 @@ class LiteralArg:
     column: int  # 1-based
 
 
+MAX_ARGUMENT_TOKENS = 10_000
+"""Tokens read for one call's arguments: a model argument is a few tokens, and the bound keeps
+the scan linear on files of nested calls."""
+
+
 def tokens(text: str) -> list[tokenize.TokenInfo]:
     """All tokens of ``text``; after a tokenizer error, tokenizing restarts on the next line."""
     lines = text.splitlines(keepends=True)
     out: list[tokenize.TokenInfo] = []
     start = 0
     while start < len(lines):
-        reader = io.StringIO("".join(lines[start:])).readline
+        reader = _reader(lines, start)
         try:
             for token in tokenize.generate_tokens(reader):
                 out.append(_shift(token, start))
@@ -51,6 +55,20 @@ def tokens(text: str) -> list[tokenize.TokenInfo]:
         except SyntaxError as err:  # IndentationError: inconsistent dedent
             start += max(err.lineno or 1, 1)
     return out
+
+
+def _reader(lines: list[str], start: int) -> Callable[[], str]:
+    """``readline`` over ``lines[start:]`` without copying them (a restart costs nothing)."""
+    position = start
+
+    def readline() -> str:
+        nonlocal position
+        if position >= len(lines):
+            return ""
+        position += 1
+        return lines[position - 1]
+
+    return readline
 
 
 def _shift(token: tokenize.TokenInfo, lines: int) -> tokenize.TokenInfo:
@@ -109,7 +127,8 @@ def _arguments(toks: list[tokenize.TokenInfo], start: int) -> list[list[tokenize
     """The top-level arguments (as token lists) of a call whose ``(`` precedes ``start``."""
     args: list[list[tokenize.TokenInfo]] = [[]]
     closers = [")"]
-    for token in toks[start:]:
+    for index in range(start, min(len(toks), start + MAX_ARGUMENT_TOKENS)):
+        token = toks[index]
         if token.type == tokenize.OP and token.string in _OPEN:
             closers.append(_OPEN[token.string])
         elif token.type == tokenize.OP and token.string == closers[-1]:
