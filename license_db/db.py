@@ -3,15 +3,22 @@
 Resolution of a Hub id tries, in order: exact id, alias, family rule, derivative inference, API
 name, spaCy package, Ultralytics weights. Every answer names the rule that decided it; anything
 else is None (unknown), never a permissive default.
+
+Family rules list their sizes and variants; of all the rules that match, the one with the
+strictest license wins (``license_db.permissive``), and none when no license is strictest. A
+derivative is inferred only for a name that equals a known base once quantisation markers are
+stripped, published by the base's organisation or a known re-packager. ``near_miss`` explains an
+unknown that looks like a known model ("possible fine-tune of X") without inferring anything.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+from license_db.expression import LicenseExpressionError, parse
 from license_db.loader import (
     ApiModel,
     Bundle,
@@ -20,6 +27,7 @@ from license_db.loader import (
     PatternRule,
     normalise_package,
 )
+from license_db.permissive import NOTHING, Grant, dominates, expression_grant
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/", re.IGNORECASE)
@@ -27,21 +35,30 @@ _HUB_SCHEMES = ("hf://", "hf-hub:", "hf_hub:", "huggingface://")
 _SPACY_VERSION = re.compile(r"^(?P<name>[a-z]{2,3}_[a-z0-9_]+?)[-_]\d+(\.\d+)*$")
 _LOCAL_API_PREFIXES = frozenset({"ollama", "ollama_chat"})
 _FAMILY_TIER = 2
+_NAME_SEPARATORS = re.compile(r"[-_]")
 
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """Ordered rules compiled into one alternation: the first rule that matches wins."""
+    """Ordered rules compiled into one alternation (``first``), and one by one (``all``)."""
 
     rules: tuple[PatternRule, ...]
     regex: re.Pattern[str]
+    each: tuple[re.Pattern[str], ...] = ()
 
     @classmethod
     def of(cls, rules: Iterable[PatternRule], part: Callable[[str], str] = str) -> RuleSet:
         """Compile ``rules``; ``part`` picks the piece of each rule's regex to use."""
         kept = tuple(rules)
         body = "|".join(f"(?P<r{i}>{part(r.match)})" for i, r in enumerate(kept))
-        return cls(kept, re.compile(body or "(?!)"))
+        each = tuple(re.compile(part(r.match)) for r in kept)
+        return cls(kept, re.compile(body or "(?!)"), each)
+
+    def all(self, text: str) -> tuple[PatternRule, ...]:
+        """Every rule whose regex matches the whole of ``text``, in order."""
+        if self.first(text) is None:  # one probe of the alternation rejects most ids
+            return ()
+        return tuple(r for r, rx in zip(self.rules, self.each, strict=True) if rx.fullmatch(text))
 
     def first(self, text: str) -> PatternRule | None:
         """The first rule whose regex matches the whole of ``text``."""
@@ -76,6 +93,7 @@ class LicenseDB:
         self._spacy = _index(bundle.models, "spacy")
         self._ultralytics = _index(bundle.models, "ultralytics")
         self._by_name = MappingProxyType(_by_name(bundle.models))
+        self._hub_orgs = frozenset(_org(r) for rs in self._by_name.values() for r in rs)
         self._aliases = MappingProxyType({a.alias.lower(): a for a in bundle.aliases})
         self._api = MappingProxyType(_api_index(bundle.api_models))
         self._provider_license = MappingProxyType(
@@ -107,7 +125,7 @@ class LicenseDB:
         return self._bundle.models
 
     def family_rules(self) -> tuple[PatternRule, ...]:
-        """The ordered family rules (first match wins)."""
+        """The family rules; every rule that matches is a candidate and the strictest wins."""
         return self._bundle.family
 
     def ollama_rules(self) -> tuple[PatternRule, ...]:
@@ -156,9 +174,12 @@ class LicenseDB:
 
     def _huggingface(self, raw: str) -> Match | None:
         query = hub_id(raw)
+        # a Hub repo of an organisation the database knows on the Hub (openai/, tencent/...) is
+        # that organisation's model, not an unlisted name of its hosted API
+        hub_org = query.partition("/")[0].lower() in self._hub_orgs
         return (
             self._hub_chain(raw, query)
-            or self._api_name(raw)
+            or self._api_name(raw, guess=not hub_org)
             or self._spacy_package(raw)
             or self._ultralytics_weights(raw)
         )
@@ -196,15 +217,17 @@ class LicenseDB:
         )
 
     def _family_rule(self, raw: str, query: str) -> Match | None:
-        rule = self._family.first(query.lower())
+        rule = self.strictest(self._family.all(query.lower()))
         return None if rule is None else _rule_match(raw, query, rule, Rule.FAMILY, "family rule")
 
     def _derivative(self, raw: str, query: str) -> Match | None:
+        """A copy of a known base: the same name, by its publisher or a known re-packager."""
         org, _, name = query.lower().partition("/")
         base_name = strip_suffixes(name, self._derivatives.suffixes)
-        if not name or (base_name == name and org not in self._derivatives.repackagers):
+        repackager = org in self._derivatives.repackagers
+        if not name or (base_name == name and not repackager):
             return None
-        base = self._base_for(org, base_name)
+        base = self._base_for(org, base_name, repackager)
         if base is None:
             return None
         marker = "re-packager" if base_name == name else f"suffix {name[len(base_name) :]!r}"
@@ -221,25 +244,109 @@ class LicenseDB:
             rule_id=base.rule_id,
         )
 
-    def _base_for(self, org: str, name: str) -> Match | None:
-        """The base model a stripped name denotes: a unique model name, then family rules."""
-        if found := self._unique_name(name):
+    def _base_for(self, org: str, name: str, repackager: bool) -> Match | None:
+        """The base model ``org`` may copy under exactly ``name``: its own, or any when a
+        re-packager; a record of that name first, then an alias, then a family rule."""
+        records = [r for r in self._by_name.get(name, ()) if repackager or _org(r) == org]
+        if records:
+            if len({r.license for r in records}) > 1:
+                return None  # one name, several licenses: which base is meant is not known
+            found = records[0]
             return _record_match(name, found, Rule.EXACT, f"exact id {found.model_id}")
-        if alias := self._aliases.get(name):
+        if repackager and (alias := self._aliases.get(name)):
             return self._alias(name, alias.alias)
         candidate = f"{org}/{name}"
-        if rule := self._family.first(candidate):
+        if rule := self.strictest(self._family.all(candidate)):
             return _rule_match(name, candidate, rule, Rule.FAMILY, "family rule")
-        if rule := self._family_names.first(name):
+        if repackager and (rule := self.strictest(self._family_names.all(name))):
             return _rule_match(name, name, rule, Rule.FAMILY, "family rule (by name)")
         return None
 
-    def _unique_name(self, name: str) -> ModelRecord | None:
-        records = self._by_name.get(name, ())
-        licenses = {r.license for r in records}
-        return records[0] if len(licenses) == 1 else None
+    # -- strictness and misses --------------------------------------------------------------
 
-    def _api_name(self, raw: str) -> Match | None:
+    def more_permissive(self, a: str, b: str) -> bool:
+        """True when license expression ``a`` grants more than ``b`` (license_db.permissive)."""
+        return dominates(self._grant(a), self._grant(b))
+
+    def _grant(self, text: str) -> Grant:
+        try:
+            return expression_grant(parse(text), self.license)
+        except LicenseExpressionError:
+            return NOTHING
+
+    def strictest(self, rules: Sequence[PatternRule]) -> PatternRule | None:
+        """The candidate every other candidate's license is more permissive than; None when
+        there is none or no candidate is strictest (two licenses that each grant more)."""
+        licenses = list(dict.fromkeys(r.license for r in rules))
+        for license_id in licenses:
+            if all(self.more_permissive(o, license_id) for o in licenses if o != license_id):
+                return next(r for r in rules if r.license == license_id)
+        return None
+
+    def near_miss(self, raw: str) -> str | None:
+        """Why a Hub id the database leaves unknown looks like one it knows, or None.
+
+        ``possible fine-tune of X (license of X: L)`` when the name starts with a known model's
+        name (a fine-tune, merge or a copy by an organisation that is not a known re-packager);
+        the family rules when they disagree; the organisation's family rules when none lists
+        the size or variant. A reason for the Unknown, never a license: nothing is inferred.
+        """
+        query = hub_id(raw).lower()
+        org, _, name = query.partition("/")
+        if not name or self.lookup(raw) is not None:
+            return None
+        return (
+            self._rule_conflict(query)
+            or self._possible_base(org, name)
+            or self._unlisted(org, name)
+        )
+
+    def _rule_conflict(self, query: str) -> str | None:
+        rules = self._family.all(query)
+        if len({r.license for r in rules}) < 2:
+            return None
+        named = " and ".join(f"{r.id} ({r.license})" for r in rules)
+        return f"family rules {named} all match and no license is the strictest: left unknown"
+
+    def _possible_base(self, org: str, name: str) -> str | None:
+        stripped = strip_suffixes(name, self._derivatives.suffixes)
+        for prefix in _prefixes(stripped):
+            base = self._known_base(prefix)
+            if base is None:
+                continue
+            label, license_id = base
+            why = (
+                f"the name adds {stripped[len(prefix) :]!r}"
+                if prefix != stripped
+                else f"{org!r} is neither its publisher nor a known re-packager"
+            )
+            return f"possible fine-tune of {label} (license of {label}: {license_id}): {why}"
+        return None
+
+    def _known_base(self, name: str) -> tuple[str, str] | None:
+        """(model, license) of the one model called ``name`` in any organisation, if any."""
+        records = self._by_name.get(name, ())
+        if len({r.license for r in records}) == 1:
+            return records[0].model_id, records[0].license
+        if alias := self._aliases.get(name):
+            return alias.target, self._models[alias.target.lower()].license
+        rule = None if records else self.strictest(self._family_names.all(name))
+        return None if rule is None else (f"{name} (family rule {rule.id})", rule.license)
+
+    def _unlisted(self, org: str, name: str) -> str | None:
+        """The organisation's family rules nearest ``name`` when none lists it."""
+        rules = [r for r in self._bundle.family if org in _rule_orgs(r)]
+        if not rules:
+            return None
+        shared = {r.id: len(_common_stem(r.id, name)) for r in rules}
+        best = max(shared.values())
+        near = [r for r in rules if best and shared[r.id] == best] or rules
+        named = ", ".join(f"{r.id} ({r.license})" for r in near)
+        return f"no family rule of {org!r} lists this size or variant; its rules: {named}"
+
+    def _api_name(self, raw: str, guess: bool = True) -> Match | None:
+        """A listed API name, a litellm ``provider/name``, else (``guess``) the provider's terms
+        for a name it does not list."""
         text = raw.strip()
         model = self._api.get(text.lower())
         region = _BEDROCK_REGION.match(text)
@@ -256,6 +363,8 @@ class LicenseDB:
         if model is not None:
             how = f"litellm prefix {prefix!r}: {model.name} served by {provider}"
             return _api_match(raw, model, provider, license_id, how)
+        if not guess:
+            return None
         return Match(
             query=raw,
             model_id=rest,
@@ -346,6 +455,30 @@ def strip_suffixes(name: str, suffixes: tuple[str, ...]) -> str:
                 name, changed = name[: -len(suffix)], True
                 break
     return name
+
+
+def _prefixes(name: str) -> list[str]:
+    """``name`` and its leading parts cut at ``-`` / ``_``, longest first."""
+    cuts = [m.start() for m in _NAME_SEPARATORS.finditer(name) if m.start() > 0]
+    return [name, *(name[:cut] for cut in reversed(cuts))]
+
+
+def _common_stem(a: str, b: str) -> str:
+    """The common leading part of ``a`` and ``b``, without a trailing separator."""
+    size = min(len(a), len(b))
+    size = next((i for i in range(size) if a[i] != b[i]), size)
+    return a[:size].rstrip("-_.")
+
+
+def _org(record: ModelRecord) -> str:
+    return record.model_id.split("/", 1)[0].lower()
+
+
+def _rule_orgs(rule: PatternRule) -> frozenset[str]:
+    """The organisations a family rule is scoped to: ``org/...`` or ``(a|b)/...``."""
+    org = re.sub(r"\\(.)", r"\1", rule.match.split("/", 1)[0]).strip("()")
+    names = org.split("|")
+    return frozenset(names) if all(re.fullmatch(r"[a-z0-9._-]+", n) for n in names) else frozenset()
 
 
 def _license_keys(licenses: Iterable[LicenseTerms]) -> dict[str, str]:

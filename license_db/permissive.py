@@ -1,9 +1,13 @@
 """Which of two licenses grants more: the order that lets the strictest candidate win.
 
-A license is *more permissive* than another when it grants at least as much on every axis below
-and strictly more on one; two licenses that each grant something the other withholds are not
-comparable, and neither is more permissive. An unverified term (``None`` listed in ``missing``)
-grants nothing, so an unknown never outranks a known restriction.
+Commercial use decides first: a license that allows it (yes) is more permissive than one that
+allows it under conditions (a user or revenue limit, an AUP), which is more permissive than a
+non-commercial one, which is more permissive than research / evaluation only; an unverified
+commercial term is the strictest of all. Between two licenses of the same commercial standing, one
+is more permissive when it grants at least as much on every other axis (user and revenue limits,
+modification, distribution, hosting, fewer duties, a subset of the use restrictions) and strictly
+more on one; otherwise neither is. An unverified term (``None`` listed in ``missing``) grants
+nothing, so an unknown never outranks a known restriction.
 """
 
 from __future__ import annotations
@@ -69,7 +73,10 @@ def grant(terms: LicenseTerms) -> Grant:
 
 
 def dominates(a: Grant, b: Grant) -> bool:
-    """True when ``a`` grants at least as much as ``b`` everywhere and more somewhere."""
+    """True when ``a`` is more permissive than ``b``: freer commercial use, or the same and at
+    least as much on every other axis and more on one."""
+    if a.levels[0] != b.levels[0]:
+        return a.levels[0] > b.levels[0]
     at_least = all(x >= y for x, y in zip(a.levels, b.levels, strict=True))
     return at_least and a.restrictions <= b.restrictions and a != b
 

@@ -121,6 +121,8 @@ def test_every_rule_is_exercised_by_a_table_row() -> None:
 
 
 def test_exceptions_carve_out_of_a_later_general_rule() -> None:
+    """An exception still overlapping its general rule must be the stricter, or it would lose
+    (every matching rule is a candidate and the strictest wins)."""
     rules = {r.id: (i, r) for i, r in enumerate(DB.family_rules())}
     for query, _, rule_id in FAMILY:
         index, rule = rules[rule_id]
@@ -129,6 +131,7 @@ def test_exceptions_carve_out_of_a_later_general_rule() -> None:
         general_index, general = rules[rule.exception_of]
         assert general_index > index
         assert re.fullmatch(general.match, query.lower()), (query, general.id)
+        assert DB.more_permissive(general.license, rule.license), (rule.id, general.id)
 
 
 def test_family_rules_agree_with_every_verified_model() -> None:

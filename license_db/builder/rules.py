@@ -76,14 +76,18 @@ def check_modality(rules: Iterable[Mapping[str, Any]], corpus: str, report: Buil
 def rule_conflicts(
     models: list[dict[str, Any]], family: list[Mapping[str, Any]]
 ) -> list[tuple[str, str, str, str]]:
-    """(model, rule id, rule license, fact license) where the first matching rule disagrees."""
+    """(model, rule id, rule license, fact license) for every matching rule that disagrees.
+
+    Every matching rule is a candidate at lookup time (the strictest wins), so each one must
+    agree with the verified records it covers, not just the first.
+    """
     compiled = [(r, re.compile(rule_regex(r))) for r in family]
     found = []
     for rec in models:
         lowered = rec["model_id"].lower()
-        rule = next((r for r, rx in compiled if rx.fullmatch(lowered)), None)
-        if rule is not None and rule["license"] != rec["license"]:
-            found.append((rec["model_id"], rule["id"], rule["license"], rec["license"]))
+        for rule, rx in compiled:
+            if rx.fullmatch(lowered) and rule["license"] != rec["license"]:
+                found.append((rec["model_id"], rule["id"], rule["license"], rec["license"]))
     return found
 
 

@@ -31,7 +31,8 @@ def resolve(ref: ModelRef, db: LicenseDB, ctx: RepoContext) -> Resolved:
     hinted = _provider_lookup(ref, model, db)
     match = plain if hinted is None or (plain and plain.provider == hinted.provider) else hinted
     if match is None:
-        return Unknown(ref, model, _unknown_reason(ref))
+        hint = db.near_miss(model) if ref.kind is RefKind.HUGGINGFACE else None
+        return Unknown(ref, model, hint or _unknown_reason(ref))
     return Known(ref, model, match)
 
 
