@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -110,15 +111,15 @@ def read_json(name: str) -> Any:
     )
 
 
-def read_bundle() -> Bundle:
-    """Parse every bundled data file."""
-    rules = read_json("rules.json")
-    api = read_json("api_models.json")
+def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
+    """Parse every data file; ``read`` parses one by name (default: the bundled data)."""
+    rules = read("rules.json")
+    api = read("api_models.json")
     return Bundle(
-        manifest=read_json("manifest.json"),
-        licenses=tuple(license_terms(r) for r in read_json("licenses.json")),
-        models=tuple(ModelRecord(**r) for r in read_json("models.json")),
-        aliases=tuple(Alias(**r) for r in read_json("aliases.json")),
+        manifest=read("manifest.json"),
+        licenses=tuple(license_terms(r) for r in read("licenses.json")),
+        models=tuple(ModelRecord(**r) for r in read("models.json")),
+        aliases=tuple(Alias(**r) for r in read("aliases.json")),
         api_models=tuple(_api_model(r, api["sources"]) for r in api["models"]),
         family=tuple(pattern_rule(r) for r in rules["family"]),
         ollama=tuple(pattern_rule(r) for r in rules["ollama"]),

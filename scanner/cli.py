@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import license_db
-from license_db import LicenseDB
+from license_db import LicenseDB, versions
+from license_db import diff as db_diff
 from scanner import explain as explain_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
@@ -87,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="the bundled database's version and counts")
     database.add_argument("--json", action="store_true", help="machine-readable output")
     database.set_defaults(handler=_cmd_db)
+    _db_subcommands(database)
     init = commands.add_parser("init", help=f"write a commented starter {POLICY_FILE}")
     init.add_argument("--root", type=Path, default=None, help="repository root")
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -95,6 +97,19 @@ def _parser() -> argparse.ArgumentParser:
     _policy_options(validate)
     validate.set_defaults(handler=_cmd_validate)
     return parser
+
+
+def _db_subcommands(database: argparse.ArgumentParser) -> None:
+    """``db diff OLD NEW`` and ``db changelog`` (``db`` alone prints version and counts)."""
+    sub = database.add_subparsers(dest="db_command", metavar="SUBCOMMAND")
+    diff = sub.add_parser("diff", help="what changed between two database versions")
+    for side in ("old", "new"):
+        diff.add_argument(side, help="'bundled', a built data folder or a license-facts folder")
+    diff.add_argument("--json", action="store_true", help="machine-readable output")
+    diff.set_defaults(handler=_cmd_db_diff)
+    changes = sub.add_parser("changelog", help="the data package's change log")
+    changes.add_argument("--json", action="store_true", help="machine-readable output")
+    changes.set_defaults(handler=_cmd_db_changelog)
 
 
 def _scan_parser(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +208,30 @@ def _cmd_db(args: argparse.Namespace) -> int:
         print(json.dumps(stats, indent=2, sort_keys=True))
     else:
         print("\n".join(f"{key}: {value}" for key, value in stats.items()))
+    return EXIT_OK
+
+
+def _cmd_db_diff(args: argparse.Namespace) -> int:
+    try:
+        result = db_diff.diff(versions.open_version(args.old), versions.open_version(args.new))
+    except versions.VersionError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(db_diff.to_json(result), indent=2, sort_keys=True))
+    else:
+        lines = db_diff.render_text(result).splitlines()
+        print(inert_lines("\n".join(terminal(line) for line in lines)))
+    return EXIT_OK
+
+
+def _cmd_db_changelog(args: argparse.Namespace) -> int:
+    entries = versions.changelog()
+    if args.json:
+        data = [{"version": e.version, "changes": list(e.changes)} for e in entries]
+        print(json.dumps(data, indent=2))
+    else:
+        print("\n".join(f"{e.version}\n" + "".join(f"  - {c}\n" for c in e.changes)
+                        for e in entries).rstrip("\n"))  # fmt: skip
     return EXIT_OK
 
 
