@@ -63,6 +63,9 @@ _RULES = (
         "MDL023", "copyleft-network-use", "network-copyleft (AGPL) terms reach a hosted service"
     ),
     RuleInfo("MDL024", "license-choice", "a choice of licenses (OR): the best fit decides"),
+    RuleInfo(
+        "MDL025", "license-changed", "the license differs from the one a baseline entry recorded"
+    ),
 )
 
 _OBLIGATIONS = (

@@ -39,9 +39,14 @@ def test_write_is_sorted_keyed_json_without_lines() -> None:
         "tool": "model-license-guard",
         "version": 1,
         "entries": [
-            {"code": "MDL001", "model": "org/x", "path": "conf.yaml"},
-            {"code": "MDL011", "model": "org/llama-ft", "path": "src/a.py"},
-            {"code": "MDL003", "model": "CohereForAI/c4ai-command-r-v01", "path": "src/train.py"},
+            {"code": "MDL001", "license": "unknown", "model": "org/x", "path": "conf.yaml"},
+            {"code": "MDL011", "license": "llama3.1", "model": "org/llama-ft", "path": "src/a.py"},
+            {
+                "code": "MDL003",
+                "license": "cc-by-nc-4.0",
+                "model": "CohereForAI/c4ai-command-r-v01",
+                "path": "src/train.py",
+            },
         ],
     }
     assert text.endswith("}\n") and '"line"' not in text
@@ -157,3 +162,90 @@ def test_unresolved_references_round_trip_when_they_fail(verdict: Verdict, accep
     )
     assert applied.worst is verdict  # the new expression still counts
     assert applied.stale_baseline == ()
+
+
+# -- a license that changed since the baseline accepted the finding (issue 16) -------------------
+
+OLD_FILE = json.dumps(  # written before entries recorded a license
+    {
+        "tool": "model-license-guard",
+        "version": 1,
+        "entries": [
+            {"code": "MDL003", "model": "CohereForAI/c4ai-command-r-v01", "path": "src/train.py"}
+        ],
+    }
+)
+
+
+def test_entries_record_the_license_and_old_files_still_accept() -> None:
+    written = baseline.load(baseline.write(report(COHERE, UNKNOWN_MODEL)))
+    assert [(e.model, e.license) for e in written.entries] == [
+        ("org/x", "unknown"),
+        ("CohereForAI/c4ai-command-r-v01", "cc-by-nc-4.0"),
+    ]
+    old = baseline.load(OLD_FILE)
+    assert [e.license for e in old.entries] == [None]
+    relicensed = replace(COHERE, license="cc-by-nc-sa-4.0")  # no license recorded: no check
+    result = baseline.apply(report(relicensed), old)
+    assert [(d.suppressed, [r.code for r in d.reasons]) for d in result.decisions] == [
+        ("baseline", ["MDL003"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("was", "now", "verdict", "reasons", "expected"),
+    [
+        # still failing under the new license: not accepted, MDL025 says why
+        (
+            "mit",
+            COHERE,
+            Verdict.FAIL,
+            [("MDL003", Verdict.FAIL), ("MDL025", Verdict.WARN)],
+            "license changed from mit to cc-by-nc-4.0 in database 1: the baseline accepted "
+            "this finding under mit, so it no longer covers it",
+        ),
+        # the new license passes: the entry is stale, the change is still reported
+        (
+            "cc-by-nc-4.0",
+            replace(COHERE, license="apache-2.0", verdict=Verdict.PASS, reasons=()),
+            Verdict.PASS,
+            [("MDL025", Verdict.PASS)],
+            "license changed from cc-by-nc-4.0 to apache-2.0 in database 1",
+        ),
+        # the database no longer knows the model
+        (
+            "cc-by-nc-4.0",
+            replace(COHERE, license=None, verdict=Verdict.FAIL, reasons=(UNKNOWN,)),
+            Verdict.FAIL,
+            [("MDL001", Verdict.FAIL), ("MDL025", Verdict.WARN)],
+            "license changed from cc-by-nc-4.0 to unknown in database 1",
+        ),
+    ],
+)
+def test_a_changed_license_is_not_accepted_and_says_so(
+    was: str,
+    now: Decision,
+    verdict: Verdict,
+    reasons: list[tuple[str, Verdict]],
+    expected: str,
+) -> None:
+    accepted = baseline.load(baseline.write(report(replace(COHERE, license=was))))
+    result = baseline.apply(report(now), accepted)
+    (found,) = result.decisions
+    assert (found.suppressed, found.verdict) == (None, verdict)
+    assert [(r.code, r.verdict) for r in found.reasons] == reasons
+    assert found.reasons[-1].message.startswith(expected)
+    assert result.stale_baseline == ("src/train.py: MDL003 CohereForAI/c4ai-command-r-v01",)
+
+
+@pytest.mark.parametrize("spelling", ["cc-by-nc-4.0", "CC-BY-NC-4.0", " cc-by-nc-4.0 "])
+def test_the_same_license_in_another_spelling_is_still_accepted(spelling: str) -> None:
+    accepted = baseline.load(baseline.write(report(replace(COHERE, license=spelling))))
+    result = baseline.apply(report(COHERE), accepted)
+    assert [d.suppressed for d in result.decisions] == ["baseline"]
+
+
+def test_a_recorded_license_must_be_a_non_empty_string() -> None:
+    text = OLD_FILE.replace('"path"', '"license": "", "path"')
+    with pytest.raises(ValueError, match=r"entries\[0\]: 'license' must be a non-empty string"):
+        baseline.load(text)

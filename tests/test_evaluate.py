@@ -868,7 +868,7 @@ EXCEPTION_ROWS = [
         "2027-06-30",
         FAIL,
         [("MDL003", FAIL), ("MDL018", WARN)],
-        "approved under llama2, but the license is now cc-by-nc-4.0",
+        "license changed from llama2 to cc-by-nc-4.0 in database test: approved under llama2",
     ),
     (
         "changed-to-passing-license",
@@ -878,7 +878,7 @@ EXCEPTION_ROWS = [
         None,
         PASS,
         [("MDL018", PASS)],
-        "approved under cc-by-nc-4.0, but the license is now mit",
+        "license changed from cc-by-nc-4.0 to mit in database test",
     ),
     ("not-needed", known("x/m", "mit"), "x/m", "mit", "2026-12-01", PASS, [], None),
     (
@@ -909,7 +909,7 @@ EXCEPTION_ROWS = [
         None,
         WARN,
         [("MDL001", WARN), ("MDL018", WARN)],
-        "approved under mit, but the license is now unknown",
+        "license changed from mit to unknown in database test",
     ),
 ]
 

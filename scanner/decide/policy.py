@@ -68,6 +68,8 @@ _TOOL_HEADER = re.compile(r"^[ \t]*\[+[ \t]*tool[ \t]*\.[ \t]*[\"']?model-licens
 class LicenseCatalog(Protocol):
     """What the policy needs from the license database (``license_db.LicenseDB`` fits)."""
 
+    version: str  # the database version, named when a license differs from a recorded one
+
     def license(self, license_id: str) -> LicenseTerms | None:
         """The terms of ``license_id`` (database or SPDX id, any case), or None."""
         ...

@@ -66,9 +66,8 @@ def _standing(
     except LicenseExpressionError:
         same = False
     if not same:
-        return _Standing(
-            exception, f"approved under {exception.license}, but the license is now {current}"
-        )
+        changed = f"license changed from {exception.license} to {current} in database {db.version}"
+        return _Standing(exception, f"{changed}: approved under {exception.license}")
     return _Standing(exception, None)
 
 
