@@ -119,7 +119,8 @@ def _entry(index: int, item: object) -> Entry:
     license_text = item.get("license")
     if license_text is not None and (not isinstance(license_text, str) or not license_text):
         raise ValueError(f"entries[{index}]: 'license' must be a non-empty string when given")
-    return Entry(*values, license=license_text)
+    path, model, code = values
+    return Entry(path, model, code, license_text)
 
 
 def apply(report: Report, baseline: Baseline) -> Report:
