@@ -15,7 +15,7 @@ from functools import cache
 from license_db.db import LicenseDB
 from license_db.loader import read_bundle
 
-DB_VERSION = "2026.11.22"
+DB_VERSION = "2026.12.07"
 """Version of the bundled data; build.py writes it into data/manifest.json."""
 
 __all__ = ["DB_VERSION", "LicenseDB", "load"]

@@ -193,7 +193,8 @@ def _change_line(section: str, change: Change) -> str:
     if section == "licenses":
         shown = "; ".join(f"{name}: {a} -> {b}" for name, a, b in change.fields)
         return f"  {sign} {change.key}: {shown}"
-    head = f"  {sign} {change.key}: {change.old} -> {change.new}"
+    moved = f"{change.old} -> {change.new}" if change.old != change.new else f"{change.new}"
+    head = f"  {sign} {change.key}: {moved}"
     extra = [f"{name}: {a} -> {b}" for name, a, b in change.fields if name == "match"]
     return head + (f" ({'; '.join(extra)})" if extra else "")
 

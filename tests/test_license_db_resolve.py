@@ -629,6 +629,8 @@ FAMILY: list[tuple[str, str, str]] = [
     ("Qwen/Qwen2.5-VL-72B-Instruct", "qwen", "qwen2.5-72b"),
     ("Qwen/Qwen2.5-Coder-32B", "apache-2.0", "qwen2.5"),
     ("Qwen/Qwen3-30B-A3B-Base", "apache-2.0", "qwen3"),
+    ("Qwen/Qwen3-VL-32B-Instruct", "apache-2.0", "qwen3"),  # issue 16
+    ("Wan-AI/Wan2.1-T2V-14B-Diffusers", "apache-2.0", "wan"),  # issue 16
     ("mistralai/Codestral-22B-v0.1", "mnpl", "mistral-mnpl"),
     ("mistralai/Mistral-Large-Instruct-2411", "mrl", "mistral-mrl"),
     ("mistralai/Mistral-Medium-3.5-128B", "mistral-modified-mit", "mistral-modified-mit"),

@@ -79,6 +79,8 @@ OUTPUT_TRAINING: dict[str, OutputTraining] = {
     # "outputs, like models and derivatives, may only be used for purposes the license authorises
     # (research)": training outside research is not authorised.
     "mrl": OutputTraining.FORBIDDEN,
+    # "yes: outputs and results may not be used to improve any other AI model"
+    "tencent-hunyuan-community": OutputTraining.FORBIDDEN,
 }
 """License id -> what its ``output_training_restriction`` text means, read by hand from that text.
 
@@ -129,7 +131,7 @@ REVENUE_PERIODS: dict[str, tuple[Period, str]] = {
 }
 """License id -> the period its revenue threshold counts, with the facts' words that say so."""
 
-REGIONAL: dict[str, tuple[tuple[str, ...], str, str | None]] = {
+REGIONAL: dict[str, tuple[tuple[str, ...], str | None, str | None]] = {
     "llama3.2": (
         ("EU",),
         "multimodal (vision) models only; end users of products are unaffected",
@@ -140,10 +142,14 @@ REGIONAL: dict[str, tuple[tuple[str, ...], str, str | None]] = {
         "multimodal models only; end users of products are unaffected",
         "multimodal",
     ),
+    # "THIS LICENSE AGREEMENT DOES NOT APPLY IN THE EUROPEAN UNION, UNITED KINGDOM AND SOUTH
+    # KOREA": every model of the license, and its outputs (no scope: the whole grant).
+    "tencent-hunyuan-community": (("EU", "GB", "KR"), None, None),
 }
 """Licenses whose geographic clause withholds the grant in a region (llama3.3: text-only).
 
-The third item names the models the clause covers: ``"multimodal"`` for models the curated
+The second item says in words which models or uses the clause covers (None: all of them, the
+whole grant); the third names the models the clause covers: ``"multimodal"`` for models the curated
 ``[[modality]]`` rules mark multimodal (geographic_restriction: "for the multimodal (vision)
 models" / "for Llama 4 multimodal models"); None for every model of the license.
 """
