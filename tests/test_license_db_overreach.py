@@ -173,6 +173,12 @@ OVERREACH: list[tuple[str, str, str]] = [
     ("city96/FLUX.1-dev-gguf", "black-forest-labs/FLUX.1-dev",
      "flux-1-dev-non-commercial-license"),
     ("someorg/Llama-3.2-1B-Instruct", "meta-llama/Llama-3.2-1B-Instruct", "llama3.2"),
+    # issue 16 families: a GGUF by a non-repackager (LocalAI gallery), fine-tune words
+    ("city96/Wan2.1-I2V-14B-480P-gguf", "Wan-AI/Wan2.1-I2V-14B-480P", "apache-2.0"),
+    ("mradermacher/Qwen3-VL-8B-Instruct-abliterated-GGUF", "Qwen/Qwen3-VL-8B-Instruct",
+     "apache-2.0"),
+    ("bartowski/SmolLM3-3B-roleplay-GGUF", "HuggingFaceTB/SmolLM3-3B", "apache-2.0"),
+    ("someone/Kimi-K2-Instruct-merged", "moonshotai/Kimi-K2-Instruct", "modified-mit-kimi"),
 ]  # fmt: skip
 
 
@@ -204,6 +210,12 @@ UNLISTED: list[tuple[str, str]] = [
     ("google/gemma-3-4b-it-uncensored", "google"),
     ("deepseek-ai/DeepSeek-R1-Distill-Qwen-3B", "deepseek-ai"),  # no such distill size
     ("LiquidAI/LFM2.5-2.6B", "liquidai"),  # LFM2.5 is not LFM2
+    # issue 16: sizes and releases the qwen3 and wan rules do not list
+    ("Qwen/Qwen3-VL-235B-A22B-Instruct", "qwen"),
+    ("Qwen/Qwen3-Next-80B-A3B-Instruct", "qwen"),
+    ("Wan-AI/Wan2.2-TI2V-5B", "wan-ai"),
+    ("Wan-AI/Wan2.2-Animate-14B", "wan-ai"),
+    ("tencent/HunyuanVideo-PromptRewrite", "tencent"),  # Hunyuan-Large based: tencent-license
     # the other direction: an organisation's Apache-2.0 model is not its non-commercial family
     ("CohereForAI/aya-101", "cohereforai"),
     ("CohereLabs/aya-101", "coherelabs"),
