@@ -45,6 +45,7 @@ RESOLVE: list[tuple[str, str, str, Rule, str | None]] = [
     # DeepSeek V3 / R1 and distills
     ("deepseek-ai/DeepSeek-V3", "huggingface", "deepseek", E, None),
     ("deepseek-ai/DeepSeek-V3.1", "huggingface", "mit", E, None),
+    ("deepseek-ai/DeepSeek-V3.2-Exp-Base", "huggingface", "mit", E, None),
     ("deepseek-ai/DeepSeek-R1-0528", "huggingface", "mit", F, "deepseek-r1"),
     ("deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "huggingface", "mit AND llama3.1", E, None),
     # Phi-4, SmolLM3, OLMo 2, Kimi K2, GLM-4.5, MiniMax, gpt-oss
@@ -128,6 +129,10 @@ FINE_TUNES: list[tuple[str, str, str | None]] = [
     # Wan releases the rule does not list
     ("Wan-AI/Wan2.2-TI2V-5B", "not verified", None),
     ("Wan-AI/Wan2.2-Animate-14B", "not verified", None),
+    # a copy of DeepSeek-V3 by another organisation, card license_name deepseek-v3-licence
+    ("migtissera/DeepSeek-V3-Base", "deepseek-v3-licence", "deepseek-ai/DeepSeek-V3-Base"),
+    # faster-whisper conversions: one listing says MIT, its own text Apache 2.0: left unknown
+    ("Systran/faster-whisper-large-v3", "mit or apache-2.0 (sources disagree)", None),
     # MiniMax-M2.1 is published under a modified MIT (LocalAI gallery), not M2's MIT
     ("MiniMaxAI/MiniMax-M2.1", "modified-mit", None),
     ("mradermacher/MiniMax-M2.1-i1-GGUF", "modified-mit", None),
@@ -142,6 +147,18 @@ def test_fine_tunes_and_look_alikes_under_another_license_stay_unknown(
     hint = DB.near_miss(query)
     if base is not None:
         assert hint is not None and hint.startswith(f"possible fine-tune of {base} ")
+
+
+def test_a_repackaged_copy_keeps_the_base_license_whatever_its_card_says() -> None:
+    # unsloth/DeepSeek-V3-GGUF's card changed its license line from llama3.3 to mit; the weights
+    # are DeepSeek-V3's, under the DeepSeek License
+    found = DB.lookup("unsloth/DeepSeek-V3-GGUF")
+    assert found is not None
+    assert (found.license, found.rule, found.base_model) == (
+        "deepseek",
+        Rule.DERIVATIVE,
+        "deepseek-ai/DeepSeek-V3",
+    )
 
 
 def test_new_exact_copies_keep_the_base_license() -> None:
