@@ -41,7 +41,7 @@ def _rule(rule_id: str, match: str, license_id: str) -> dict[str, Any]:
 def _write(folder: Path, version: str, licenses: list[Any], models: list[Any], api: list[Any],
            family: list[Any]) -> Path:  # fmt: skip
     """A built database folder with exactly these records (what the build would write)."""
-    folder.mkdir()
+    folder.mkdir(parents=True)
     derivatives = {"repackagers": [], "suffixes": [], "source": "s", "note": "n"}
     files = {
         "manifest.json": {"db_version": version, "schema_version": 1, "built": version},
@@ -154,6 +154,18 @@ def test_cli_text_and_json(
     assert json.loads(capsys.readouterr().out)["new"]["version"] == "2026.12.07"
     assert main(["db", "diff", new, new]) == 0
     assert capsys.readouterr().out.count(": same") == 7
+
+
+@pytest.mark.parametrize("inside", ["data", "license_db/data"])
+def test_a_package_or_checkout_of_another_version_is_read_from_its_data_folder(
+    tmp_path: Path, inside: str
+) -> None:
+    _write(tmp_path / "pkg" / inside, "2026.10.01", [_terms("mit")], [_model("a/b", "mit")], [], [])
+    bundle = versions.open_version(str(tmp_path / "pkg"))
+    assert (bundle.manifest["db_version"], [m.model_id for m in bundle.models]) == (
+        "2026.10.01",
+        ["a/b"],
+    )
 
 
 @pytest.mark.parametrize(
