@@ -56,6 +56,8 @@ RESOLVE: list[tuple[str, str, str, Rule, str | None]] = [
     ("moonshotai/Kimi-K2-Instruct-0905", "huggingface", "modified-mit-kimi", E, None),
     ("unsloth/Kimi-K2-Instruct-0905-GGUF", "huggingface", "modified-mit-kimi", D, None),
     ("zai-org/GLM-4.5", "huggingface", "mit", F, "glm-4.5"),
+    ("zai-org/GLM-4.6", "huggingface", "mit", E, None),
+    ("zai-org/GLM-4.6-FP8", "huggingface", "mit", D, None),
     ("MiniMaxAI/MiniMax-M2", "huggingface", "mit", E, None),
     ("openai/gpt-oss-20b", "huggingface", "apache-2.0", E, None),
     # FLUX.1, Stable Diffusion 3.5, Wan, HunyuanVideo
@@ -129,6 +131,8 @@ FINE_TUNES: list[tuple[str, str, str | None]] = [
     # Wan releases the rule does not list
     ("Wan-AI/Wan2.2-TI2V-5B", "not verified", None),
     ("Wan-AI/Wan2.2-Animate-14B", "not verified", None),
+    # a GLM-4.6 fine-tune whose terms the database has not verified
+    ("ArliAI/GLM-4.6-Derestricted-v3", "not verified", None),
     # a copy of DeepSeek-V3 by another organisation, card license_name deepseek-v3-licence
     ("migtissera/DeepSeek-V3-Base", "deepseek-v3-licence", "deepseek-ai/DeepSeek-V3-Base"),
     # faster-whisper conversions: one listing says MIT, its own text Apache 2.0: left unknown
