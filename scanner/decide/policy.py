@@ -143,7 +143,7 @@ class Policy:
     evaluate_datasets: bool = False
     exceptions_warn_days: int = DEFAULT_EXCEPTION_WARN_DAYS
     scopes: Scopes = field(default_factory=lambda: DEFAULT_SCOPES, hash=False)  # decide.scopes
-    selection: Selection = Selection()  # decide.select: rule codes to report
+    selection: Selection = field(default_factory=Selection)  # decide.select: codes to report
 
     @property
     def is_default(self) -> bool:

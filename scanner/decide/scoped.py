@@ -59,7 +59,7 @@ def decide_unresolved(refs: Iterable[UnresolvedRef], policy: Policy) -> list[Unr
 
 def stale(policy: Policy, resolved: Sequence[Resolved]) -> tuple[Reason, ...]:
     """MDL018 for each exception that matches none of the models the scan found."""
-    names = [item.model for item in resolved]
+    names: list[str] = [item.model for item in resolved]
     names += [item.match.model_id for item in resolved if isinstance(item, Known)]
     return stale_exceptions(policy, names)
 

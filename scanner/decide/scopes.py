@@ -123,10 +123,12 @@ DEFAULT_SCOPES = Scopes()
 
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A compiled regex for one scope glob (see the module docstring for the syntax)."""
-    text = pattern.strip().lstrip("/") if pattern.strip().startswith("/") else pattern.strip()
+    text = pattern.strip()
+    anchored = text.startswith("/")
+    text = text.lstrip("/")
     if text.endswith("/"):
         text += "**"
-    if "/" not in text:
+    if "/" not in text and not anchored:
         text = "**/" + text
     parts: list[str] = []
     index = 0
@@ -187,7 +189,8 @@ def read_scopes(table: Mapping[str, object], problem: Problem) -> Scopes:
     globs = dict(DEFAULT_GLOBS)
     for scope, patterns in _scope_lists("scopes.paths", table.get("paths"), problem).items():
         globs[scope] = patterns
-    for scope, patterns in _scope_lists("scopes.extend_paths", table.get("extend_paths"), problem).items():  # fmt: skip
+    extended = _scope_lists("scopes.extend_paths", table.get("extend_paths"), problem)
+    for scope, patterns in extended.items():
         globs[scope] = (*globs[scope], *patterns)
     rules = dict(DEFAULT_RULES)
     for scope in Scope:
@@ -219,11 +222,13 @@ def _scope_lists(key: str, value: object, problem: Problem) -> dict[Scope, tuple
         problem(key, f"{key} must be a table of scope = [globs]")
         return {}
     found: dict[Scope, tuple[str, ...]] = {}
+    names = [s.value for s in Scope]
     for name, globs in value.items():
-        if name not in {s.value for s in Scope}:
-            problem(f"{key}.{name}", f"unknown scope '{name}'{_hint(name, [s.value for s in Scope])}")  # fmt: skip
+        if name not in names:
+            problem(f"{key}.{name}", f"unknown scope '{name}'{_hint(name, names)}")
             continue
-        found[Scope(name)] = tuple(g for g in _strings(f"{key}.{name}", globs, problem) if g.strip())
+        patterns = _strings(f"{key}.{name}", globs, problem)
+        found[Scope(name)] = tuple(g for g in patterns if g.strip())
     return found
 
 

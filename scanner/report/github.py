@@ -14,6 +14,7 @@ from __future__ import annotations
 from scanner.decide.suppress import deciding_reasons
 from scanner.report.common import (
     TOOL_NAME,
+    exception_label,
     ordered,
     ordered_errors,
     ordered_unresolved,
@@ -32,13 +33,14 @@ def render(report: Report) -> str:
         for d in ordered(report.decisions)
         if d.verdict is not Verdict.PASS and d.suppressed is None
     ]
-    if report.unresolved_verdict is not Verdict.PASS:
-        lines += [
-            _unresolved(u, report.unresolved_verdict)
-            for u in ordered_unresolved(report.unresolved)
-            if u.suppressed is None
-        ]
+    lines += _exceptions(report)
+    lines += [
+        _unresolved(u, u.verdict or report.unresolved_verdict)
+        for u in ordered_unresolved(report.unresolved)
+        if u.suppressed is None and (u.verdict or report.unresolved_verdict) is not Verdict.PASS
+    ]
     lines += [_error(e) for e in ordered_errors(report.errors)]
+    lines += [_stale_exception(reason) for reason in report.stale_exceptions]
     lines += [
         command("notice", f"stale baseline entry: {terminal(entry)}", title="stale baseline entry")
         for entry in sorted(report.stale_baseline)
@@ -69,10 +71,39 @@ def escape_property(text: str) -> str:
 def _decision(decision: Decision) -> str:
     reasons = deciding_reasons(decision)
     license_text = terminal(decision.license or "unknown license")
-    lines = [f"{terminal(decision.model)} ({license_text}): {decision.verdict.value}"]
+    lines = [
+        f"{terminal(decision.model)} ({license_text}): {decision.verdict.value} "
+        f"[scope {decision.scope.value}]"
+    ]
     lines += [_reason(reason) for reason in reasons]
     title = f"{terminal(reasons[0].code)} {rule_name(reasons[0].code)}" if reasons else TOOL_NAME
     return _annotate(_COMMANDS[decision.verdict], decision.ref, lines, title)
+
+
+def _exceptions(report: Report) -> list[str]:
+    """A notice at the first place of each model that passes by an exception."""
+    seen: set[tuple[str, str]] = set()
+    lines = []
+    for decision in ordered(report.decisions):
+        use = decision.exception
+        if use is None or (decision.model, use.key) in seen:
+            continue
+        seen.add((decision.model, use.key))
+        message = f"{terminal(decision.model)} passes by {terminal(exception_label(use))}"
+        lines.append(_annotate("notice", decision.ref, [message], "policy exception"))
+    return lines
+
+
+def _stale_exception(reason: Reason) -> str:
+    policy = reason.policy
+    title = f"{reason.code} {rule_name(reason.code)}"
+    return command(
+        "warning",
+        terminal(reason.message),
+        file=policy.file if policy else None,
+        line=policy.line if policy else None,
+        title=title,
+    )
 
 
 def _reason(reason: Reason) -> str:

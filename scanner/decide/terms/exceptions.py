@@ -118,7 +118,11 @@ def _cover(reason: Reason, label: str, where: PolicyLine) -> Reason:
         return reason
     message = f"{label}: {reason.message}"
     return replace(
-        reason, verdict=Verdict.PASS, message=message, policy=where, fix=None,
+        reason,
+        verdict=Verdict.PASS,
+        message=message,
+        policy=where,
+        fix=None,
         waived=reason.verdict,
     )
 
@@ -138,9 +142,7 @@ def _stale(standing: _Standing, verdict: Verdict, policy: Policy) -> Reason:
 def _covered(
     exception: PolicyException, reasons: list[Reason], policy: Policy, today: datetime.date
 ) -> list[Reason]:
-    expires = (
-        f"expires {exception.expires.isoformat()}" if exception.expires else "no expiry date"
-    )
+    expires = f"expires {exception.expires.isoformat()}" if exception.expires else "no expiry date"
     label = (
         f"covered by exception for {exception.model} ({exception.reason}, approved by "
         f"{exception.approved_by}, {expires})"
