@@ -127,7 +127,10 @@ def test_default_policy_scopes() -> None:
             '[scopes.paths]\ntests = ["t/"]\n',
             ["p.toml:2: unknown scope 'tests' (did you mean test?)"],
         ),
-        ("[scopes.paths]\ntest = \"t/\"\n", ["p.toml:2: scopes.paths.test must be an array of strings"]),
+        (
+            '[scopes.paths]\ntest = "t/"\n',
+            ["p.toml:2: scopes.paths.test must be an array of strings"],
+        ),
         (
             '[scopes.test.on]\nunknown = "ok"\n',
             ['p.toml:2: scopes.test.on.unknown must be one of "fail", "warn", "pass"'],

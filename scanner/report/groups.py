@@ -106,7 +106,7 @@ def _group(kind: RefKind, model: str, decisions: list[Decision]) -> ModelGroup:
     missing: dict[str, None] = {}
     for decision in deciding:
         for reason in _shown_reasons(decision):
-            if reason.missing is not None:
+            if reason.missing is not None and reason.waived is None:
                 missing[reason.missing] = None
             else:
                 reasons.setdefault((reason.code, reason.message), reason)
@@ -236,9 +236,10 @@ def scope_note(groups: Iterable[ModelGroup]) -> str | None:
     ]
     if not tests_only:
         return None
+    verb = "passes" if len(tests_only) == 1 else "pass"
     return (
         f"{plural(len(tests_only), 'model')} with an unknown license, used only in tests, "
-        'pass by the scope rule scopes.test.on.unknown = "pass": tests are not shipped, so no '
+        f'{verb} by the scope rule scopes.test.on.unknown = "pass": tests are not shipped, so no '
         "license term reaches them (state [scopes.test.on] unknown to change this)"
     )
 
