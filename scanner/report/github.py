@@ -21,7 +21,16 @@ from scanner.report.common import (
     rule_name,
 )
 from scanner.report.escape import terminal, workflow_data, workflow_property
-from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
+from scanner.types import (
+    Decision,
+    FileError,
+    ModelRef,
+    Reason,
+    Report,
+    Scope,
+    UnresolvedRef,
+    Verdict,
+)
 
 _COMMANDS = {Verdict.FAIL: "error", Verdict.WARN: "warning", Verdict.PASS: "notice"}
 
@@ -71,10 +80,8 @@ def escape_property(text: str) -> str:
 def _decision(decision: Decision) -> str:
     reasons = deciding_reasons(decision)
     license_text = terminal(decision.license or "unknown license")
-    lines = [
-        f"{terminal(decision.model)} ({license_text}): {decision.verdict.value} "
-        f"[scope {decision.scope.value}]"
-    ]
+    scope = "" if decision.scope is Scope.RUNTIME else f" [scope {decision.scope.value}]"
+    lines = [f"{terminal(decision.model)} ({license_text}): {decision.verdict.value}{scope}"]
     lines += [_reason(reason) for reason in reasons]
     title = f"{terminal(reasons[0].code)} {rule_name(reasons[0].code)}" if reasons else TOOL_NAME
     return _annotate(_COMMANDS[decision.verdict], decision.ref, lines, title)

@@ -171,7 +171,7 @@ def _report(data: dict[str, Any]) -> Report:
     verdict = Verdict(data.get("unresolved_verdict", Verdict.WARN.value))
     return Report(
         decisions=tuple(_decision(item) for item in data["findings"]),
-        unresolved=tuple(_unresolved_ref(item) for item in data["unresolved"]),
+        unresolved=tuple(_unresolved_ref(item, verdict) for item in data["unresolved"]),
         errors=tuple(_file_error(item) for item in data["errors"]),
         db_version=data["db_version"],
         policy_source=data["policy"],
@@ -247,11 +247,13 @@ def _reason_of(data: dict[str, Any]) -> Reason:
     )
 
 
-def _unresolved_ref(data: dict[str, Any]) -> UnresolvedRef:
+def _unresolved_ref(data: dict[str, Any], default: Verdict) -> UnresolvedRef:
+    """An unresolved reference; its verdict None when it is the report's ``default``."""
     values = _known(UnresolvedRef, data)
     values["source"] = SourceKind(values["source"])
     values["scope"] = Scope(values.get("scope", Scope.RUNTIME.value))
-    values["verdict"] = Verdict(values["verdict"]) if values.get("verdict") else None
+    verdict = Verdict(values["verdict"]) if values.get("verdict") else None
+    values["verdict"] = None if verdict is default else verdict
     return UnresolvedRef(**values)
 
 
