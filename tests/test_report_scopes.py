@@ -247,6 +247,10 @@ def test_github_annotates_exception_and_stale_exception(
         f"::warning file=.model-license-guard.toml,line=10,title=MDL018 "
         f"exception-not-applicable::{STALE}"
     ) in out.splitlines()
+    assert (
+        "::notice file=app.py,line=8,col=36,title=suppressed%3A inline%3A ignore[MDL003]::"
+        "CohereForAI/c4ai-command-r-plus: fail, suppressed (inline: ignore[MDL003])"
+    ) in out.splitlines()
     assert "tiny-random" not in out  # passes in tests: no annotation
 
 

@@ -2,9 +2,12 @@
 
 ``::error file=src/a.py,line=12,col=5,title=MDL003 commercial-use-not-permitted::message``.
 Unresolved references are annotated at the policy's level for them, files not scanned as
-warnings (internal errors as errors), stale baseline entries as notices. Suppressed findings get
-no annotation (the JSON, SARIF and Markdown reports still list them). GitHub shows only the first
-ten annotations of each level on a run; the Markdown job summary lists them all. Repository values
+warnings (internal errors as errors), stale baseline entries as notices, stale exceptions as
+warnings at their policy line. A model that passes by an exception, a baseline entry or an inline
+ignore gets one notice at its first place naming that decision (the JSON, SARIF and Markdown
+reports list every suppressed finding); a finding outside the runtime scope says its scope.
+GitHub shows only the first ten annotations of each level on a run; the Markdown job summary
+lists them all. Repository values
 in a message go through ``escape.terminal``, so only the tool's own line breaks split it; the
 message and properties are then escaped per the runner's rules (see ``scanner.report.escape``).
 """
@@ -88,17 +91,31 @@ def _decision(decision: Decision) -> str:
 
 
 def _exceptions(report: Report) -> list[str]:
-    """A notice at the first place of each model that passes by an exception."""
+    """A notice at the first place of each model that passes by an exception, and of each
+    model whose findings a baseline entry or an inline ignore suppresses."""
     seen: set[tuple[str, str]] = set()
     lines = []
     for decision in ordered(report.decisions):
-        use = decision.exception
-        if use is None or (decision.model, use.key) in seen:
+        why = _decided_by(decision)
+        if why is None or (decision.model, why[0]) in seen:
             continue
-        seen.add((decision.model, use.key))
-        message = f"{terminal(decision.model)} passes by {terminal(exception_label(use))}"
-        lines.append(_annotate("notice", decision.ref, [message], "policy exception"))
+        seen.add((decision.model, why[0]))
+        lines.append(_annotate("notice", decision.ref, [why[1]], why[0]))
     return lines
+
+
+def _decided_by(decision: Decision) -> tuple[str, str] | None:
+    """(title, message) of the decision a passing finding rests on, or None."""
+    model = terminal(decision.model)
+    if decision.suppressed is not None:
+        label = terminal(decision.suppressed)
+        return f"suppressed: {label}", f"{model}: {decision.verdict.value}, suppressed ({label})"
+    if decision.exception is not None:
+        return (
+            "policy exception",
+            f"{model} passes by {terminal(exception_label(decision.exception))}",
+        )
+    return None
 
 
 def _stale_exception(reason: Reason) -> str:

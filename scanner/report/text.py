@@ -132,7 +132,8 @@ def _reason(reason: Reason, said: set[tuple[str, str, str]]) -> Iterator[str]:
     if reason.term:
         source = f"  ({terminal(reason.term_source)})" if reason.term_source else ""
         yield f"      term: {terminal(reason.term)}{source}"
-    key = (reason.code, str(reason.policy), reason.fix or "")
+    where_ = f"{reason.policy} ({reason.policy.key})" if reason.policy else ""
+    key = (reason.code, where_, reason.fix or "")
     if key in said and (reason.policy or reason.fix):
         yield f"      policy and fix as for {terminal(reason.code)} above"
         return
