@@ -7,9 +7,9 @@ warnings at their policy line. A model that passes by an exception, a baseline e
 ignore gets one notice at its first place naming that decision (the JSON, SARIF and Markdown
 reports list every suppressed finding); a finding outside the runtime scope says its scope.
 GitHub shows only the first ten annotations of each level on a run; the Markdown job summary
-lists them all. Repository values
-in a message go through ``escape.terminal``, so only the tool's own line breaks split it; the
-message and properties are then escaped per the runner's rules (see ``scanner.report.escape``).
+lists them all. Repository values in a message go through ``escape.terminal``, so only the
+tool's own line breaks split it; the message and properties are then escaped per the runner's
+rules (see ``scanner.report.escape``).
 """
 
 from __future__ import annotations
