@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main, use_color
+from scanner.report import text
+from scanner.types import Report, Scope, SourceKind, UnresolvedRef, Verdict
 
 TODAY = "2026-06-01"
 
@@ -378,3 +380,36 @@ def test_color_always_colours_the_verdicts(repo: Path, capsys: pytest.CaptureFix
     assert "\033[1;31mFAIL\033[0m" in out
     _, out = scan(repo, capsys, "--color", "never")
     assert "\033[" not in out
+
+
+def _unresolved_report(count: int) -> Report:
+    refs = tuple(
+        UnresolvedRef(
+            f"examples/run_{i % 4}.py",
+            10 + i,
+            5,
+            "args.model" if i % 3 else "cfg.base",
+            "py.from_pretrained",
+            SourceKind.PYTHON,
+            reason="value is the result of a call",
+            scope=Scope.TEST if i == 0 else Scope.EXAMPLE,
+            verdict=Verdict.PASS if i == 0 else None,
+        )
+        for i in range(count)
+    )
+    return Report((), refs, (), db_version="1", policy_source="embedded default")
+
+
+def test_unresolved_references_are_grouped_by_expression_and_reason() -> None:
+    lines = text.render(_unresolved_report(12)).splitlines()
+    start = lines.index("unresolved references (MDL002): 12 places, 3 expressions")
+    assert lines[start : start + 5] == [
+        "unresolved references (MDL002): 12 places, 3 expressions",
+        "  warn: 11 places",
+        "    args.model (value is the result of a call) x8: examples/run_0.py:14:5, "
+        "examples/run_0.py:18:5, examples/run_1.py:11:5 and 5 more",
+        "    cfg.base (value is the result of a call) x3: examples/run_1.py:19:5, "
+        "examples/run_2.py:16:5, examples/run_3.py:13:5",
+        "  pass: 1 place (test 1) pass by their scope's on.unresolved",
+    ]
+    assert lines[-1] == "0 models in 0 places: 0 fail, 0 warn, 0 pass; 12 unresolved; 0 errors"

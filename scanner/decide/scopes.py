@@ -16,6 +16,7 @@ The embedded default treats unknown licenses and unresolved references in tests 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -295,7 +296,5 @@ def _strings(key: str, value: object, problem: Problem) -> list[str]:
 
 
 def _hint(word: str, candidates: Iterable[str]) -> str:
-    import difflib
-
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""

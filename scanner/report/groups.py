@@ -28,7 +28,8 @@ from scanner.types import (
     Verdict,
 )
 
-SCOPE_ORDER = tuple(Scope)
+SCOPES_SHOWN = tuple(Scope)
+"""The order scopes are listed in: runtime, test, example, docs, dev."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class ModelGroup:
     def scopes(self) -> dict[Scope, int]:
         """Places per scope, in scope order."""
         counts = Counter(d.scope for d in self.decisions)
-        return {scope: counts[scope] for scope in SCOPE_ORDER if counts[scope]}
+        return {scope: counts[scope] for scope in SCOPES_SHOWN if counts[scope]}
 
     @property
     def suppressed(self) -> dict[str, int]:
@@ -176,7 +177,7 @@ class UnresolvedGroup:
     def scopes(self) -> dict[Scope, int]:
         """References per scope, in scope order."""
         counts = Counter(ref.scope for ref in self.refs)
-        return {scope: counts[scope] for scope in SCOPE_ORDER if counts[scope]}
+        return {scope: counts[scope] for scope in SCOPES_SHOWN if counts[scope]}
 
 
 def group_unresolved(report: Report) -> list[UnresolvedGroup]:
