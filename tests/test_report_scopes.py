@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main, use_color
-from scanner.report import text
+from scanner.report import text as text_report
 from scanner.types import Report, Scope, SourceKind, UnresolvedRef, Verdict
 
 TODAY = "2026-06-01"
@@ -401,7 +401,7 @@ def _unresolved_report(count: int) -> Report:
 
 
 def test_unresolved_references_are_grouped_by_expression_and_reason() -> None:
-    lines = text.render(_unresolved_report(12)).splitlines()
+    lines = text_report.render(_unresolved_report(12)).splitlines()
     start = lines.index("unresolved references (MDL002): 12 places, 3 expressions")
     assert lines[start : start + 5] == [
         "unresolved references (MDL002): 12 places, 3 expressions",
