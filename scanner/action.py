@@ -118,11 +118,13 @@ def counts(report: Report) -> tuple[int, int]:
     """(failures, warnings): unsuppressed findings, unresolved references and files that were
     not scanned, each at its policy level."""
     summary = summarize(report)
-    unresolved = sum(ref.suppressed is None for ref in report.unresolved)
     extra = [
-        (unresolved, report.unresolved_verdict),
-        (len(report.unscanned), report.unscanned_verdict),
+        (1, ref.verdict or report.unresolved_verdict)
+        for ref in report.unresolved
+        if ref.suppressed is None
     ]
+    extra += [(len(report.unscanned), report.unscanned_verdict)]
+    extra += [(1, reason.verdict) for reason in report.stale_exceptions]
     failures = summary.fail + sum(n for n, verdict in extra if verdict is Verdict.FAIL)
     warnings = summary.warn + sum(n for n, verdict in extra if verdict is Verdict.WARN)
     return failures, warnings

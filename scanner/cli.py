@@ -6,8 +6,10 @@ import argparse
 import json
 import os
 import sys
+import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
 from scanner.decide.policy_template import STARTER_POLICY
+from scanner.decide.scopes import parse_scopes
+from scanner.decide.select import normalise, unknown_codes
 from scanner.find import git
 from scanner.find.discover import discover
 from scanner.report import FORMATS
@@ -118,7 +122,15 @@ def _scan_parser(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
     parser.add_argument("--baseline", type=Path, help="accept findings listed in this baseline")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when a finding fails")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report (auto: on a terminal unless NO_COLOR is set)",
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="list every place and every passing model"
+    )
     parser.set_defaults(handler=_cmd_scan)
 
 
@@ -132,6 +144,7 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     )
     _policy_options(parser)
     _hub_options(parser)
+    _selection_options(parser)
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
 
 
@@ -139,6 +152,50 @@ def _policy_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", type=Path, help=f"policy file (default: {POLICY_FILE})")
     parser.add_argument("--root", type=Path, default=None, help="repository root (default: git)")
     parser.add_argument("--today", type=date.fromisoformat, help=argparse.SUPPRESS)
+
+
+def _selection_options(parser: argparse.ArgumentParser) -> None:
+    """--select, --ignore, --scope: override the policy's select, ignore and scopes.select."""
+    group = parser.add_argument_group("selection (override the policy's select, ignore, scopes)")
+    group.add_argument(
+        "--select", metavar="CODES", help="report only these rule codes or prefixes (MDL003,MDL01)"
+    )
+    group.add_argument("--ignore", metavar="CODES", help="do not report these rule codes")
+    group.add_argument(
+        "--scope",
+        metavar="SCOPES",
+        help="report only references in these scopes (runtime,test,example,docs,dev)",
+    )
+
+
+def _selected(args: argparse.Namespace, policy: Policy) -> Policy:
+    """``policy`` with the command line's --select, --ignore and --scope applied."""
+    selection = policy.selection
+    for name in ("select", "ignore"):
+        text = getattr(args, name, None)
+        if text is None:
+            continue
+        codes = normalise(text.split(","))
+        unknown = unknown_codes(codes)
+        if unknown:
+            raise UsageError(f"--{name}: not a rule code or prefix: {', '.join(unknown)}")
+        selection = replace(selection, **{name: codes})
+    scopes = policy.scopes
+    if getattr(args, "scope", None) is not None:
+        problems: list[str] = []
+        chosen = parse_scopes("--scope", args.scope.split(","), lambda _k, m: problems.append(m))
+        if problems:
+            raise UsageError("; ".join(problems))
+        scopes = replace(scopes, select=frozenset(chosen))
+    return replace(policy, selection=selection, scopes=scopes)
+
+
+def use_color(choice: str, stream_is_tty: bool, environ: Mapping[str, str]) -> bool:
+    """Colour for ``--color``: always, never, or auto (a terminal, and NO_COLOR unset or empty;
+    https://no-color.org: the flag overrides the variable)."""
+    if choice != "auto":
+        return choice == "always"
+    return stream_is_tty and not environ.get("NO_COLOR") and environ.get("TERM") != "dumb"
 
 
 def _hub_options(parser: argparse.ArgumentParser) -> None:
@@ -159,12 +216,15 @@ def _hub_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
+    started = time.monotonic()
     report = _run_scan(args, _load_baseline(args.baseline))
-    color = args.color == "always" or (
-        args.color == "auto" and args.output is None and sys.stdout.isatty()
-    )
+    seconds = time.monotonic() - started
+    tty = args.output is None and sys.stdout.isatty()
+    color = use_color(args.color, tty, os.environ)
     text = (
-        render_text(report, color=color) if args.format == "text" else FORMATS[args.format](report)
+        render_text(report, color=color, verbose=args.verbose, seconds=seconds)
+        if args.format == "text"
+        else FORMATS[args.format](report)
     )
     _emit(text, args.output)
     if args.format != "text":
@@ -256,7 +316,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) -> Report:
     root = _root(args)
     db = license_db.load()
-    policy = _policy(args, db)
+    policy = _selected(args, _policy(args, db))
     own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
     if args.handler is _cmd_baseline and args.output is not None:
         own.append(args.output)

@@ -20,8 +20,9 @@ from license_db.schema import LicenseTerms
 from scanner.context import ReadProblem, RepoContext, read_bytes
 from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
-from scanner.decide.evaluate import evaluate, evaluate_unresolved
+from scanner.decide.evaluate import evaluate_unresolved
 from scanner.decide.policy import Policy
+from scanner.decide.scoped import decide_all, decide_unresolved, stale
 from scanner.find.discover import SourceFile
 from scanner.find.extractors import EXTRACTORS, python
 from scanner.resolve.database import resolve
@@ -71,12 +72,13 @@ def scan(
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
-    evaluated = [evaluate(item, inputs.policy, inputs.db, inputs.today) for item in resolved]
+    evaluated = decide_all(resolved, inputs.policy, inputs.db, inputs.today)
     decisions = suppress.apply_inline(evaluated, ctx)
+    unresolved = sorted(set(extraction.unresolved), key=_unresolved_order)
     report = Report(
         decisions=tuple(decisions),
         unresolved=suppress.apply_inline_unresolved(
-            sorted(set(extraction.unresolved), key=_unresolved_order), ctx
+            decide_unresolved(unresolved, inputs.policy), ctx
         ),
         errors=tuple(errors),
         db_version=inputs.db.version,
@@ -85,6 +87,7 @@ def scan(
         licenses=_licenses_of(decisions, inputs.db),
         totals=totals((f.path for f in files), errors),
         unscanned_verdict=inputs.policy.on.unscanned,
+        stale_exceptions=stale(inputs.policy, resolved),
     )
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)

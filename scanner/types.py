@@ -42,6 +42,16 @@ class RefKind(str, Enum):
     DATASET = "dataset"  # a Hub dataset id (datasets carry licenses too)
 
 
+class Scope(str, Enum):
+    """Where in the repository a reference sits; the policy may decide per scope."""
+
+    RUNTIME = "runtime"  # the code the project ships or runs (the default)
+    TEST = "test"  # test suites and fixtures
+    EXAMPLE = "example"  # examples and tutorials, notebooks under them
+    DOCS = "docs"  # documentation
+    DEV = "dev"  # build, CI and maintenance scripts
+
+
 class Confidence(str, Enum):
     """How sure the extractor is; LOW for the tokenizer fallback on unparsable files."""
 
@@ -85,6 +95,8 @@ class UnresolvedRef:
     cell: int | None = None
     reason: str = "value is not known statically"
     suppressed: str | None = None  # why it is suppressed (inline ignore, baseline); None if not
+    scope: Scope = Scope.RUNTIME  # set by decide.scopes from the path
+    verdict: Verdict | None = None  # its scope's on.unresolved; None: Report.unresolved_verdict
 
 
 class Unscanned(str, Enum):
@@ -163,6 +175,21 @@ class Reason:
     term_source: str | None = None  # where that term is documented (URL)
     policy: PolicyLine | None = None
     fix: str | None = None
+    missing: str | None = None  # the policy key this reason asks the policy to state
+    waived: Verdict | None = None  # the verdict before an exception covered it
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionUse:
+    """The policy exception a decision relies on: which entry, for which model, and why."""
+
+    key: str  # dotted key of the entry, e.g. "exceptions[0]"
+    model: str  # the entry's model id or pattern
+    license: str
+    reason: str
+    approved_by: str
+    expires: str | None  # ISO date, or None for an exception without an expiry date
+    policy: PolicyLine | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +235,8 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     obligations: tuple[Obligation, ...] = ()
     suppressed: str | None = None  # why it is suppressed (inline ignore, baseline); None if not
+    scope: Scope = Scope.RUNTIME  # set by decide.scopes from the path
+    exception: ExceptionUse | None = None  # the exception that covers a reason, if one does
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +253,7 @@ class Report:
     stale_baseline: tuple[str, ...] = ()  # baseline entries that no longer match
     totals: ScanTotals = ScanTotals()
     unscanned_verdict: Verdict = Verdict.FAIL  # what a file that was not scanned yields
+    stale_exceptions: tuple[Reason, ...] = ()  # MDL018: exceptions that match no model scanned
 
     @property
     def unscanned(self) -> tuple[FileError, ...]:
@@ -232,11 +262,15 @@ class Report:
 
     @property
     def worst(self) -> Verdict:
-        """The worst verdict among unsuppressed decisions, unsuppressed unresolved references
-        and files that were not scanned."""
+        """The worst verdict among unsuppressed decisions, unsuppressed unresolved references,
+        files that were not scanned and stale exceptions."""
         ranks = [d.verdict for d in self.decisions if d.suppressed is None]
-        if any(ref.suppressed is None for ref in self.unresolved):
-            ranks.append(self.unresolved_verdict)
+        ranks += [
+            ref.verdict or self.unresolved_verdict
+            for ref in self.unresolved
+            if ref.suppressed is None
+        ]
         if self.unscanned:
             ranks.append(self.unscanned_verdict)
+        ranks += [reason.verdict for reason in self.stale_exceptions]
         return max(ranks, key=lambda v: v.rank, default=Verdict.PASS)

@@ -280,8 +280,10 @@ def test_scan_step_annotates_summarises_and_sets_outputs(tmp_path: Path) -> None
         annotations[0],
     ), annotations[0]
     summary = (temp / "summary.md").read_text(encoding="utf-8")
-    assert summary.startswith("## :x: model-license-guard: 1 failing finding\n")
-    assert "| :x: fail | `src/app.py:4:35` | `CohereForAI/c4ai-command-r-v01` |" in summary
+    assert summary.startswith("## :x: model-license-guard: 1 failing model\n")
+    row = "| :x: fail | `CohereForAI/c4ai-command-r-v01` | cohere-c4ai-cc-by-nc-4.0 (exact) |"
+    assert row in summary
+    assert "| runtime 1 | `src/app.py:4:35` |" in summary
     outputs = parse_outputs((temp / "output").read_text(encoding="utf-8"))
     report_file = temp / "model-license-guard" / "report.json"
     workspace = tmp_path / "workspace"

@@ -795,7 +795,7 @@ EXCEPTION_ROWS = [
         "2027-06-30",
         PASS,
         [("MDL003", PASS)],
-        "covered by exception (evaluation only, approved by legal@example.com, "
+        "covered by exception for x/nc-model (evaluation only, approved by legal@example.com, "
         "expires 2027-06-30): "
         "cc-by-nc-4.0 (Creative Commons Attribution-NonCommercial 4.0), a non-commercial "
         "license, does not permit commercial use",
@@ -808,7 +808,7 @@ EXCEPTION_ROWS = [
         None,
         PASS,
         [("MDL003", PASS)],
-        "expires no expiry",
+        "no expiry date",
     ),
     (
         "pattern",
@@ -899,7 +899,7 @@ EXCEPTION_ROWS = [
         None,
         PASS,
         [("MDL001", PASS)],
-        "covered by exception (evaluation only",
+        "covered by exception for x/mystery (evaluation only",
     ),
     (
         "unknown-model-other-license",

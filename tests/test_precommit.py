@@ -140,7 +140,7 @@ def test_commit_adding_a_failing_model_is_rejected_with_the_reason(repo: Repo) -
     assert result.returncode != 0, output
     assert repo.head() == before
     assert "model-license-guard" in output and "Failed" in output
-    assert f"src/chat.py:3:35  {FAILING}" in output
+    assert f"FAIL  {FAILING}" in output and "1 place (runtime 1): src/chat.py:3:35" in output
     assert "MDL003 commercial-use-not-permitted" in output, output
     assert "old/legacy.py" not in output  # only the staged file is scanned
 
@@ -165,7 +165,7 @@ def test_constant_from_a_file_not_staged_is_resolved(repo: Repo) -> None:
     result = repo.commit("use the configured model")
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert f"src/use.py:4:35  {FAILING}" in output
+    assert f"FAIL  {FAILING}" in output and "1 place (runtime 1): src/use.py:4:35" in output
 
 
 @pytest.mark.parametrize(
@@ -179,7 +179,7 @@ def test_all_files_finds_the_violation_in_an_old_file(repo: Repo, args: tuple[st
     result = repo.pre_commit(*args)
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
-    assert f"old/legacy.py:3:35  {FAILING}" in output
+    assert f"FAIL  {FAILING}" in output and "1 place (runtime 1): old/legacy.py:3:35" in output
     assert repo.status() == []
 
 

@@ -328,6 +328,8 @@ def test_json_shape_of_a_finding() -> None:
             "policy": "embedded default",
             "policy_line": {"file": "embedded default", "line": None, "key": "on.unknown"},
             "fix": None,
+            "missing": None,
+            "waived": None,
         }
     ]
     cohere = data["findings"][4]
@@ -344,6 +346,7 @@ def test_json_shape_of_a_finding() -> None:
             "cell": None,
             "reason": "value is not known statically",
             "suppressed": None,
+            "scope": "runtime",
             "verdict": "warn",
         }
     ]
@@ -384,7 +387,7 @@ def test_json_load_rejects_what_is_not_a_report(bad: str) -> None:
 
 @pytest.mark.parametrize(
     ("color", "expected"),
-    [(True, "\033[1;31mfail\033[0m"), (False, "  fail\n")],
+    [(True, "\033[1;31mFAIL\033[0m"), (False, "\nFAIL  ")],
 )
 def test_text_colour_only_when_asked(color: bool, expected: str) -> None:
     output = text.render(sample_report(), color=color)

@@ -111,6 +111,7 @@ def test_one_component_per_model_with_every_location() -> None:
         ("model-license-guard:reason", "MDL003"),
         ("model-license-guard:resolution", "exact"),
         ("model-license-guard:resolution-detail", "CohereForAI/c4ai-command-r-v01"),
+        ("model-license-guard:scope", "runtime"),
         ("model-license-guard:verdict", "fail"),
     ]
 

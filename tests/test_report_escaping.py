@@ -304,10 +304,9 @@ def read_markdown(output: str) -> tuple[list[str], list[str], list[str], list[in
 
 
 SECTIONS = [
-    "### Findings",
-    "### Suppressed findings",
+    "### Models",
     "### Obligations",
-    "### Unresolved model references (warn)",
+    "### Unresolved model references (MDL002)",
     "### Files not scanned (MDL019)",
     "### Stale baseline entries (no current finding matches; remove them)",
 ]
@@ -323,7 +322,7 @@ def test_markdown_report_is_inert(
     assert not RAW_CONTROL.findall(output)
     spans, runs, bare, cells = read_markdown(output)
     assert bare == []  # no raw HTML, entity, emphasis, link, math or stray backtick
-    assert cells == [5] * 8  # both tables keep their rows, each row its five cells
+    assert cells == [6] * 7  # both tables keep their rows, each row its six cells
     value = shown or raw
     if field in ("path", "model", "expression", "stale"):
         assert any(value in span for span in spans)  # intact inside one code span
@@ -415,8 +414,8 @@ def test_github_unresolved_follow_the_policy_level() -> None:
 @pytest.mark.parametrize(
     ("worst_change", "headline"),
     [
-        ("as is", "## :x: model-license-guard: 1 failing finding"),
-        ("no failures", "## :warning: model-license-guard: 2 warnings, nothing fails"),
+        ("as is", "## :x: model-license-guard: 1 failing model"),
+        ("no failures", "## :warning: model-license-guard: 2 models with warnings, nothing fails"),
         ("all pass", "## :white_check_mark: model-license-guard: no license problems"),
     ],
 )

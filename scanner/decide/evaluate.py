@@ -86,7 +86,7 @@ def evaluate(
             names: tuple[str, ...] = (model, resolved.match.model_id)
         case Unknown():
             reasons, duties, names = [unknown_model(resolved, policy)], [], (model,)
-    reasons = apply_exceptions(names, license_text, reasons, policy, db, today)
+    reasons, exception = apply_exceptions(names, license_text, reasons, policy, db, today)
     if ref.confidence is Confidence.LOW:
         reasons.append(_low_confidence(ref))
     return Decision(
@@ -97,6 +97,7 @@ def evaluate(
         match=found,
         reasons=tuple(reasons),
         obligations=tuple(dict.fromkeys(duties)),
+        exception=exception,
     )
 
 

@@ -25,6 +25,8 @@ from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
 from scanner.decide.policy_lines import key_lines
+from scanner.decide.scopes import DEFAULT_SCOPES, Scopes, read_scopes
+from scanner.decide.select import Selection, normalise, unknown_codes
 from scanner.types import PolicyLine, Verdict
 
 POLICY_FILE = ".model-license-guard.toml"
@@ -142,6 +144,8 @@ class Policy:
     )
     evaluate_datasets: bool = False
     exceptions_warn_days: int = DEFAULT_EXCEPTION_WARN_DAYS
+    scopes: Scopes = field(default_factory=lambda: DEFAULT_SCOPES, hash=False)  # decide.scopes
+    selection: Selection = field(default_factory=Selection)  # decide.select: codes to report
 
     @property
     def is_default(self) -> bool:
@@ -302,7 +306,15 @@ _USAGE_BOOL = (
 )
 _USAGE_INT = ("monthly_active_users", "annual_revenue_usd")
 USAGE_KEYS = (*_USAGE_BOOL, *_USAGE_INT, "region", "intended_uses")
-TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days")
+TOP_KEYS = (
+    "usage",
+    "licenses",
+    "on",
+    "exceptions",
+    "datasets",
+    "exceptions_warn_days",
+    *("scopes", "select", "ignore"),  # scopes and selection (decide.scopes, decide.select)
+)
 LICENSE_KEYS = ("allow", "deny")
 ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api", "unscanned")
 DATASET_KEYS = ("evaluate",)
@@ -351,6 +363,7 @@ class _Reader:
         self._unknown_keys("", data, TOP_KEYS)
         datasets = self._table(data, "datasets", DATASET_KEYS)
         warn_days = self._int("exceptions_warn_days", data.get("exceptions_warn_days"))
+        scopes, selection = self._scopes(data), self._selection(data)
         return Policy(
             usage=self._usage(self._table(data, "usage", USAGE_KEYS)),
             licenses=self._license_lists(self._table(data, "licenses", LICENSE_KEYS)),
@@ -362,7 +375,34 @@ class _Reader:
             ),
             evaluate_datasets=bool(self._bool("datasets.evaluate", datasets.get("evaluate"))),
             exceptions_warn_days=DEFAULT_EXCEPTION_WARN_DAYS if warn_days is None else warn_days,
+            scopes=scopes,
+            selection=selection,
         )
+
+    # -- scopes and selection (decide.scopes, decide.select) -------------------------------
+
+    def _scopes(self, data: Mapping[str, object]) -> Scopes:
+        table = data.get("scopes")
+        if table is None:
+            return DEFAULT_SCOPES
+        if not isinstance(table, dict):
+            self.problem("scopes", f"'scopes' must be a table, not {_type_name(table)}")
+            return DEFAULT_SCOPES
+        scopes = read_scopes(table, self.problem)
+        for scope, rule in scopes.rules.items():
+            for name, entries in (("allow", rule.allow), ("deny", rule.deny)):
+                for index, entry in enumerate(entries or ()):
+                    self._expression_ok(f"scopes.{scope.value}.licenses.{name}[{index}]", entry)
+        return scopes
+
+    def _selection(self, data: Mapping[str, object]) -> Selection:
+        lists: dict[str, tuple[str, ...] | None] = {}
+        for name in ("select", "ignore"):
+            entries = self._str_list(name, data.get(name))
+            for entry in unknown_codes(entries or ()):
+                self.problem(name, f"{name}: '{entry}' is not a rule code or a prefix of one")
+            lists[name] = None if entries is None else normalise(entries)
+        return Selection(select=lists["select"], ignore=lists["ignore"] or ())
 
     # -- structure -------------------------------------------------------------------------
 

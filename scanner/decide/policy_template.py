@@ -65,6 +65,20 @@ unscanned = "fail"        # a file that could not be read (permission, size, not
 # Also check the licenses of datasets the code loads.
 evaluate = false
 
+# Scopes: where a reference sits decides which rules apply. Defaults: tests/, test_*.py,
+# conftest.py... are "test"; docs/ and *.md "docs"; examples/, notebooks/... "example"; scripts/,
+# benchmarks/, setup.py... "dev"; everything else "runtime". In tests, unknown licenses and
+# unresolved references pass unless you say otherwise here.
+# [scopes.extend_paths]
+# test = ["qa/"]
+# [scopes.test.rules]
+# MDL003 = "warn"          # non-commercial models in tests warn instead of failing
+# [scopes.test.on]
+# unknown = "warn"
+
+# Report only some rules (codes or prefixes, as in ruff), as top-level keys before any [table]:
+#   select = ["MDL0"]  /  ignore = ["MDL016"]
+
 # Exceptions: a model (id or fnmatch pattern) approved under the license it has today. The
 # exception stops applying when the database's license for the model changes or after `expires`.
 # [[exceptions]]

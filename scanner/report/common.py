@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from scanner.rules import describe
 from scanner.types import (
     Decision,
+    ExceptionUse,
     FileError,
     ModelRef,
     Obligation,
@@ -164,3 +165,14 @@ def group_obligations(decisions: Iterable[Decision]) -> dict[tuple[str, str, str
 
 def _obligation_key(item: Obligation) -> tuple[str, str, str]:
     return (item.code, item.license, item.text)
+
+
+def exception_label(use: ExceptionUse) -> str:
+    """``exception exceptions[0] for x/* (reason, approved by a, no expiry date)``: which
+    exception a finding passes by, as every format names it."""
+    expires = f"expires {use.expires}" if use.expires else "no expiry date"
+    where_ = f", {use.policy}" if use.policy is not None and use.policy.line else ""
+    return (
+        f"exception {use.key} for {use.model} ({use.reason}, approved by {use.approved_by}, "
+        f"{expires}{where_})"
+    )

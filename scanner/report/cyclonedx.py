@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
 from cyclonedx.model.bom import Bom
-from cyclonedx.model.component import Component, ComponentType
+from cyclonedx.model.component import Component, ComponentScope, ComponentType
 from cyclonedx.model.license import (
     DisjunctiveLicense,
     LicenseAcknowledgement,
@@ -31,8 +31,11 @@ from packageurl import PackageURL
 from license_db.expression import AllOf, AnyOf, Expr, LicenseExpressionError, LicenseId, parse
 from license_db.schema import LicenseTerms
 from scanner.decide.suppress import deciding_codes
-from scanner.report.common import TOOL_NAME, ordered, tool_version, where
-from scanner.types import Decision, RefKind, Report, Verdict
+from scanner.report.common import TOOL_NAME, exception_label, ordered, tool_version, where
+from scanner.types import Decision, RefKind, Report, Scope, Verdict
+
+EXCLUDED_SCOPES = frozenset({Scope.TEST, Scope.DOCS})
+"""A component used only in these scopes is ``scope: excluded``: not part of what ships."""
 
 PROPERTY_PREFIX = "model-license-guard:"
 _NOT_IDSTRING = re.compile(r"[^A-Za-z0-9.-]+")
@@ -95,7 +98,15 @@ def _component(
         licenses=_licenses(first, terms),
         external_references=_links(kind, model),
         properties=_properties(decisions),
+        scope=_scope(decisions),
     )
+
+
+def _scope(decisions: Sequence[Decision]) -> ComponentScope | None:
+    """``excluded`` for a component referenced only from tests or docs, as the spec intends."""
+    if all(d.scope in EXCLUDED_SCOPES for d in decisions):
+        return ComponentScope.EXCLUDED
+    return None
 
 
 def _split(kind: RefKind, model: str) -> tuple[str | None, str]:
@@ -194,6 +205,11 @@ def _properties(decisions: Sequence[Decision]) -> list[Property]:
         ]
     flagged = (d for d in decisions if d.verdict is not Verdict.PASS)
     values += [("reason", code) for code in sorted({c for d in flagged for c in deciding_codes(d)})]
+    values += [
+        ("scope", scope.value) for scope in Scope if any(d.scope is scope for d in decisions)
+    ]
+    exceptions = dict.fromkeys(exception_label(d.exception) for d in decisions if d.exception)
+    values += [("exception", label) for label in exceptions]
     values += [("location", where(d.ref)) for d in decisions]
     values += [("suppressed", f"{where(d.ref)} {d.suppressed}") for d in decisions if d.suppressed]
     return [Property(name=PROPERTY_PREFIX + key, value=value) for key, value in values]

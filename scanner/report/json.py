@@ -34,6 +34,7 @@ from scanner.report.common import (
 from scanner.types import (
     Confidence,
     Decision,
+    ExceptionUse,
     FileError,
     ModelId,
     ModelRef,
@@ -43,6 +44,7 @@ from scanner.types import (
     RefKind,
     Report,
     ScanTotals,
+    Scope,
     SourceKind,
     UnresolvedRef,
     Unscanned,
@@ -73,6 +75,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "unscanned_verdict": report.unscanned_verdict.value,
         "totals": _plain(asdict(report.totals)),
         "stale_baseline": sorted(report.stale_baseline),
+        "stale_exceptions": [_reason(r) for r in report.stale_exceptions],
         "licenses": [_plain(asdict(terms)) for terms in sorted(report.licenses, key=_by_id)],
     }
 
@@ -96,6 +99,7 @@ def _finding(decision: Decision) -> dict[str, Any]:
         "confidence": ref.confidence.value,
         "provider": ref.provider,
         "via": ref.via,
+        "scope": decision.scope.value,
         "license": decision.license,
         "verdict": decision.verdict.value,
         "rule": match.rule.value if match else None,
@@ -103,6 +107,7 @@ def _finding(decision: Decision) -> dict[str, Any]:
         "reasons": [_reason(r) for r in decision.reasons],
         "obligations": [_plain(asdict(o)) for o in decision.obligations],
         "suppressed": decision.suppressed,
+        "exception": _plain(asdict(decision.exception)) if decision.exception else None,
     }
 
 
@@ -118,11 +123,13 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "policy": str(policy) if policy else None,
         "policy_line": _plain(asdict(policy)) if policy else None,
         "fix": reason.fix,
+        "missing": reason.missing,
+        "waived": reason.waived.value if reason.waived else None,
     }
 
 
 def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
-    return {**_plain(asdict(ref)), "verdict": verdict.value}
+    return {**_plain(asdict(ref)), "verdict": (ref.verdict or verdict).value}
 
 
 def _error(error: FileError) -> dict[str, Any]:
@@ -164,7 +171,7 @@ def _report(data: dict[str, Any]) -> Report:
     verdict = Verdict(data.get("unresolved_verdict", Verdict.WARN.value))
     return Report(
         decisions=tuple(_decision(item) for item in data["findings"]),
-        unresolved=tuple(_unresolved_ref(item) for item in data["unresolved"]),
+        unresolved=tuple(_unresolved_ref(item, verdict) for item in data["unresolved"]),
         errors=tuple(_file_error(item) for item in data["errors"]),
         db_version=data["db_version"],
         policy_source=data["policy"],
@@ -173,6 +180,7 @@ def _report(data: dict[str, Any]) -> Report:
         stale_baseline=tuple(data.get("stale_baseline", ())),
         totals=ScanTotals(**_known(ScanTotals, data.get("totals", {}))),
         unscanned_verdict=Verdict(data.get("unscanned_verdict", Verdict.FAIL.value)),
+        stale_exceptions=tuple(_reason_of(r) for r in data.get("stale_exceptions", ())),
     )
 
 
@@ -206,7 +214,18 @@ def _decision(item: dict[str, Any]) -> Decision:
         reasons=tuple(_reason_of(r) for r in item["reasons"]),
         obligations=tuple(Obligation(**_known(Obligation, o)) for o in item.get("obligations", ())),
         suppressed=item.get("suppressed"),
+        scope=Scope(item.get("scope", Scope.RUNTIME.value)),
+        exception=_exception(item.get("exception")),
     )
+
+
+def _exception(data: dict[str, Any] | None) -> ExceptionUse | None:
+    if not data:
+        return None
+    policy = data.get("policy")
+    values = _known(ExceptionUse, data)
+    values["policy"] = PolicyLine(**_known(PolicyLine, policy)) if policy else None
+    return ExceptionUse(**values)
 
 
 def _match(data: dict[str, Any]) -> Match:
@@ -223,12 +242,19 @@ def _reason_of(data: dict[str, Any]) -> Reason:
         term_source=data.get("term_source"),
         policy=PolicyLine(**_known(PolicyLine, policy)) if policy else None,
         fix=data.get("fix"),
+        missing=data.get("missing"),
+        waived=Verdict(data["waived"]) if data.get("waived") else None,
     )
 
 
-def _unresolved_ref(data: dict[str, Any]) -> UnresolvedRef:
+def _unresolved_ref(data: dict[str, Any], default: Verdict) -> UnresolvedRef:
+    """An unresolved reference; its verdict None when it is the report's ``default``."""
     values = _known(UnresolvedRef, data)
-    return UnresolvedRef(**{**values, "source": SourceKind(values["source"])})
+    values["source"] = SourceKind(values["source"])
+    values["scope"] = Scope(values.get("scope", Scope.RUNTIME.value))
+    verdict = Verdict(values["verdict"]) if values.get("verdict") else None
+    values["verdict"] = None if verdict is default else verdict
+    return UnresolvedRef(**values)
 
 
 def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:

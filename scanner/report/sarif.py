@@ -19,6 +19,7 @@ from scanner.decide.baseline import SUPPRESSED as BASELINE_SUPPRESSED
 from scanner.report.common import (
     INFORMATION_URI,
     TOOL_NAME,
+    exception_label,
     ordered,
     ordered_errors,
     ordered_unresolved,
@@ -44,6 +45,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         *(r for d in ordered(report.decisions) for r in _decision_results(d)),
         *(_unresolved(u, report.unresolved_verdict) for u in ordered_unresolved(report.unresolved)),
         *(_error(e, report.unscanned_verdict) for e in ordered_errors(report.errors)),
+        *(_stale_exception(r) for r in report.stale_exceptions),
     ]
     _number_occurrences(results)
     run = {
@@ -82,17 +84,22 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
 
 
 def _decision_results(decision: Decision) -> list[dict[str, Any]]:
-    """One result per rule code among the decision's warning and failing reasons."""
+    """One result per rule code among the decision's warning and failing reasons, and among
+    the reasons an exception waived (those carry an accepted ``external`` suppression)."""
     by_code: dict[str, list[Reason]] = {}
     for reason in decision.reasons:
-        if reason.verdict is not Verdict.PASS:
+        if reason.verdict is not Verdict.PASS or reason.waived is not None:
             by_code.setdefault(reason.code, []).append(reason)
     return [_decision_result(decision, reasons) for reasons in by_code.values()]
 
 
+def _level(reason: Reason) -> Verdict:
+    return reason.waived if reason.waived is not None else reason.verdict
+
+
 def _decision_result(decision: Decision, reasons: list[Reason]) -> dict[str, Any]:
     ref, code = decision.ref, reasons[0].code
-    level = max((r.verdict for r in reasons), key=lambda v: v.rank)
+    level = max((_level(r) for r in reasons), key=lambda v: v.rank)
     head = f"{decision.model} ({decision.license or 'unknown license'}):"
     message = " ".join([head, *(_message(reason) for reason in reasons)])
     result = _result(code, level, message, _location(ref))
@@ -103,9 +110,20 @@ def _decision_result(decision: Decision, reasons: list[Reason]) -> dict[str, Any
         "verdict": decision.verdict.value,
         "resolution": decision.match.rule.value if decision.match else None,
         "policy": sorted({str(r.policy) for r in reasons if r.policy}),
+        "scope": decision.scope.value,
     }
+    if decision.exception is not None:
+        result["properties"]["exception"] = exception_label(decision.exception)
     if decision.suppressed is not None:
         result["suppressions"] = [_suppression(decision.suppressed)]
+    elif all(r.waived is not None for r in reasons) and decision.exception is not None:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": exception_label(decision.exception),
+            }
+        ]
     return result
 
 
@@ -127,8 +145,9 @@ def _suppression(label: str) -> dict[str, str]:
 
 def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
     message = f"Model argument `{ref.expression}`: {ref.reason}."
-    result = _result("MDL002", verdict, message, _location(ref))
+    result = _result("MDL002", ref.verdict or verdict, message, _location(ref))
     result["partialFingerprints"] = {FINGERPRINT: _digest("MDL002", ref.path, ref.expression)}
+    result["properties"] = {"scope": ref.scope.value}
     if ref.suppressed is not None:
         result["suppressions"] = [_suppression(ref.suppressed)]
     return result
@@ -143,6 +162,19 @@ def _error(error: FileError, unscanned: Verdict) -> dict[str, Any]:
         level = unscanned
     result = _result("MDL019", level, error.message, {"physicalLocation": location})
     result["partialFingerprints"] = {FINGERPRINT: _digest("MDL019", error.path, error.message)}
+    return result
+
+
+def _stale_exception(reason: Reason) -> dict[str, Any]:
+    """MDL018 at the exception's line of the policy file."""
+    policy = reason.policy
+    path = policy.file if policy is not None else "policy"
+    location: dict[str, Any] = {"artifactLocation": {"uri": path}}
+    if policy is not None and policy.line:
+        location["region"] = {"startLine": policy.line}
+    result = _result(reason.code, reason.verdict, _message(reason), {"physicalLocation": location})
+    key = policy.key if policy is not None else reason.message
+    result["partialFingerprints"] = {FINGERPRINT: _digest(reason.code, path, key)}
     return result
 
 

@@ -1,34 +1,53 @@
-"""Human-readable report: one line per finding grouped by file, reasons indented beneath.
+"""Human-readable report: one block per model that needs attention, the rest counted.
 
-``path:line:col  model  license  verdict``; under each warning or failure its reasons (code,
-name, message), the license term and policy line that decided, and the fix. Then obligations,
-unresolved references, files not scanned, stale baseline entries and a closing summary line.
-Colour only when asked (the CLI passes ``isatty``). Every repository-derived value goes through
-``escape.terminal`` and the whole text through ``escape.inert_lines`` (see that module).
+A block: verdict, model, license and how it was resolved; the deciding reasons (code, name,
+message, the license term and policy line that decided, the fix); the policy facts it waits for
+(stated once below, in "policy facts to state"); the exception, baseline or inline ignore it
+relies on; its obligations once; its scopes and places, the first few (all with ``verbose``).
+Failing models first, then warnings, then models that pass only by a decision, then one line
+counting the other passes. Then the missing policy facts (one block per key, with the TOML to
+paste), obligations, unresolved references grouped by expression and reason, files not scanned,
+stale baseline entries and exceptions, and a closing summary line. Colour only when asked.
+Every repository-derived value goes through ``escape.terminal`` and the whole text through
+``escape.inert_lines`` (see that module).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import groupby
+from collections.abc import Iterable, Iterator, Sequence
 
+from scanner.decide.facts import fact_question
 from scanner.report.common import (
     error_where,
+    exception_label,
     group_obligations,
-    ordered,
     ordered_errors,
-    ordered_unresolved,
+    plural,
     rule_name,
-    summarize,
-    summary_line,
     totals_line,
     where,
 )
 from scanner.report.escape import inert_lines, terminal
-from scanner.types import Decision, Reason, Report, Verdict
+from scanner.report.groups import (
+    MissingFact,
+    ModelGroup,
+    UnresolvedGroup,
+    attention,
+    closing_line,
+    group_models,
+    group_unresolved,
+    missing_facts,
+    scope_note,
+    tally,
+)
+from scanner.types import Decision, Reason, Report, Scope, Verdict
 
 _COLORS = {Verdict.FAIL: "\033[1;31m", Verdict.WARN: "\033[33m", Verdict.PASS: "\033[32m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
+PLACES_SHOWN = 3
+"""Places listed per model (and per unresolved expression) without ``verbose``."""
+MODELS_SHOWN = 5
+"""Models named per missing fact or obligation without ``verbose``."""
 
 
 class _Style:
@@ -47,93 +66,223 @@ class _Style:
         return f"{_BOLD}{text}{_RESET}" if self.color else text
 
 
-def render(report: Report, *, color: bool = False) -> str:
-    """The report as text for a terminal; ANSI colours only when ``color``."""
+def render(
+    report: Report, *, color: bool = False, verbose: bool = False, seconds: float | None = None
+) -> str:
+    """The report as text for a terminal; ANSI colours only when ``color``, every place and
+    passing model with ``verbose``, the scan's duration in the last line when ``seconds``."""
     style = _Style(color)
     source, db_version = terminal(report.policy_source), terminal(report.db_version)
     lines = [style.dim(f"policy: {source}  database: {db_version}")]
-    for _, group in groupby(ordered(report.decisions), key=lambda d: d.ref.path):
-        lines.append("")
-        lines.extend(_file_block(list(group), style))
-    for section in (_obligations(report), _unresolved(report), _errors(report), _stale(report)):
+    groups = group_models(report.decisions)
+    limit = None if verbose else PLACES_SHOWN
+    said: set[tuple[str, str, str]] = set()  # (code, policy, fix) already printed in full
+    for group in groups:
+        if attention(group) or verbose:
+            lines += ["", *_model_block(group, style, limit, said)]
+    sections = (
+        _passes(groups, verbose),
+        _facts(missing_facts(groups), report, verbose),
+        _obligations(report, verbose),
+        _unresolved(report, limit),
+        _errors(report),
+        _stale(report),
+        _stale_exceptions(report),
+    )
+    for section in sections:
         if section:
             lines += ["", *section]
-    summary = summarize(report)
     lines += ["", style.dim(totals_line(report.totals, report.unscanned_verdict))]
-    lines += [style.verdict(summary.worst, summary_line(summary))]
+    lines += [style.verdict(report.worst, closing_line(tally(report, groups), seconds))]
     return inert_lines("\n".join(lines) + "\n")
 
 
-def _file_block(decisions: list[Decision], style: _Style) -> Iterator[str]:
-    rows = [
-        tuple(terminal(v) for v in (where(d.ref), d.model, d.license or "unknown"))
-        for d in decisions
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    for decision, row in zip(decisions, rows, strict=True):
-        cells = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        yield f"{cells}  {_verdict(decision, style)}"
-        if decision.verdict is not Verdict.PASS and decision.suppressed is None:
-            yield from _details(decision)
+# -- one model ------------------------------------------------------------------------------
 
 
-def _verdict(decision: Decision, style: _Style) -> str:
-    if decision.suppressed is not None:
-        return style.dim(f"{decision.verdict.value} (suppressed: {terminal(decision.suppressed)})")
-    return style.verdict(decision.verdict, decision.verdict.value)
+def _model_block(
+    group: ModelGroup, style: _Style, limit: int | None, said: set[tuple[str, str, str]]
+) -> Iterator[str]:
+    first = group.first
+    verdict = style.verdict(group.verdict, group.verdict.value.upper())
+    license_text = terminal(first.license or "unknown")
+    head = f"{verdict}  {style.bold(terminal(group.model))}  {license_text}"
+    if first.match is not None:
+        head += style.dim(f"  ({terminal(first.match.rule.value)})")
+    yield head
+    for reason in group.reasons:
+        yield from _reason(reason, said)
+    if group.missing:
+        keys = ", ".join(terminal(key) for key in group.missing)
+        yield f'  MDL016 needs policy facts: {keys} (see "policy facts to state" below)'
+    yield from _decided(group)
+    found = first.match
+    if found is not None and (found.inferred or found.rule.value not in ("exact", "alias")):
+        yield f"  resolved by {terminal(found.rule.value)}: {terminal(found.detail)}"
+    if group.obligations:
+        duties = ", ".join(f"{terminal(o.code)} {rule_name(o.code)}" for o in group.obligations)
+        yield f"  obligations: {duties}"
+    yield from _places(group, limit)
 
 
-def _details(decision: Decision) -> Iterator[str]:
-    for reason in decision.reasons:
-        if reason.verdict is not Verdict.PASS:
-            yield from _reason(reason)
-    match = decision.match
-    if match is not None and (match.inferred or match.rule.value not in ("exact", "alias")):
-        yield f"    resolved by {match.rule.value}: {terminal(match.detail)}"
-    if decision.ref.via:
-        yield f"    value from {terminal(decision.ref.via)}"
-
-
-def _reason(reason: Reason) -> Iterator[str]:
-    yield f"    {terminal(reason.code)} {rule_name(reason.code)}: {terminal(reason.message)}"
+def _reason(reason: Reason, said: set[tuple[str, str, str]]) -> Iterator[str]:
+    """A reason with its term, policy line and fix; a policy line and fix already printed
+    for the same code above become "policy and fix as above"."""
+    yield f"  {terminal(reason.code)} {rule_name(reason.code)}: {terminal(reason.message)}"
     if reason.term:
         source = f"  ({terminal(reason.term_source)})" if reason.term_source else ""
-        yield f"        term: {terminal(reason.term)}{source}"
+        yield f"      term: {terminal(reason.term)}{source}"
+    where_ = f"{reason.policy} ({reason.policy.key})" if reason.policy else ""
+    key = (reason.code, where_, reason.fix or "")
+    if key in said and (reason.policy or reason.fix):
+        yield f"      policy and fix as for {terminal(reason.code)} above"
+        return
+    said.add(key)
     if reason.policy:
-        yield f"        policy: {terminal(str(reason.policy))} ({terminal(reason.policy.key)})"
+        yield f"      policy: {terminal(str(reason.policy))} ({terminal(reason.policy.key)})"
     if reason.fix:
-        yield f"        fix: {terminal(reason.fix)}"
+        yield f"      fix: {terminal(reason.fix)}"
 
 
-def _obligations(report: Report) -> list[str]:
+def _decided(group: ModelGroup) -> Iterator[str]:
+    """The exception, baseline entries and inline ignores the model's verdict rests on."""
+    if group.exception is not None:
+        yield f"  passes by {terminal(exception_label(group.exception))}"
+    for label, count in sorted(group.suppressed.items()):
+        worst = group.flagged_suppressed
+        level = f"{worst.value} " if worst is not None else ""
+        yield f"  suppressed ({level}{plural(count, 'place')}): {terminal(label)}"
+
+
+def _places(group: ModelGroup, limit: int | None) -> Iterator[str]:
+    scopes = ", ".join(f"{scope.value} {count}" for scope, count in group.scopes.items())
+    shown, more = group.places(limit)
+    total = plural(len(group.decisions), "place")
+    if limit is not None:
+        listed = ", ".join(terminal(where(d.ref)) for d in shown)
+        tail = f" and {more} more (--verbose lists all)" if more else ""
+        yield f"  {total} ({scopes}): {listed}{tail}"
+        via = next((d.ref.via for d in shown if d.ref.via), None)
+        if via:
+            yield f"  value from {terminal(via)}"
+        return
+    yield f"  {total} ({scopes}):"
+    for decision in shown:
+        yield f"    {_place(decision)}"
+
+
+def _place(decision: Decision) -> str:
+    text = f"{terminal(where(decision.ref))}  {decision.scope.value}  {decision.verdict.value}"
+    if decision.suppressed is not None:
+        text += f" (suppressed: {terminal(decision.suppressed)})"
+    if decision.ref.via:
+        text += f"  value from {terminal(decision.ref.via)}"
+    return text
+
+
+# -- the rest -------------------------------------------------------------------------------
+
+
+def _passes(groups: Sequence[ModelGroup], verbose: bool) -> list[str]:
+    plain = [g for g in groups if g.verdict is Verdict.PASS and not attention(g)]
+    lines = []
+    if plain and not verbose:
+        verb = "passes" if len(plain) == 1 else "pass"
+        lines.append(f"{plural(len(plain), 'other model')} {verb} (--verbose lists them)")
+    note = scope_note(groups)
+    return [*lines, f"note: {note}"] if note else lines
+
+
+def _facts(facts: Sequence[MissingFact], report: Report, verbose: bool) -> list[str]:
+    if not facts:
+        return []
+    target = "the policy" if report.policy_source.startswith("embedded") else report.policy_source
+    lines = [
+        f"policy facts to state (MDL016): license terms wait for them; "
+        f"review the values and add to {terminal(target)}"
+    ]
+    for fact in facts:
+        lines.append(f"  {terminal(fact.key)}: {fact_question(fact.key)}")
+        for license_id, term in fact.terms:
+            lines.append(f"    {terminal(license_id)}: {terminal(_short(term))}")
+        lines.append(f"    models: {_names(fact.models, verbose)}")
+        lines += [f"    | {terminal(line)}" for line in fact.snippet.splitlines()]
+    return lines
+
+
+def _short(text: str, width: int = 72) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip(" ,") + "..."
+
+
+def _names(names: Sequence[str], verbose: bool) -> str:
+    shown = names if verbose else names[:MODELS_SHOWN]
+    more = len(names) - len(shown)
+    return ", ".join(terminal(n) for n in shown) + (f" and {more} more" if more else "")
+
+
+def _obligations(report: Report, verbose: bool) -> list[str]:
     grouped = group_obligations(report.decisions)
     lines = [
         f"  {terminal(code)} {rule_name(code)} [{terminal(lic)}]: {terminal(text)} "
-        f"({', '.join(terminal(model) for model in models)})"
+        f"({_names(models, verbose)})"
         for (code, lic, text), models in grouped.items()
     ]
     return ["obligations:", *lines] if lines else []
 
 
-def _unresolved(report: Report) -> list[str]:
-    refs = ordered_unresolved(report.unresolved)
-    head = f"unresolved references ({report.unresolved_verdict.value}):"
-    return (
-        [
-            head,
-            *(
-                f"  {terminal(where(u))}  {terminal(u.expression)}  {terminal(u.reason)}"
-                f"{_suppressed(u.suppressed)}"
-                for u in refs
-            ),
-        ]
-        if refs
-        else []
+def _unresolved(report: Report, limit: int | None) -> list[str]:
+    groups = group_unresolved(report)
+    if not groups:
+        return _suppressed_unresolved(report)
+    total = sum(len(g.refs) for g in groups)
+    head = (
+        f"unresolved references (MDL002): {plural(total, 'place')}, "
+        f"{plural(len(groups), 'expression')}"
     )
+    lines = [head]
+    for verdict in Verdict.FAIL, Verdict.WARN, Verdict.PASS:
+        level = [g for g in groups if g.verdict is verdict]
+        if level:
+            lines += _unresolved_level(verdict, level, limit)
+    return lines + _suppressed_unresolved(report)
 
 
-def _suppressed(label: str | None) -> str:
-    return "" if label is None else f"  (suppressed: {terminal(label)})"
+def _unresolved_level(
+    verdict: Verdict, groups: Sequence[UnresolvedGroup], limit: int | None
+) -> list[str]:
+    count = sum(len(g.refs) for g in groups)
+    if verdict is Verdict.PASS and limit is not None:
+        scopes = _scope_counts(g.scopes for g in groups)
+        return [f"  pass: {plural(count, 'place')} ({scopes}) pass by their scope's on.unresolved"]
+    lines = [f"  {verdict.value}: {plural(count, 'place')}"]
+    shown_groups = groups if limit is None else groups[: limit * 5]
+    for group in shown_groups:
+        refs = group.refs if limit is None else group.refs[:limit]
+        more = len(group.refs) - len(refs)
+        places = ", ".join(terminal(where(r)) for r in refs) + (f" and {more} more" if more else "")
+        what = f"{terminal(group.expression)} ({terminal(group.reason)})"
+        lines.append(f"    {what} x{len(group.refs)}: {places}")
+    hidden = len(groups) - len(shown_groups)
+    if hidden:
+        lines.append(f"    and {plural(hidden, 'more expression')} (--verbose lists all)")
+    return lines
+
+
+def _scope_counts(items: Iterable[dict[Scope, int]]) -> str:
+    total: dict[Scope, int] = {}
+    for counts in items:
+        for scope, count in counts.items():
+            total[scope] = total.get(scope, 0) + count
+    return ", ".join(f"{scope.value} {total[scope]}" for scope in Scope if scope in total)
+
+
+def _suppressed_unresolved(report: Report) -> list[str]:
+    refs = [u for u in report.unresolved if u.suppressed is not None]
+    return [
+        f"  suppressed: {terminal(where(u))}  {terminal(u.expression)}"
+        f" ({terminal(u.suppressed or '')})"
+        for u in refs
+    ]
 
 
 def _errors(report: Report) -> list[str]:
@@ -150,3 +299,11 @@ def _stale(report: Report) -> list[str]:
     stale = sorted(report.stale_baseline)
     head = "stale baseline entries (no current finding matches; remove them):"
     return [head, *(f"  {terminal(entry)}" for entry in stale)] if stale else []
+
+
+def _stale_exceptions(report: Report) -> list[str]:
+    lines = [
+        f"  {terminal(str(r.policy)) if r.policy else ''}: {terminal(r.message)}"
+        for r in report.stale_exceptions
+    ]
+    return ["stale exceptions (MDL018):", *lines] if lines else []

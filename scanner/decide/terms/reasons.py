@@ -8,6 +8,7 @@ deciding (the policy does not state a fact; the database did not verify a term).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
 from license_db.schema import LicenseTerms, Match
 from scanner.decide.policy import POLICY_FILE, Policy
@@ -41,7 +42,8 @@ def not_stated(terms: LicenseTerms, term: str, policy: Policy, key: str, what: s
     """WARN: a term depends on a fact the policy does not state."""
     msg = f"{what}, and the policy does not state {key}"
     fix = f"state {key} in {policy_file(policy)}"
-    return term_reason("MDL016", Verdict.WARN, msg, terms, term, policy, key, fix)
+    reason = term_reason("MDL016", Verdict.WARN, msg, terms, term, policy, key, fix)
+    return replace(reason, missing=key)
 
 
 def unverified(
