@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from scanner.find.identify.hub import hub_id, plain_name
+from scanner.find.identify.hub import hub_id, plain_name, strip_hub_prefix
 from scanner.types import RefKind
 
 UNKNOWN_OPTION = "?"  # an option keyword whose value is not a literal
@@ -61,6 +61,16 @@ class Named:
     provider: str | None = None
 
 
+_ULTRALYTICS_NOT_RELEASED = re.compile(
+    r"(?:best|last|epoch\d+|best_\w+|last_\w+)\.pt|.+\.ya?ml", re.IGNORECASE
+)
+"""Ultralytics names that are no published weights: a training run's own checkpoints (``best.pt``,
+``last.pt``, ``epoch10.pt``) and model configs (``yolov8n.yaml`` builds an untrained model)."""
+_PLACEHOLDER = re.compile(
+    r"(?:fake|dummy|mock|test|placeholder|example)(?:[-_]?[a-z]+)*|foo|bar|baz", re.IGNORECASE
+)
+"""A hosted-model name part that stands in for one in tests (``dspy.LM("test")``,
+``"fakeprovider/fakemodel"``): no provider publishes a model named so."""
 _API_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}")
 _OLLAMA_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
@@ -157,6 +167,10 @@ def is_hosted(naming: Naming) -> bool:
 def name_model(text: str, hint: Hint) -> Named | None:
     """The reference ``text`` makes under the library convention of ``hint``; None: no model."""
     text = text.strip()
+    if is_hosted(hint.naming) and any(
+        _PLACEHOLDER.fullmatch(part) for part in re.split(r"[/:]", text)
+    ):
+        return None
     match hint.naming:
         case Naming.HUB:
             return _hub(text, hint.bare_ok)
@@ -191,7 +205,9 @@ def name_model(text: str, hint: Hint) -> Named | None:
         case Naming.SPACY:
             return Named(RefKind.SPACY, text) if plain_name(text, _SPACY_PACKAGE) else None
         case Naming.ULTRALYTICS:
-            return Named(RefKind.ULTRALYTICS, text) if _PLAIN.fullmatch(text) else None
+            if not _PLAIN.fullmatch(text) or _ULTRALYTICS_NOT_RELEASED.fullmatch(text):
+                return None
+            return Named(RefKind.ULTRALYTICS, text)
     return _combined(hint.naming, text, hint.pair, hint.option)
 
 
@@ -219,7 +235,11 @@ def _combined(naming: Naming, text: str, pair: str | None, option: str | None) -
 
 
 def _hub(text: str, bare_ok: bool) -> Named | None:
-    return Named(RefKind.HUGGINGFACE, text) if hub_id(text, bare_ok=bare_ok) else None
+    found = hub_id(text, bare_ok=bare_ok)
+    if found is None:
+        return None
+    url = "://" in text or text.startswith(("huggingface.co/", "hf.co/", "www."))
+    return Named(RefKind.HUGGINGFACE, strip_hub_prefix(found) if url else text)
 
 
 def _hub_repo(text: str, option: str | None) -> Named | None:

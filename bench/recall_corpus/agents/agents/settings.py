@@ -16,7 +16,9 @@ def complete(prompt, tier: Tier):
             model = "gpt-4o-mini"
         case _:
             model = "o1-mini"
-    return client.chat.completions.create(model=model, messages=[{"role": "user", "content": prompt}])
+    return client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": prompt}]
+    )
 
 
 def summary(prompt):

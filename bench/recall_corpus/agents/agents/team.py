@@ -12,5 +12,6 @@ claude = LiteLLMModel(model_id="anthropic/claude-3-5-sonnet-latest")
 agent = CodeAgent(tools=[], model=hf_model)
 
 generator = OpenAIGenerator(model="gpt-4o-mini")
-chat = HuggingFaceAPIChatGenerator(api_type="serverless_inference_api",
-                                   api_params={"model": "HuggingFaceH4/zephyr-7b-beta"})
+chat = HuggingFaceAPIChatGenerator(
+    api_type="serverless_inference_api", api_params={"model": "HuggingFaceH4/zephyr-7b-beta"}
+)

@@ -13,5 +13,7 @@ client = instructor.from_provider("openai/gpt-4o")
 
 def ask(question):
     suite = ai.Client()
-    return suite.chat.completions.create(model="anthropic:claude-3-5-haiku-20241022",
-                                         messages=[{"role": "user", "content": question}])
+    return suite.chat.completions.create(
+        model="anthropic:claude-3-5-haiku-20241022",
+        messages=[{"role": "user", "content": question}],
+    )

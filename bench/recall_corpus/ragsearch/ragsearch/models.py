@@ -24,6 +24,7 @@ def generators():
     with open("data/generators.yaml") as fh:
         spec = yaml.safe_load(fh)
     from transformers import AutoModelForSeq2SeqLM
+
     return [AutoModelForSeq2SeqLM.from_pretrained(m) for m in spec["models"]]
 
 

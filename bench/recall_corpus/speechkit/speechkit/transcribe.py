@@ -1,4 +1,5 @@
 """Batch transcription with faster-whisper."""
+
 import click
 from faster_whisper import WhisperModel
 

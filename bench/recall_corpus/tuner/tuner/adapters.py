@@ -1,5 +1,10 @@
 import torch
-from diffusers import AutoencoderKL, ControlNetModel, StableDiffusionXLPipeline, StableDiffusionPipeline
+from diffusers import (
+    AutoencoderKL,
+    ControlNetModel,
+    StableDiffusionXLPipeline,
+    StableDiffusionPipeline,
+)
 from peft import AutoPeftModelForCausalLM
 from setfit import SetFitModel
 from transformers import AutoModelForCausalLM
@@ -12,7 +17,9 @@ def sdxl():
         "stabilityai/stable-diffusion-xl-base-1.0", vae=vae, controlnet=controlnet
     )
     pipe.load_lora_weights("nerijs/pixel-art-xl", weight_name="pixel-art-xl.safetensors")
-    pipe.load_ip_adapter("h94/IP-Adapter", subfolder="sdxl_models", weight_name="ip-adapter_sdxl.bin")
+    pipe.load_ip_adapter(
+        "h94/IP-Adapter", subfolder="sdxl_models", weight_name="ip-adapter_sdxl.bin"
+    )
     return pipe
 
 

@@ -13,8 +13,10 @@ def mlx():
 
 
 def gguf():
-    path = hf_hub_download(repo_id="TheBloke/Mistral-7B-Instruct-v0.2-GGUF",
-                           filename="mistral-7b-instruct-v0.2.Q4_K_M.gguf")
+    path = hf_hub_download(
+        repo_id="TheBloke/Mistral-7B-Instruct-v0.2-GGUF",
+        filename="mistral-7b-instruct-v0.2.Q4_K_M.gguf",
+    )
     return Llama(model_path=path)
 
 

@@ -1,7 +1,10 @@
 import torch
 from transformers import AutoImageProcessor, Mask2FormerForUniversalSegmentation
 
-VARIANTS = ["facebook/mask2former-swin-tiny-coco-instance", "facebook/mask2former-swin-large-coco-panoptic"]
+VARIANTS = [
+    "facebook/mask2former-swin-tiny-coco-instance",
+    "facebook/mask2former-swin-large-coco-panoptic",
+]
 
 
 def load_all():

@@ -62,6 +62,7 @@ _SEQUENCE_BUILTINS = frozenset({"list", "tuple", "sorted", "set", "frozenset", "
 _FIELD_DEFAULTS: dict[str, int | None] = {  # field specifiers: position of their default
     "pydantic.Field": 0, "pydantic.fields.Field": 0, "sqlmodel.Field": 0,
     "dataclasses.field": None, "attr.ib": None, "attr.attrib": None, "attrs.field": None,
+    "typer.Option": 0, "typer.Argument": 0,
 }  # fmt: skip
 
 
@@ -255,6 +256,10 @@ class Evaluator(ParameterValues, ImportValues):
                     out.append(unknown_part(item))
                 case _:
                     out.append(Unknown(f"attribute {attr} is not known statically"))
+        if any(isinstance(item, Unknown) for item in out):  # args.model: the option's default
+            declared = self.cli_option(attr, scope)
+            if declared is not None:
+                return (*(i for i in out if not isinstance(i, Unknown)), *declared)
         return tuple(out)
 
     def _call(self, expr: cst.Call, scope: Scope) -> Items:

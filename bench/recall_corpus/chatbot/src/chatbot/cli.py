@@ -1,4 +1,5 @@
 """Command line entry of the chatbot."""
+
 import argparse
 
 from transformers import AutoModelForCausalLM, AutoTokenizer
