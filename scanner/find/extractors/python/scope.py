@@ -101,6 +101,8 @@ class ModuleInfo:
     calls: tuple[CallSite, ...]
     by_callee: dict[str, list[CallSite]] = field(default_factory=dict, compare=False, repr=False)
     """``calls`` by the called name (``f(...)``, ``x.f(...)``), built on first use."""
+    comprehensions: dict[int, Scope] = field(default_factory=dict, compare=False, repr=False)
+    """The scope of each comprehension, by ``id`` of its node (to evaluate it as a value)."""
 
     @property
     def imported(self) -> frozenset[str]:
@@ -166,7 +168,8 @@ def walk_module(path: str, text: str, tree: cst.Module) -> ModuleInfo:
     root = Scope(ScopeKind.MODULE, path, None)
     walker = _Walker(root)
     walker.run(tree)
-    return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls))
+    return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls),
+                      comprehensions=walker.comprehensions)  # fmt: skip
 
 
 class _Walker:
@@ -176,6 +179,7 @@ class _Walker:
         self.root = root
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
+        self.comprehensions: dict[int, Scope] = {}
         self.stack: list[tuple[cst.CSTNode, Scope]] = []
 
     def run(self, tree: cst.Module) -> None:
@@ -195,6 +199,7 @@ class _Walker:
             self.bindings(node, scope)
         elif kind in _COMPREHENSIONS:
             scope = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
+            self.comprehensions[id(node)] = scope
         elif kind in _DEFINITIONS:
             self.definition(node, scope)
             return
@@ -225,6 +230,9 @@ class _Walker:
                 scope.bind(Binding(name, BindingKind.UNKNOWN, node, scope))
             case cst.For(target=target, iter=iterable) | cst.CompFor(target=target, iter=iterable):
                 self.bind_iter(target, iterable, scope, ())
+            case cst.WithItem(item=cst.Call() as call, asname=cst.AsName(name=cst.Name() as name)) \
+                    if _opens_file(call):  # fmt: skip
+                self.bind(name, call, scope)  # with open("models.txt") as handle
             case cst.WithItem(asname=cst.AsName(name=target)):
                 self.bind_unknown(target, scope)
             case cst.ExceptHandler(name=cst.AsName(name=target)):
@@ -462,3 +470,11 @@ def call_name(func: cst.BaseExpression, imports: dict[str, str]) -> CallName | N
                 return CallName((head, *reversed(parts)), False)
             case _:
                 return CallName(("", *reversed(parts)), False) if parts else None
+
+
+def _opens_file(call: cst.Call) -> bool:
+    """True for ``open(...)``, ``io.open(...)``, ``path.open(...)``: the with-target is the file."""
+    match call.func:
+        case cst.Name(value="open") | cst.Attribute(attr=cst.Name(value="open")):
+            return True
+    return False
