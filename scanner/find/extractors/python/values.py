@@ -315,7 +315,9 @@ class Evaluator(ParameterValues, ImportValues):
                 self.evaluate(a.value, scope) for a in expr.args if not a.keyword and not a.star
             ]
             return concat(parts, path=True, sep="/") if parts else (LocalPath(),)
-        if dotted is not None and dotted.startswith(("os.path.", "pathlib.", "os.getcwd")):
+        reads = callee is not None and not {"read_text", "open"}.isdisjoint(callee.parts)
+        if dotted is not None and dotted.startswith(("os.path.", "pathlib.", "os.getcwd")) \
+                and not reads:  # fmt: skip
             return (LocalPath(),)
         if callee is not None and module is not None and match_call(callee, module.imported):
             return (Loaded(),)
