@@ -73,7 +73,7 @@ BROKEN = [
         10,
         [
             (5, 25, RefKind.HUGGINGFACE, "distilroberta-base"),
-            (6, 47, RefKind.HUGGINGFACE, "unsloth/llama-3-8b"),
+            (6, 46, RefKind.HUGGINGFACE, "unsloth/llama-3-8b"),
             (7, 14, RefKind.HUGGINGFACE, "Systran/faster-whisper-large-v3"),
             (8, 14, RefKind.API, "openai/gpt-4o-mini"),
         ],
