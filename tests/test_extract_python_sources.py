@@ -133,6 +133,18 @@ OPTION_CASES: list[tuple[str, str, list[Ref], list[Missing]]] = [
     ),
 ]
 
+UNPACKED_CASES: list[tuple[str, str, list[Ref], list[Missing]]] = [
+    (
+        "keyword arguments unpacked from a literal dict",
+        "from smolagents import LiteLLMModel\nfrom transformers import AutoModel\n"
+        'def make(model_id="o1"):\n    params = {"model_id": model_id, "max_tokens": 10}\n'
+        '    return LiteLLMModel(**params)\nAutoModel.from_pretrained(**{"revision": "main"})\n'
+        "AutoModel.from_pretrained(**kwargs)\n",
+        [(5, 27, "o1", "model_id at app.py:3")],
+        [(7, 29, "kwargs", "model may be passed via unpacking")],
+    ),
+]
+
 CONDITIONAL_CASES: list[tuple[str, str, list[Ref], list[Missing]]] = [
     (
         "each side of a conditional expression",
@@ -266,8 +278,11 @@ FILE_CASES: list[tuple[str, str, list[Ref], list[Missing]]] = [
 
 @pytest.mark.parametrize(
     ("case", "source", "refs", "unresolved"),
-    OPTION_CASES + CONDITIONAL_CASES + REGISTRY_CASES + FILE_CASES,
-    ids=[c[0] for c in OPTION_CASES + CONDITIONAL_CASES + REGISTRY_CASES + FILE_CASES],
+    OPTION_CASES + UNPACKED_CASES + CONDITIONAL_CASES + REGISTRY_CASES + FILE_CASES,
+    ids=[
+        c[0]
+        for c in OPTION_CASES + UNPACKED_CASES + CONDITIONAL_CASES + REGISTRY_CASES + FILE_CASES
+    ],
 )
 def test_value_source(
     tmp_path: Path, case: str, source: str, refs: list[Ref], unresolved: list[Missing]

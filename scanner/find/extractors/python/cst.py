@@ -14,6 +14,7 @@ A model argument is dropped (neither a reference nor unresolved) when it is a lo
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,8 @@ import libcst as cst
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
-from scanner.find.extractors.python.items import Const, Items, Origin, Text, Unknown
+from scanner.find.extractors.python.containers import lookup
+from scanner.find.extractors.python.items import Const, Items, Map, Origin, Text, Unknown
 from scanner.find.extractors.python.loader import load_module
 from scanner.find.extractors.python.local import classify, is_folder_name
 from scanner.find.extractors.python.patterns import (
@@ -165,7 +167,13 @@ class _Finder:
         if value is None:
             return
         if isinstance(value, _Star):
-            self.missing.append(_Missing(value.node, pattern, "model may be passed via unpacking"))
+            unpacked = self.unpacked(value, pattern.arg, scope)
+            if unpacked is None:
+                reason = "model may be passed via unpacking"
+                self.missing.append(_Missing(value.node, pattern, reason))
+            else:  # **{"model": "org/x"}: the literal dict's entry
+                self.texts(value.node, unpacked, pattern, None, self.option(node, pattern, scope))
+                self.unknowns(value.node, unpacked, pattern)
             return
         if self.is_saved(value, site, index):
             return
@@ -180,6 +188,17 @@ class _Finder:
             for pair in pairs:
                 self.texts(inner, items, pattern, pair, option)
             self.unknowns(inner, items, pattern)
+
+    def unpacked(self, star: _Star, spec: ArgSpec, scope: Scope) -> Items | None:
+        """The argument's values inside ``**kwargs`` when every value it may hold is a literal
+        dict (none if no dict has the keyword); None when that is not known."""
+        if not star.keywords:
+            return None
+        maps = self.evaluator.evaluate(star.node, scope)
+        if not maps or not all(isinstance(item, Map) for item in maps):
+            return None
+        keys = tuple(Text(keyword) for keyword in spec.keywords)
+        return tuple(itertools.chain.from_iterable(lookup(m, keys, default=()) for m in maps))
 
     def unknowns(self, node: cst.BaseExpression, items: Items, pattern: CallPattern) -> None:
         """Unresolved records: at the call site that passed an unknown value for a parameter
@@ -279,6 +298,7 @@ class _Finder:
 @dataclass(frozen=True, slots=True)
 class _Star:
     node: cst.BaseExpression  # the *args / **kwargs expression that may hold the argument
+    keywords: bool = False  # **kwargs: a mapping of keyword arguments
 
 
 def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | None:
@@ -295,7 +315,7 @@ def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | Non
             if i == spec.position and not arg.star:
                 return arg.value
     kwargs = next((a for a in stars if a.star == "**"), None)
-    return _Star(kwargs.value) if kwargs is not None else None
+    return _Star(kwargs.value, keywords=True) if kwargs is not None else None
 
 
 def _descend(
