@@ -3,6 +3,7 @@
     python bench/recall.py                              # the handwritten corpus only
     python bench/recall.py --checkout trl=/work/repos/trl --checkout dspy=/path/to/dspy
     python bench/recall.py --labels other.toml --verbose
+    python bench/recall.py --scanner /tmp/old-checkout   # another version of the scanner
 
 The labels (``bench/recall_labels.toml``) list, per repository, the files scanned and every
 reference a reader finds in them, as ``"path | kind | raw"``. A handwritten repository lives in
@@ -73,11 +74,12 @@ def _triple(line: str) -> Triple:
     return path, kind, raw
 
 
-def scan(root: Path, paths: tuple[str, ...]) -> tuple[frozenset[Triple], int]:
-    """The (path, kind, raw) findings and the unresolved count of the real CLI on ``paths``."""
+def scan(root: Path, paths: tuple[str, ...], scanner: Path) -> tuple[frozenset[Triple], int]:
+    """The (path, kind, raw) findings and the unresolved count of the real CLI on ``paths``,
+    run from ``scanner`` (a checkout whose ``scanner`` package is the one measured)."""
     command = [sys.executable, "-m", "scanner", "scan", "--root", str(root), "--format", "json",
                "--exit-zero", "--jobs", "1", *(str(root / p) for p in paths)]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, cwd=HERE.parent, check=False)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=scanner, check=False)
     if result.returncode != 0:
         raise SystemExit(f"scan of {root} failed ({result.returncode}): {result.stderr[-2000:]}")
     report = json.loads(result.stdout)
@@ -92,7 +94,7 @@ def _head(root: Path) -> str | None:
     return result.stdout.strip() or None if result.returncode == 0 else None
 
 
-def measure(repo: Repo, checkouts: dict[str, Path]) -> Outcome | None:
+def measure(repo: Repo, checkouts: dict[str, Path], scanner: Path) -> Outcome | None:
     """Scan one repository (None when it is public and no checkout was given)."""
     if repo.source == "corpus":
         root, head = CORPUS / repo.name, None
@@ -101,7 +103,7 @@ def measure(repo: Repo, checkouts: dict[str, Path]) -> Outcome | None:
         head = _head(root)
     else:
         return None
-    found, unresolved = scan(root, repo.paths)
+    found, unresolved = scan(root, repo.paths, scanner)
     return Outcome(repo, found, unresolved, head)
 
 
@@ -150,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkout", action="append", default=[], metavar="NAME=PATH",
                         help="where a public repository of the labels is checked out")  # fmt: skip
     parser.add_argument("--verbose", "-v", action="store_true", help="list misses and extras")
+    parser.add_argument("--scanner", type=Path, default=HERE.parent,
+                        help="checkout whose scanner is measured (default: this one)")  # fmt: skip
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="measure only these repositories")  # fmt: skip
     args = parser.parse_args(argv)
     checkouts = {}
     for item in args.checkout:
@@ -157,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         checkouts[name] = Path(path).resolve()
     outcomes = []
     for repo in load_labels(args.labels):
-        outcome = measure(repo, checkouts)
+        if args.only and repo.name not in args.only:
+            continue
+        outcome = measure(repo, checkouts, args.scanner.resolve())
         if outcome is None:
             print(f"{repo.name:<18} skipped: no --checkout {repo.name}=PATH ({repo.source})")
             continue

@@ -361,7 +361,8 @@ INI_CASES: list[tuple[str, str, list[Row]]] = [
     (
         "comments, requirements and other sections name no model",
         "; default_model = org/commented\n# base_model = org/commented-too\n[options]\n"
-        "install_requires =\n    transformers>=4.40\n    numpy==1.26\n[tool:pytest]\naddopts = -q\n",
+        "install_requires =\n    transformers>=4.40\n    numpy==1.26\n"
+        "[tool:pytest]\naddopts = -q\n",
         [],
     ),
 ]

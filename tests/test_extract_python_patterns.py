@@ -744,6 +744,77 @@ LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None
             (3, 8, RefKind.ULTRALYTICS, "rtdetr-l.pt", None),
         ],
     ),
+    (
+        "py.pydantic_ai",
+        "from pydantic_ai import Agent\n"
+        "agent = Agent[Deps, Out](\n"
+        '    "anthropic:claude-sonnet-4-0",\n'
+        ")\n",
+        [
+            (3, 5, API, "claude-sonnet-4-0", "anthropic"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_run",
+        "from pydantic_ai import Agent\n"
+        "agent = Agent()\n"
+        'agent.run_sync("hi", model="openai:gpt-4o")\n'
+        'await agent.run("hi", model="groq:llama-3.3-70b-versatile")\n'
+        'agent.run_stream("hi", deps=d)\n',
+        [
+            (3, 28, API, "gpt-4o", "openai"),
+            (4, 29, API, "llama-3.3-70b-versatile", "groq"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_realtime",
+        'from pydantic_ai import Agent\nvoice = Agent()\nvoice.realtime("openai:gpt-realtime")\n',
+        [
+            (3, 16, API, "gpt-realtime", "openai"),
+        ],
+    ),
+    (
+        "py.instructor_mistral",
+        "from instructor import from_mistral\n"
+        'client = from_mistral(client=c, model="mistral-large-latest")\n',
+        [
+            (2, 39, API, "mistral-large-latest", "mistral"),
+        ],
+    ),
+    (
+        "py.instructor_cohere",
+        "import instructor, cohere\n"
+        'instructor.from_cohere(cohere.Client(), model="command-r-plus")\n',
+        [
+            (2, 47, API, "command-r-plus", "cohere"),
+        ],
+    ),
+    (
+        "py.groq",
+        "from groq import Groq\n"
+        "client = Groq()\n"
+        'client.chat.completions.create(model="llama-3.1-8b-instant", messages=[])\n',
+        [
+            (3, 38, API, "llama-3.1-8b-instant", "groq"),
+        ],
+    ),
+    (
+        "py.together",
+        "from together import Together\n"
+        'Together().chat.completions.create(model="meta-llama/Llama-3-8b-chat-hf")\n',
+        [
+            (2, 42, API, "meta-llama/Llama-3-8b-chat-hf", "together"),
+        ],
+    ),
+    (
+        "py.cerebras",
+        "from cerebras.cloud.sdk import Cerebras\n"
+        "c = Cerebras()\n"
+        'c.chat.completions.create(model="llama3.1-8b")\n',
+        [
+            (3, 33, API, "llama3.1-8b", "cerebras"),
+        ],
+    ),
 ]
 CASES += LOADER_CASES
 

@@ -168,6 +168,11 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 RefKind.API, naming=Naming.API, provider="bedrock"),
     CallPattern("py.pydantic_ai", ("pydantic_ai",), ("Agent",), _arg(0, "model"), RefKind.API,
                 naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.pydantic_ai_run", ("pydantic_ai",),
+                ("*.run", "*.run_sync", "*.run_stream", "*.run_stream_events", "*.iter",
+                 "*.override"), _MODEL, RefKind.API, naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.pydantic_ai_realtime", ("pydantic_ai",), ("*.realtime",), _arg(0, "model"),
+                RefKind.API, naming=Naming.PROVIDER_MODEL),
     CallPattern("py.pydantic_ai_openai", ("pydantic_ai*",),
                 ("OpenAIModel", "OpenAIChatModel", "OpenAIResponsesModel"), _arg(0, "model_name"),
                 RefKind.API, naming=Naming.API, provider="openai"),
@@ -179,6 +184,10 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 naming=Naming.LITELLM),
     CallPattern("py.instructor", ("instructor",), ("from_provider",), _arg(0, "model"),
                 RefKind.API, naming=Naming.LITELLM),
+    CallPattern("py.instructor_mistral", ("instructor",), ("from_mistral",), _MODEL, RefKind.API,
+                naming=Naming.API, provider="mistral"),
+    CallPattern("py.instructor_cohere", ("instructor",), ("from_cohere",), _MODEL, RefKind.API,
+                naming=Naming.API, provider="cohere"),
     CallPattern("py.aisuite", ("aisuite",), ("*.chat.completions.create",), _MODEL, RefKind.API,
                 naming=Naming.PROVIDER_MODEL),
     CallPattern("py.crewai", ("crewai",), ("LLM",), _arg(0, "model"), RefKind.API,
@@ -205,6 +214,13 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
     # Hosted APIs
     CallPattern("py.openai", ("openai",), _OPENAI_METHODS, _MODEL, RefKind.API,
                 naming=Naming.API, provider="openai"),
+    # OpenAI-compatible SDKs of other providers (same client methods)
+    CallPattern("py.groq", ("groq",), _OPENAI_METHODS, _MODEL, RefKind.API, naming=Naming.API,
+                provider="groq"),
+    CallPattern("py.together", ("together",), _OPENAI_METHODS, _MODEL, RefKind.API,
+                naming=Naming.API, provider="together"),
+    CallPattern("py.cerebras", ("cerebras*",), _OPENAI_METHODS, _MODEL, RefKind.API,
+                naming=Naming.API, provider="cerebras"),
     CallPattern("py.anthropic", ("anthropic",),
                 ("*.messages.create", "*.messages.stream", "*.messages.parse",
                  "*.messages.count_tokens", "*.completions.create"),
@@ -305,11 +321,13 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
 
 def _trigger_words() -> re.Pattern[str]:
     words = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
-    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words))) + r")(?:[\s\\]*\(|\s+as\s)")
+    names = "|".join(sorted(map(re.escape, words)))
+    return re.compile(r"\b(" + names + r")(?:\[[^\]\n]{0,200}\])?(?:[\s\\]*\(|\s+as\s)")
 
 
 TRIGGERS = _trigger_words()
-"""A call, or an import alias, of the last name of any pattern's callable (group 1: the name)."""
+"""A call (of a generic class too, ``Agent[Deps](``), or an import alias, of the last name of any
+pattern's callable (group 1: the name)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -463,6 +463,8 @@ def call_name(func: cst.BaseExpression, imports: dict[str, str]) -> CallName | N
                 node = inner
             case cst.Call(func=inner) if parts:
                 node = inner
+            case cst.Subscript(value=inner):  # a generic class called: Agent[Deps, Out](...)
+                node = inner
             case cst.Name(value=head):
                 qualified = imports.get(head)
                 if qualified is not None:
