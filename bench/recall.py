@@ -20,10 +20,11 @@ import argparse
 import json
 import subprocess
 import sys
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomllib
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "recall_labels.toml"
