@@ -125,8 +125,11 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
     (
         "py.datasets",
         'from datasets import load_dataset\nload_dataset("org/ds")\n'
-        'load_dataset("csv", data_files="x.csv")\n',
-        [(2, 14, RefKind.DATASET, "org/ds", None)],
+        'load_dataset("csv", data_files="x.csv")\nload_dataset("librispeech_asr", "clean")\n',
+        [
+            (2, 14, RefKind.DATASET, "org/ds", None),
+            (4, 14, RefKind.DATASET, "librispeech_asr", None),
+        ],
     ),
     (
         "py.openai",

@@ -188,8 +188,8 @@ def name_model(text: str, hint: Hint) -> Named | None:
         case Naming.FASTER_WHISPER:
             repo = _FASTER_WHISPER_MODELS.get(text)
             return Named(RefKind.HUGGINGFACE, repo) if repo else _hub(text, bare_ok=False)
-        case Naming.DATASET:
-            if text.lower() in _DATASET_BUILDERS or hub_id(text) is None:
+        case Naming.DATASET:  # a bare name not in the repository: a canonical dataset ("squad")
+            if text.lower() in _DATASET_BUILDERS or hub_id(text, any_bare=True) is None:
                 return None
             return Named(RefKind.DATASET, text)
         case Naming.API:
