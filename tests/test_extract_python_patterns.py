@@ -738,6 +738,13 @@ LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None
         ],
     ),
     (
+        "py.ultralytics",  # a method of an object made by a loader class: the class's row
+        'from ultralytics import YOLO\nmodel = YOLO("yolo11n.yaml")\nmodel.load("yolo11n.pt")\n'
+        'model.train(data="coco8.yaml")\nother = make()\nother.load("yolov8m.pt")\n'
+        'best = YOLO("best.pt")\n',
+        [(3, 12, RefKind.ULTRALYTICS, "yolo11n.pt", None)],
+    ),
+    (
         "py.ultralytics",
         "from ultralytics import YOLO, RTDETR\n"
         'YOLO("yolov8n.yaml").load("yolov8n.pt")\n'

@@ -124,6 +124,9 @@ class _Finder:
             name = call_name(site.node.func, imports)
             self.note_saved(site, name, index)
             pattern = match_call(name, imported) if name is not None else None
+            if pattern is None and name is not None and not name.qualified:
+                typed = _typed_receiver(name, site.scope, imports)  # m = YOLO(...); m.load(...)
+                pattern = match_call(typed, imported) if typed is not None else None
             if pattern is not None and not _imported_from_library(name, pattern) \
                     and self.evaluator.own_method(site.node.func, site.scope):  # fmt: skip
                 pattern = _own_method_pattern(name)
@@ -357,6 +360,27 @@ def _imported_from_library(name: CallName | None, pattern: CallPattern) -> bool:
         return False
     dotted = ".".join(name.parts)
     return any(module_matches(dotted, library) for library in pattern.libraries)
+
+
+def _typed_receiver(name: CallName, scope: Scope, imports: dict[str, str]) -> CallName | None:
+    """``model.load`` named by the class of ``model`` when every value the name is given in its
+    scope is a call of one imported class (``m = YOLO("x.yaml")``: ``ultralytics.YOLO.load``)."""
+    if len(name.parts) < 2:
+        return None
+    current: Scope | None = scope
+    while current is not None and name.parts[0] not in current.bindings:
+        current = current.parent
+    bindings = current.bindings.get(name.parts[0], []) if current is not None else []
+    made = {
+        call_name(b.value.func, imports) if isinstance(b.value, cst.Call) else None
+        for b in bindings
+    }
+    if len(made) != 1:
+        return None
+    (maker,) = made
+    if maker is None or not maker.qualified:
+        return None
+    return CallName((*maker.parts, *name.parts[1:]), True)
 
 
 def _own_method_pattern(name: CallName | None) -> CallPattern | None:
