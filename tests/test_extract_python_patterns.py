@@ -431,7 +431,9 @@ LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None
         "py.trl",
         "import trl\n"
         'trainer = trl.GRPOTrainer(model="org/base", reward_funcs="org/reward-model")\n'
-        'trl.GKDTrainer(model="org/student", teacher_model="org/teacher")\n',
+        'trl.GKDTrainer(model="org/student", teacher_model="org/teacher")\n'
+        "trl.SFTTrainer(model=get_peft_model(base, cfg), train_dataset=ds)\n"  # an object
+        "trl.SFTTrainer(**trainer_kwargs)\n",
         [
             (2, 33, HF, "org/base", None),
             (2, 58, HF, "org/reward-model", None),

@@ -35,6 +35,7 @@ from scanner.find.extractors.python.patterns import (
 )
 from scanner.find.extractors.python.positions import positions
 from scanner.find.extractors.python.scope import (
+    BindingKind,
     CallSite,
     ModuleInfo,
     Scope,
@@ -171,10 +172,10 @@ class _Finder:
             return
         if isinstance(value, _Star):
             unpacked = self.unpacked(value, pattern.arg, scope)
-            if unpacked is None:
+            if unpacked is None and not pattern.string_only:
                 reason = "model may be passed via unpacking"
                 self.missing.append(_Missing(value.node, pattern, reason))
-            else:  # **{"model": "org/x"}: the literal dict's entry
+            elif unpacked is not None:  # **{"model": "org/x"}: the literal dict's entry
                 self.texts(value.node, unpacked, pattern, None, self.option(node, pattern, scope))
                 self.unknowns(value.node, unpacked, pattern)
             return
@@ -190,7 +191,8 @@ class _Finder:
                 items = self.evaluator.select(items, path)
             for pair in pairs:
                 self.texts(inner, items, pattern, pair, option)
-            self.unknowns(inner, items, pattern)
+            if not pattern.string_only:  # SFTTrainer(model=model): an object, not unresolved
+                self.unknowns(inner, items, pattern)
 
     def unpacked(self, star: _Star, spec: ArgSpec, scope: Scope) -> Items | None:
         """The argument's values inside ``**kwargs`` when every value it may hold is a literal
@@ -372,7 +374,9 @@ def _typed_receiver(name: CallName, scope: Scope, imports: dict[str, str]) -> Ca
         current = current.parent
     bindings = current.bindings.get(name.parts[0], []) if current is not None else []
     made = {
-        call_name(b.value.func, imports) if isinstance(b.value, cst.Call) else None
+        call_name(b.value.func, imports)
+        if b.kind is BindingKind.VALUE and isinstance(b.value, cst.Call)
+        else None
         for b in bindings
     }
     if len(made) != 1:

@@ -40,6 +40,7 @@ class CallPattern:
     pair: ArgSpec | None = None  # a second argument completing the name (open_clip tag, hub model)
     option: str | None = None  # keyword whose literal value the naming consults
     string_keywords: tuple[str, ...] = ()  # keywords that name a model only when given a string
+    string_only: bool = False  # the argument is mostly an object: only a string is a reference
     path: tuple[str, ...] = ()  # where in the argument's value the model sits: "*" each element
     # of a list (or key of a dict), any other step a dict key; () the value itself
 
@@ -100,7 +101,7 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                  "FastVisionModel.from_pretrained", "FastSentenceTransformer.from_pretrained"),
                 _arg(0, "model_name"), _HF),
     CallPattern("py.trl", ("trl",), _TRL_TRAINERS, _arg(0, "model"), _HF,
-                string_keywords=_TRL_COMPANIONS),
+                string_keywords=_TRL_COMPANIONS, string_only=True),
     CallPattern("py.diffusers_loader", ("diffusers",), _DIFFUSERS_LOADERS,
                 _arg(0, "pretrained_model_name_or_path_or_dict", "pretrained_model_name_or_path",
                      "pretrained_model_link_or_path"), _HF),
@@ -193,7 +194,7 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
     CallPattern("py.crewai", ("crewai",), ("LLM",), _arg(0, "model"), RefKind.API,
                 naming=Naming.LITELLM),
     CallPattern("py.crewai_agent", ("crewai",), ("Agent",), _arg(None, "llm"), RefKind.API,
-                naming=Naming.LITELLM),
+                naming=Naming.LITELLM, string_only=True),
     CallPattern("py.haystack_openai", ("haystack*",),
                 ("OpenAIGenerator", "OpenAIChatGenerator", "OpenAITextEmbedder",
                  "OpenAIDocumentEmbedder"), _MODEL, RefKind.API, naming=Naming.API,

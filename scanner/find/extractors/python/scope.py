@@ -245,8 +245,8 @@ class _Walker:
             case cst.Tuple(elements=targets) | cst.List(elements=targets):
                 values = _unpackable(value, len(targets))
                 for i, element in enumerate(targets):
-                    if values is None:
-                        self.bind_unknown(element.value, scope)
+                    if values is None:  # the whole value is kept: a loader's result is known
+                        self.bind_unknown(element.value, scope, value)
                     else:
                         self.bind(element.value, values[i], scope)
             case cst.Attribute(value=cst.Name(value="self" | "cls"), attr=cst.Name(value=attr)):
@@ -266,13 +266,16 @@ class _Walker:
                 for i, element in enumerate(targets):
                     self.bind_iter(element.value, iterable, scope, (*path, i))
 
-    def bind_unknown(self, target: cst.BaseExpression, scope: Scope) -> None:
+    def bind_unknown(
+        self, target: cst.BaseExpression, scope: Scope, whole: cst.BaseExpression | None = None
+    ) -> None:
+        """Names given a part of a value not known statically (``whole``: the value unpacked)."""
         match target:
             case cst.Name(value=name):
-                scope.bind(Binding(name, BindingKind.UNKNOWN, target, scope))
+                scope.bind(Binding(name, BindingKind.UNKNOWN, target, scope, whole))
             case cst.Tuple(elements=targets) | cst.List(elements=targets):
                 for element in targets:
-                    self.bind_unknown(element.value, scope)
+                    self.bind_unknown(element.value, scope, whole)
 
     def function(self, node: cst.FunctionDef | cst.Lambda, scope: Scope) -> None:
         name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"

@@ -228,6 +228,10 @@ class Evaluator(ParameterValues, ImportValues):
                 return self._import(binding)
             case BindingKind.CLASS if binding.owner is not None:
                 return (ClassRef(binding.owner),)
+            case BindingKind.UNKNOWN if isinstance(binding.value, cst.Call):
+                # model, tokenizer = FastLanguageModel.from_pretrained(...): a loader's objects
+                if all(isinstance(i, Loaded) for i in self.evaluate(binding.value, binding.scope)):
+                    return (Loaded(),)
         return unknown(f"{binding.name} is assigned at run time")
 
     # containers ---------------------------------------------------------------------------
