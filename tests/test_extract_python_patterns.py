@@ -514,10 +514,13 @@ LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None
         "from mlx_lm import load, generate\n"
         'model, tok = load("mlx-community/Llama-3.2-3B-Instruct-4bit")\n'
         "import mlx_vlm\n"
-        'mlx_vlm.load(path_or_hf_repo="mlx-community/Qwen2-VL-2B-Instruct-4bit")\n',
+        'mlx_vlm.load(path_or_hf_repo="mlx-community/Qwen2-VL-2B-Instruct-4bit")\n'
+        "from mlx_lm.utils import sharded_load\n"
+        'sharded_load("mlx-community/Llama-3.3-70B-Instruct-4bit", pipeline_group, tensor_group)\n',
         [
             (2, 19, HF, "mlx-community/Llama-3.2-3B-Instruct-4bit", None),
             (4, 30, HF, "mlx-community/Qwen2-VL-2B-Instruct-4bit", None),
+            (6, 14, HF, "mlx-community/Llama-3.3-70B-Instruct-4bit", None),
         ],
     ),
     (
@@ -815,7 +818,7 @@ LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None
         "from together import Together\n"
         'Together().chat.completions.create(model="meta-llama/Llama-3-8b-chat-hf")\n',
         [
-            (2, 42, API, "meta-llama/Llama-3-8b-chat-hf", "together"),
+            (2, 42, HF, "meta-llama/Llama-3-8b-chat-hf", None),  # a Hub model served,
         ],
     ),
     (

@@ -118,6 +118,11 @@ _HF, _API, _OLLAMA = RefKind.HUGGINGFACE, RefKind.API, RefKind.OLLAMA
         ("org/data", Hint(Naming.DATASET), Named(RefKind.DATASET, "org/data")),
         ("gpt-4o", Hint(Naming.API, provider="openai"), Named(_API, "gpt-4o", "openai")),
         ("./gpt-4o", Hint(Naming.API, provider="openai"), None),
+        # an OpenAI-style client in front of a server of Hub models (vLLM, mlx_lm, TGI)
+        ("mlx-community/Qwen3-4B-4bit", Hint(Naming.API, provider="openai"),
+         Named(_HF, "mlx-community/Qwen3-4B-4bit")),
+        ("models/gemini-1.5-pro", Hint(Naming.API, provider="google"),
+         Named(_API, "models/gemini-1.5-pro", "google")),
         ("ollama/llama3", Hint(Naming.LITELLM), Named(_OLLAMA, "llama3")),
         ("huggingface/org/x", Hint(Naming.LITELLM), Named(_HF, "org/x")),
         ("gpt-4o", Hint(Naming.LITELLM), Named(_API, "gpt-4o", "litellm")),

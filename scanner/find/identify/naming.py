@@ -192,7 +192,9 @@ def name_model(text: str, hint: Hint) -> Named | None:
             if text.lower() in _DATASET_BUILDERS or hub_id(text, any_bare=True) is None:
                 return None
             return Named(RefKind.DATASET, text)
-        case Naming.API:
+        case Naming.API:  # an "org/name" id: a Hub model served behind the API (vLLM, mlx_lm)
+            if "/" in text and hub_id(text, bare_ok=False) is not None:
+                return _hub(text, bare_ok=False)
             return Named(RefKind.API, text, hint.provider) if _API_NAME.fullmatch(text) else None
         case Naming.LITELLM:
             return _litellm(text)
