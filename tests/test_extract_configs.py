@@ -202,7 +202,7 @@ FREE_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str]]]] = [
         '  - name: setup\n    script:\n      - "python -m spacy download ${vars.vectors_model}"\n'
         '      - "python -m spacy download en_core_web_lg"\n',
         [
-            (2, 18, SPACY, "en_core_web_md", "yaml.spacy_pipeline"),
+            (2, 18, SPACY, "en_core_web_md", "yaml.model_key"),  # *_model is a model key
             (8, 35, SPACY, "en_core_web_lg", "cmd.spacy_download"),
         ],
     ),
@@ -322,6 +322,24 @@ TOML_CASES: list[tuple[str, str, list[Row]]] = [
         [(2, 9, HF, "org/m", None), (4, 9, HF, "org/m", None)],
     ),
     ("negatives", 'model_type = "bert"\nmodel = "local"\n[project]\nname = "org/x"\n', []),
+    (
+        "tool tables: any key ending in _model or _model_id",
+        '[tool.chatbot]\ndefault_model = "Qwen/Qwen2.5-7B-Instruct"\n'
+        'judge_model_id = "gpt2"\nplanner_model = "claude-3-5-sonnet-20241022"\n'
+        '[tool.agents.models]\nfallback_model = "gpt-4o"\n',
+        [
+            (2, 17, HF, "Qwen/Qwen2.5-7B-Instruct", None),
+            (3, 18, HF, "gpt2", None),
+            (4, 17, API, "claude-3-5-sonnet-20241022", "anthropic"),
+            (6, 18, API, "gpt-4o", "openai"),
+        ],
+    ),
+    (
+        "a generic *_model key takes no bare name; outputs are not inputs",
+        '[tool.x]\ndefault_model = "small"\nsave_model = "org/mine"\noutput_model = "org/o"\n'
+        "use_model = true\n",
+        [],
+    ),
 ]
 
 
@@ -331,6 +349,32 @@ def test_toml(ctx: RepoContext, text: str, expected: list[Row]) -> None:
     result = extract_toml("app.toml", text, ctx)
     assert rows(result) == expected
     assert result.errors == ()
+
+
+INI_CASES: list[tuple[str, str, list[Row]]] = [
+    (
+        "a tool section's model keys",
+        "[metadata]\nname = ragsearch\n\n[ragsearch]\nembedding_model = BAAI/bge-large-en-v1.5\n"
+        "rerank_model: BAAI/bge-reranker-base\nchunk_size = 512\n",
+        [(5, 19, HF, "BAAI/bge-large-en-v1.5", None), (6, 15, HF, "BAAI/bge-reranker-base", None)],
+    ),
+    (
+        "comments, requirements and other sections name no model",
+        "; default_model = org/commented\n# base_model = org/commented-too\n[options]\n"
+        "install_requires =\n    transformers>=4.40\n    numpy==1.26\n"
+        "[tool:pytest]\naddopts = -q\n",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in INI_CASES],
+                         ids=[c[0] for c in INI_CASES])  # fmt: skip
+def test_ini(ctx: RepoContext, text: str, expected: list[Row]) -> None:
+    result = configs.extract_ini("setup.cfg", text, ctx)
+    assert rows(result) == expected
+    assert result.errors == ()
+    assert all(r.extractor == "setup_cfg.model_key" for r in result.refs)
 
 
 BROKEN = [

@@ -62,6 +62,22 @@ BROKEN = [
         1,
         [(3, 23, RefKind.HUGGINGFACE, "org/b")],
     ),
+    (
+        "fallback: legacy ids on any class, new loader rows",
+        "from somelib import Encoder\nfrom unsloth import FastLanguageModel\n"
+        "from faster_whisper import WhisperModel\nimport dspy\n"
+        'Encoder.from_pretrained("distilroberta-base")\n'
+        'FastLanguageModel.from_pretrained(model_name="unsloth/llama-3-8b")\n'
+        'WhisperModel("large-v3")\nlm = dspy.LM("openai/gpt-4o-mini")\n'
+        'Encoder.from_pretrained("my-encoder")\ndef broken(:\n    pass\n',
+        10,
+        [
+            (5, 25, RefKind.HUGGINGFACE, "distilroberta-base"),
+            (6, 46, RefKind.HUGGINGFACE, "unsloth/llama-3-8b"),
+            (7, 14, RefKind.HUGGINGFACE, "Systran/faster-whisper-large-v3"),
+            (8, 14, RefKind.API, "openai/gpt-4o-mini"),
+        ],
+    ),
 ]
 
 

@@ -72,9 +72,10 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
         ],
     ),
     (
-        "py.from_pretrained.any",
-        'from mylib import Net\nNet.from_pretrained("org/net")\nNet.from_pretrained("gpt2")\n',
-        [(2, 21, HF, "org/net", None)],
+        "py.from_pretrained.any",  # any library: namespaced ids and the legacy canonical ones
+        'from mylib import Net\nNet.from_pretrained("org/net")\nNet.from_pretrained("gpt2")\n'
+        'Net.from_pretrained("my-net")\n',
+        [(2, 21, HF, "org/net", None), (3, 21, HF, "gpt2", None)],
     ),
     (
         "py.sentence_transformers",
@@ -124,8 +125,11 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
     (
         "py.datasets",
         'from datasets import load_dataset\nload_dataset("org/ds")\n'
-        'load_dataset("csv", data_files="x.csv")\n',
-        [(2, 14, RefKind.DATASET, "org/ds", None)],
+        'load_dataset("csv", data_files="x.csv")\nload_dataset("librispeech_asr", "clean")\n',
+        [
+            (2, 14, RefKind.DATASET, "org/ds", None),
+            (4, 14, RefKind.DATASET, "librispeech_asr", None),
+        ],
     ),
     (
         "py.openai",
@@ -381,6 +385,455 @@ CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = 
 ]
 
 # (source, why nothing is found)
+
+
+# Loaders added for recall on unseen code: a case per row at least, not-a-model values (local
+# paths, bare non-legacy names, training checkpoints, configs) beside the ids.
+LOADER_CASES: list[tuple[str, str, list[tuple[int, int, RefKind, str, str | None]]]] = [
+    (
+        "py.unsloth",
+        "from unsloth import FastLanguageModel, FastModel\n"
+        "model, tok = FastLanguageModel.from_pretrained(\n"
+        '    model_name="unsloth/Llama-3.2-3B-Instruct", load_in_4bit=True\n'
+        ")\n"
+        'FastModel.from_pretrained("unsloth/gemma-3-4b-it")\n'
+        'FastLanguageModel.from_pretrained(model_name="lora_model")\n',
+        [
+            (3, 16, HF, "unsloth/Llama-3.2-3B-Instruct", None),
+            (5, 27, HF, "unsloth/gemma-3-4b-it", None),
+        ],
+    ),
+    (
+        "py.unsloth",
+        "import unsloth\n"
+        "unsloth.FastVisionModel.from_pretrained(\n"
+        '    model_name="unsloth/Qwen2.5-VL-7B-Instruct",\n'
+        ")\n",
+        [
+            (3, 16, HF, "unsloth/Qwen2.5-VL-7B-Instruct", None),
+        ],
+    ),
+    (
+        "py.trl",
+        "from trl import SFTTrainer, DPOTrainer\n"
+        'ref = "org/same"\n'
+        'SFTTrainer(model="Qwen/Qwen2.5-0.5B", train_dataset=ds)\n'
+        'DPOTrainer("org/policy", ref_model="org/reference", args=cfg)\n'
+        "DPOTrainer(model=ref, ref_model=None)\n",
+        [
+            (3, 18, HF, "Qwen/Qwen2.5-0.5B", None),
+            (4, 12, HF, "org/policy", None),
+            (4, 36, HF, "org/reference", None),
+            (5, 18, HF, "org/same", None),
+        ],
+    ),
+    (
+        "py.trl",
+        "import trl\n"
+        'trainer = trl.GRPOTrainer(model="org/base", reward_funcs="org/reward-model")\n'
+        'trl.GKDTrainer(model="org/student", teacher_model="org/teacher")\n'
+        "trl.SFTTrainer(model=get_peft_model(base, cfg), train_dataset=ds)\n"  # an object
+        "trl.SFTTrainer(**trainer_kwargs)\n",
+        [
+            (2, 33, HF, "org/base", None),
+            (2, 58, HF, "org/reward-model", None),
+            (3, 22, HF, "org/student", None),
+            (3, 51, HF, "org/teacher", None),
+        ],
+    ),
+    (
+        "py.diffusers_loader",
+        "from diffusers import DiffusionPipeline\n"
+        "pipe = make()\n"
+        'pipe.load_lora_weights("org/lora", weight_name="w.safetensors")\n'
+        'pipe.load_ip_adapter("h94/IP-Adapter", subfolder="models", weight_name="ip.bin")\n'
+        'pipe.load_textual_inversion(pretrained_model_name_or_path="org/concept")\n'
+        'pipe.load_lora_weights("./loras/mine.safetensors")\n',
+        [
+            (3, 24, HF, "org/lora", None),
+            (4, 22, HF, "h94/IP-Adapter", None),
+            (5, 59, HF, "org/concept", None),
+        ],
+    ),
+    (
+        "py.diffusers_loader",
+        "from diffusers import StableDiffusionPipeline as SDP\n"
+        'SDP.from_single_file("https://huggingface.co/org/sd/blob/main/model.safetensors")\n'
+        'SDP.from_single_file("weights/local.ckpt")\n',
+        [
+            (2, 22, HF, "org/sd", None),
+        ],
+    ),
+    (
+        "py.load_adapter",
+        "from transformers import AutoModelForCausalLM\n"
+        "m = load()\n"
+        'm.load_adapter("org/adapter", adapter_name="a")\n'
+        'm.load_adapter(peft_model_id="org/adapter-2")\n',
+        [
+            (3, 16, HF, "org/adapter", None),
+            (4, 30, HF, "org/adapter-2", None),
+        ],
+    ),
+    (
+        "py.modelscope_hub",
+        "from modelscope import snapshot_download\n"
+        'snapshot_download("qwen/Qwen2.5-7B-Instruct")\n'
+        'snapshot_download(model_id="org/ds", repo_type="dataset")\n',
+        [
+            (2, 19, HF, "qwen/Qwen2.5-7B-Instruct", None),
+            (3, 28, RefKind.DATASET, "org/ds", None),
+        ],
+    ),
+    (
+        "py.modelscope_pipeline",
+        "from modelscope.pipelines import pipeline\n"
+        'pipeline("text-generation", model="qwen/Qwen2-7B")\n',
+        [
+            (2, 35, HF, "qwen/Qwen2-7B", None),
+        ],
+    ),
+    (
+        "py.modelscope_dataset",
+        "from modelscope.msdatasets import MsDataset\n"
+        'MsDataset.load("modelscope/chinese-poetry")\n',
+        [
+            (2, 16, RefKind.DATASET, "modelscope/chinese-poetry", None),
+        ],
+    ),
+    (
+        "py.from_pretrained",
+        "from modelscope import AutoModelForCausalLM\n"
+        'AutoModelForCausalLM.from_pretrained("qwen/Qwen2-1.5B")\n',
+        [
+            (2, 38, HF, "qwen/Qwen2-1.5B", None),
+        ],
+    ),
+    (
+        "py.mlx",
+        "from mlx_lm import load, generate\n"
+        'model, tok = load("mlx-community/Llama-3.2-3B-Instruct-4bit")\n'
+        "import mlx_vlm\n"
+        'mlx_vlm.load(path_or_hf_repo="mlx-community/Qwen2-VL-2B-Instruct-4bit")\n'
+        "from mlx_lm.utils import sharded_load\n"
+        'sharded_load("mlx-community/Llama-3.3-70B-Instruct-4bit", pipeline_group, tensor_group)\n',
+        [
+            (2, 19, HF, "mlx-community/Llama-3.2-3B-Instruct-4bit", None),
+            (4, 30, HF, "mlx-community/Qwen2-VL-2B-Instruct-4bit", None),
+            (6, 14, HF, "mlx-community/Llama-3.3-70B-Instruct-4bit", None),
+        ],
+    ),
+    (
+        "py.flag_embedding",
+        "from FlagEmbedding import BGEM3FlagModel, FlagReranker, FlagAutoModel\n"
+        'BGEM3FlagModel("BAAI/bge-m3", use_fp16=True)\n'
+        'FlagReranker(model_name_or_path="BAAI/bge-reranker-large")\n'
+        'FlagAutoModel.from_finetuned("BAAI/bge-base-en-v1.5")\n',
+        [
+            (2, 16, HF, "BAAI/bge-m3", None),
+            (3, 33, HF, "BAAI/bge-reranker-large", None),
+            (4, 30, HF, "BAAI/bge-base-en-v1.5", None),
+        ],
+    ),
+    (
+        "py.faster_whisper",
+        "from faster_whisper import WhisperModel\n"
+        'WhisperModel("large-v3")\n'
+        'WhisperModel("distil-large-v3")\n'
+        'WhisperModel("turbo")\n'
+        'WhisperModel(model_size_or_path="org/ct2-model")\n'
+        'WhisperModel("my-local-model")\n',
+        [
+            (2, 14, HF, "Systran/faster-whisper-large-v3", None),
+            (3, 14, HF, "Systran/faster-distil-whisper-large-v3", None),
+            (4, 14, HF, "mobiuslabsgmbh/faster-whisper-large-v3-turbo", None),
+            (5, 33, HF, "org/ct2-model", None),
+        ],
+    ),
+    (
+        "py.faster_whisper",
+        "import whisperx\n"
+        'whisperx.load_model("medium.en", "cuda")\n'
+        "from faster_whisper import download_model\n"
+        'download_model("tiny")\n',
+        [
+            (2, 21, HF, "Systran/faster-whisper-medium.en", None),
+            (4, 16, HF, "Systran/faster-whisper-tiny", None),
+        ],
+    ),
+    (
+        "py.ctranslate2",
+        "import ctranslate2\n"
+        'ctranslate2.Translator("ende_ctranslate2/", device="cpu")\n'
+        'ctranslate2.Generator("org/ct2-llm")\n'
+        'ctranslate2.Generator("converted")\n',
+        [
+            (3, 23, HF, "org/ct2-llm", None),
+        ],
+    ),
+    (
+        "py.smolagents",
+        "from smolagents import InferenceClientModel, TransformersModel\n"
+        'InferenceClientModel(model_id="Qwen/Qwen2.5-Coder-32B-Instruct")\n'
+        'TransformersModel("HuggingFaceTB/SmolLM2-1.7B-Instruct")\n',
+        [
+            (2, 31, HF, "Qwen/Qwen2.5-Coder-32B-Instruct", None),
+            (3, 19, HF, "HuggingFaceTB/SmolLM2-1.7B-Instruct", None),
+        ],
+    ),
+    (
+        "py.smolagents_litellm",
+        "from smolagents import LiteLLMModel\n"
+        'LiteLLMModel(model_id="anthropic/claude-3-5-sonnet-latest")\n'
+        'LiteLLMModel("ollama_chat/llama3.2")\n',
+        [
+            (2, 23, API, "anthropic/claude-3-5-sonnet-latest", "anthropic"),
+            (3, 14, RefKind.OLLAMA, "llama3.2", None),
+        ],
+    ),
+    (
+        "py.smolagents_router",
+        "from smolagents import LiteLLMRouterModel\n"
+        'LiteLLMRouterModel(model_id="group", model_list=[\n'
+        '    {"model_name": "group", "litellm_params": {"model": "gpt-4o-mini"}},\n'
+        "])\n",
+        [
+            (3, 57, API, "gpt-4o-mini", "litellm"),
+        ],
+    ),
+    (
+        "py.smolagents_openai",
+        'import smolagents\nsmolagents.OpenAIServerModel(model_id="gpt-4o")\n',
+        [
+            (2, 39, API, "gpt-4o", "openai"),
+        ],
+    ),
+    (
+        "py.smolagents_bedrock",
+        "from smolagents import AmazonBedrockServerModel\n"
+        'AmazonBedrockServerModel(model_id="us.anthropic.claude-3-5-sonnet-20241022-v2:0")\n',
+        [
+            (2, 35, API, "us.anthropic.claude-3-5-sonnet-20241022-v2:0", "bedrock"),
+        ],
+    ),
+    (
+        "py.pydantic_ai",
+        "from pydantic_ai import Agent\n"
+        'Agent("openai:gpt-4o")\n'
+        'Agent(model="google-gla:gemini-1.5-flash", system_prompt="x")\n'
+        'Agent("ollama:llama3.2")\n'
+        'Agent("claude-3-5-haiku-latest")\n',
+        [
+            (2, 7, API, "gpt-4o", "openai"),
+            (3, 13, API, "gemini-1.5-flash", "google"),
+            (4, 7, RefKind.OLLAMA, "llama3.2", None),
+            (5, 7, API, "claude-3-5-haiku-latest", None),
+        ],
+    ),
+    (
+        "py.pydantic_ai_openai",
+        'from pydantic_ai.models.openai import OpenAIModel\nOpenAIModel("gpt-4o-mini")\n',
+        [
+            (2, 13, API, "gpt-4o-mini", "openai"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_anthropic",
+        "from pydantic_ai.models.anthropic import AnthropicModel\n"
+        'AnthropicModel(model_name="claude-3-5-sonnet-latest")\n',
+        [
+            (2, 27, API, "claude-3-5-sonnet-latest", "anthropic"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_google",
+        'from pydantic_ai.models.gemini import GeminiModel\nGeminiModel("gemini-2.0-flash")\n',
+        [
+            (2, 13, API, "gemini-2.0-flash", "google"),
+        ],
+    ),
+    (
+        "py.dspy",
+        "import dspy\n"
+        'lm = dspy.LM("openai/gpt-4o-mini", max_tokens=100)\n'
+        'dspy.LM(model="anthropic/claude-3-7-sonnet-20250219")\n'
+        'dspy.Embedder("openai/text-embedding-3-small")\n',
+        [
+            (2, 14, API, "openai/gpt-4o-mini", "openai"),
+            (3, 15, API, "anthropic/claude-3-7-sonnet-20250219", "anthropic"),
+            (4, 15, API, "openai/text-embedding-3-small", "openai"),
+        ],
+    ),
+    (
+        "py.instructor",
+        'import instructor\ninstructor.from_provider("anthropic/claude-3-5-haiku-latest")\n',
+        [
+            (2, 26, API, "anthropic/claude-3-5-haiku-latest", "anthropic"),
+        ],
+    ),
+    (
+        "py.aisuite",
+        "import aisuite as ai\n"
+        "client = ai.Client()\n"
+        'client.chat.completions.create(model="anthropic:claude-3-5-sonnet-20240620")\n',
+        [
+            (3, 38, API, "claude-3-5-sonnet-20240620", "anthropic"),
+        ],
+    ),
+    (
+        "py.crewai",
+        "from crewai import LLM\n"
+        'LLM(model="gpt-4o", temperature=0)\n'
+        'LLM("anthropic/claude-3-5-sonnet-20241022")\n',
+        [
+            (2, 11, API, "gpt-4o", "litellm"),
+            (3, 5, API, "anthropic/claude-3-5-sonnet-20241022", "anthropic"),
+        ],
+    ),
+    (
+        "py.crewai_agent",
+        'from crewai import Agent\nAgent(role="r", goal="g", backstory="b", llm="gpt-4o-mini")\n',
+        [
+            (2, 46, API, "gpt-4o-mini", "litellm"),
+        ],
+    ),
+    (
+        "py.haystack_openai",
+        "from haystack.components.generators import OpenAIGenerator\n"
+        'OpenAIGenerator(model="gpt-4o-mini")\n',
+        [
+            (2, 23, API, "gpt-4o-mini", "openai"),
+        ],
+    ),
+    (
+        "py.haystack_anthropic",
+        "from haystack_integrations.components.generators.anthropic import (\n"
+        "    AnthropicChatGenerator,\n"
+        ")\n"
+        'AnthropicChatGenerator(model="claude-3-5-sonnet-20240620")\n',
+        [
+            (4, 30, API, "claude-3-5-sonnet-20240620", "anthropic"),
+        ],
+    ),
+    (
+        "py.haystack_hf_api",
+        "from haystack.components.generators.chat import HuggingFaceAPIChatGenerator\n"
+        "HuggingFaceAPIChatGenerator(\n"
+        '    api_type="serverless_inference_api",\n'
+        '    api_params={"model": "HuggingFaceH4/zephyr-7b-beta"},\n'
+        ")\n",
+        [
+            (4, 26, HF, "HuggingFaceH4/zephyr-7b-beta", None),
+        ],
+    ),
+    (
+        "py.haystack_hf_local",
+        "from haystack.components.generators import HuggingFaceLocalGenerator\n"
+        'HuggingFaceLocalGenerator(model="google/flan-t5-large", task="text2text")\n',
+        [
+            (2, 33, HF, "google/flan-t5-large", None),
+        ],
+    ),
+    (
+        "py.haystack_sentence_transformers",
+        "from haystack.components.embedders import SentenceTransformersTextEmbedder\n"
+        'SentenceTransformersTextEmbedder(model="all-MiniLM-L6-v2")\n',
+        [
+            (2, 40, HF, "sentence-transformers/all-MiniLM-L6-v2", None),
+        ],
+    ),
+    (
+        "py.ultralytics",  # a method of an object made by a loader class: the class's row
+        'from ultralytics import YOLO\nmodel = YOLO("yolo11n.yaml")\nmodel.load("yolo11n.pt")\n'
+        'model.train(data="coco8.yaml")\nother = make()\nother.load("yolov8m.pt")\n'
+        'best = YOLO("best.pt")\n',
+        [(3, 12, RefKind.ULTRALYTICS, "yolo11n.pt", None)],
+    ),
+    (
+        "py.ultralytics",
+        "from ultralytics import YOLO, RTDETR\n"
+        'YOLO("yolov8n.yaml").load("yolov8n.pt")\n'
+        'RTDETR("rtdetr-l.pt")\n',
+        [
+            (2, 27, RefKind.ULTRALYTICS, "yolov8n.pt", None),
+            (3, 8, RefKind.ULTRALYTICS, "rtdetr-l.pt", None),
+        ],
+    ),
+    (
+        "py.pydantic_ai",
+        "from pydantic_ai import Agent\n"
+        "agent = Agent[Deps, Out](\n"
+        '    "anthropic:claude-sonnet-4-0",\n'
+        ")\n",
+        [
+            (3, 5, API, "claude-sonnet-4-0", "anthropic"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_run",
+        "from pydantic_ai import Agent\n"
+        "agent = Agent()\n"
+        'agent.run_sync("hi", model="openai:gpt-4o")\n'
+        'await agent.run("hi", model="groq:llama-3.3-70b-versatile")\n'
+        'agent.run_stream("hi", deps=d)\n',
+        [
+            (3, 28, API, "gpt-4o", "openai"),
+            (4, 29, API, "llama-3.3-70b-versatile", "groq"),
+        ],
+    ),
+    (
+        "py.pydantic_ai_realtime",
+        'from pydantic_ai import Agent\nvoice = Agent()\nvoice.realtime("openai:gpt-realtime")\n',
+        [
+            (3, 16, API, "gpt-realtime", "openai"),
+        ],
+    ),
+    (
+        "py.instructor_mistral",
+        "from instructor import from_mistral\n"
+        'client = from_mistral(client=c, model="mistral-large-latest")\n',
+        [
+            (2, 39, API, "mistral-large-latest", "mistral"),
+        ],
+    ),
+    (
+        "py.instructor_cohere",
+        "import instructor, cohere\n"
+        'instructor.from_cohere(cohere.Client(), model="command-r-plus")\n',
+        [
+            (2, 47, API, "command-r-plus", "cohere"),
+        ],
+    ),
+    (
+        "py.groq",
+        "from groq import Groq\n"
+        "client = Groq()\n"
+        'client.chat.completions.create(model="llama-3.1-8b-instant", messages=[])\n',
+        [
+            (3, 38, API, "llama-3.1-8b-instant", "groq"),
+        ],
+    ),
+    (
+        "py.together",
+        "from together import Together\n"
+        'Together().chat.completions.create(model="meta-llama/Llama-3-8b-chat-hf")\n',
+        [
+            (2, 42, HF, "meta-llama/Llama-3-8b-chat-hf", None),  # a Hub model served,
+        ],
+    ),
+    (
+        "py.cerebras",
+        "from cerebras.cloud.sdk import Cerebras\n"
+        "c = Cerebras()\n"
+        'c.chat.completions.create(model="llama3.1-8b")\n',
+        [
+            (3, 33, API, "llama3.1-8b", "cerebras"),
+        ],
+    ),
+]
+CASES += LOADER_CASES
+
+
 NEGATIVE = [
     ('from django.db import models\nmodels.ForeignKey(model="auth.User")\n', "Django model="),
     (

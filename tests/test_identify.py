@@ -118,6 +118,11 @@ _HF, _API, _OLLAMA = RefKind.HUGGINGFACE, RefKind.API, RefKind.OLLAMA
         ("org/data", Hint(Naming.DATASET), Named(RefKind.DATASET, "org/data")),
         ("gpt-4o", Hint(Naming.API, provider="openai"), Named(_API, "gpt-4o", "openai")),
         ("./gpt-4o", Hint(Naming.API, provider="openai"), None),
+        # an OpenAI-style client in front of a server of Hub models (vLLM, mlx_lm, TGI)
+        ("mlx-community/Qwen3-4B-4bit", Hint(Naming.API, provider="openai"),
+         Named(_HF, "mlx-community/Qwen3-4B-4bit")),
+        ("models/gemini-1.5-pro", Hint(Naming.API, provider="google"),
+         Named(_API, "models/gemini-1.5-pro", "google")),
         ("ollama/llama3", Hint(Naming.LITELLM), Named(_OLLAMA, "llama3")),
         ("huggingface/org/x", Hint(Naming.LITELLM), Named(_HF, "org/x")),
         ("gpt-4o", Hint(Naming.LITELLM), Named(_API, "gpt-4o", "litellm")),
@@ -139,6 +144,41 @@ _HF, _API, _OLLAMA = RefKind.HUGGINGFACE, RefKind.API, RefKind.OLLAMA
          Named(RefKind.TORCH_HUB, "pytorch/vision:resnet18")),
         ("pytorch/vision", Hint(Naming.TORCH_HUB, pair="resnet18", option="local"), None),
         ("org/x", Hint(built_path=True), None),
+        # a training run's own checkpoints and model configs are no Ultralytics release
+        ("best.pt", Hint(Naming.ULTRALYTICS), None),
+        ("LAST.pt", Hint(Naming.ULTRALYTICS), None),
+        ("epoch40.pt", Hint(Naming.ULTRALYTICS), None),
+        ("yolo11n-seg.yaml", Hint(Naming.ULTRALYTICS), None),
+        ("yolo11n-seg.pt", Hint(Naming.ULTRALYTICS), Named(RefKind.ULTRALYTICS, "yolo11n-seg.pt")),
+        # faster-whisper sizes mean its converted repositories (faster_whisper/utils.py _MODELS,
+        # SYSTRAN/faster-whisper@65882ee): "large" is large-v3, "turbo" lives at mobiuslabsgmbh
+        ("large", Hint(Naming.FASTER_WHISPER), Named(_HF, "Systran/faster-whisper-large-v3")),
+        ("small.en", Hint(Naming.FASTER_WHISPER), Named(_HF, "Systran/faster-whisper-small.en")),
+        ("distil-small.en", Hint(Naming.FASTER_WHISPER),
+         Named(_HF, "Systran/faster-distil-whisper-small.en")),
+        ("distil-large-v3.5", Hint(Naming.FASTER_WHISPER),
+         Named(_HF, "distil-whisper/distil-large-v3.5-ct2")),
+        ("turbo", Hint(Naming.FASTER_WHISPER),
+         Named(_HF, "mobiuslabsgmbh/faster-whisper-large-v3-turbo")),
+        ("org/whisper-ct2", Hint(Naming.FASTER_WHISPER), Named(_HF, "org/whisper-ct2")),
+        ("huge", Hint(Naming.FASTER_WHISPER), None),
+        # "provider:model" (pydantic-ai, aisuite)
+        ("openai:gpt-4o", Hint(Naming.PROVIDER_MODEL), Named(_API, "gpt-4o", "openai")),
+        ("google-vertex:gemini-1.5-pro", Hint(Naming.PROVIDER_MODEL),
+         Named(_API, "gemini-1.5-pro", "google")),
+        ("huggingface:org/x", Hint(Naming.PROVIDER_MODEL), Named(_HF, "org/x")),
+        ("ollama:qwen2.5:14b", Hint(Naming.PROVIDER_MODEL), Named(_OLLAMA, "qwen2.5:14b")),
+        ("gpt-4o", Hint(Naming.PROVIDER_MODEL), Named(_API, "gpt-4o")),
+        # placeholders of tests name no hosted model
+        ("test", Hint(Naming.LITELLM), None),
+        ("fakeprovider/fakemodel", Hint(Naming.LITELLM), None),
+        ("openai/dummy-model", Hint(Naming.LITELLM), None),
+        ("mock:gpt-4o", Hint(Naming.PROVIDER_MODEL), None),
+        ("text-embedding-3-small", Hint(Naming.API, provider="openai"),
+         Named(_API, "text-embedding-3-small", "openai")),
+        # a Hub URL to a repository or one of its files names the repository
+        ("https://huggingface.co/org/sd/blob/main/v1.safetensors", Hint(), Named(_HF, "org/sd")),
+        ("hf.co/org/x", Hint(), Named(_HF, "org/x")),
     ],
 )  # fmt: skip
 def test_name_string_applies_the_library_convention(

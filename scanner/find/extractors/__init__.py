@@ -19,7 +19,7 @@ EXTRACTORS: dict[SourceKind, tuple[Extractor, ...]] = {
     SourceKind.NOTEBOOK: (notebook.extract,),
     SourceKind.REQUIREMENTS: (requirements.extract_requirements,),
     SourceKind.PYPROJECT: (requirements.extract_pyproject, configs.extract_toml),
-    SourceKind.SETUP_CFG: (requirements.extract_setup_cfg,),
+    SourceKind.SETUP_CFG: (requirements.extract_setup_cfg, configs.extract_ini),
     SourceKind.YAML: (configs.extract_yaml,),
     SourceKind.JSON: (configs.extract_json,),
     SourceKind.TOML: (configs.extract_toml,),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 
 from scanner.context import RepoContext
-from scanner.find.identify.hub import looks_like_path
+from scanner.find.identify.hub import looks_like_path, strip_hub_prefix
 from scanner.find.identify.naming import Named, Naming
 from scanner.types import RefKind
 
@@ -22,6 +22,8 @@ def is_path_like(naming: Naming, text: str) -> bool:
     """True when ``text`` is a file-system path for the library ``naming`` describes."""
     if naming is Naming.ULTRALYTICS:  # a bare weights file name is a model here
         return text.startswith(_PATH_START) or "/" in text or "\\" in text
+    if strip_hub_prefix(text) != text.strip():  # a Hub URL (to a repository or one of its files)
+        return False
     return looks_like_path(text)
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from scanner.find.identify.hub import hub_id, plain_name
+from scanner.find.identify.hub import hub_id, plain_name, strip_hub_prefix
 from scanner.types import RefKind
 
 UNKNOWN_OPTION = "?"  # an option keyword whose value is not a literal
@@ -26,10 +26,12 @@ class Naming(str, Enum):
     HUB_REPO = "hub_repo"  # a Hub repo id whose repo_type option may make it a dataset or space
     SENTENCE_TRANSFORMERS = "sentence_transformers"  # short names live under sentence-transformers/
     WHISPER = "whisper"  # openai-whisper size names -> openai/whisper-<size>
+    FASTER_WHISPER = "faster_whisper"  # faster-whisper size names -> its converted repositories
     DATASET = "dataset"  # a Hub dataset id, except the builtin file loaders
     API = "api"  # a hosted model name
     LITELLM = "litellm"  # "provider/model", provider prefix decides the kind
     LANGCHAIN = "langchain"  # init_chat_model: "provider:model" or model_provider= decides
+    PROVIDER_MODEL = "provider_model"  # "provider:model" (pydantic-ai Agent, aisuite)
     OLLAMA = "ollama"  # an Ollama tag
     SPACY = "spacy"  # a spaCy pipeline package
     ULTRALYTICS = "ultralytics"  # a weights or config file name resolved by ultralytics
@@ -59,6 +61,16 @@ class Named:
     provider: str | None = None
 
 
+_ULTRALYTICS_NOT_RELEASED = re.compile(
+    r"(?:best|last|epoch\d+|best_\w+|last_\w+)\.pt|.+\.ya?ml", re.IGNORECASE
+)
+"""Ultralytics names that are no published weights: a training run's own checkpoints (``best.pt``,
+``last.pt``, ``epoch10.pt``) and model configs (``yolov8n.yaml`` builds an untrained model)."""
+_PLACEHOLDER = re.compile(
+    r"(?:fake|dummy|mock|test|placeholder|example)(?:[-_]?[a-z]+)*|foo|bar|baz", re.IGNORECASE
+)
+"""A hosted-model name part that stands in for one in tests (``dspy.LM("test")``,
+``"fakeprovider/fakemodel"``): no provider publishes a model named so."""
 _API_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}")
 _OLLAMA_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,199}")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
@@ -71,6 +83,35 @@ _WHISPER_SIZES = frozenset({
     "tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
     "large-v1", "large-v2", "large-v3", "large-v3-turbo", *_WHISPER_ALIASES,
 })  # fmt: skip
+# faster-whisper (and whisperx, which loads through it) reads a size name as one of its converted
+# CTranslate2 repositories: SYSTRAN/faster-whisper@65882ee, faster_whisper/utils.py, _MODELS;
+# any name with a "/" is a Hub id, anything else a local folder.
+_FASTER_WHISPER_MODELS = {
+    "tiny.en": "Systran/faster-whisper-tiny.en", "tiny": "Systran/faster-whisper-tiny",
+    "base.en": "Systran/faster-whisper-base.en", "base": "Systran/faster-whisper-base",
+    "small.en": "Systran/faster-whisper-small.en", "small": "Systran/faster-whisper-small",
+    "medium.en": "Systran/faster-whisper-medium.en", "medium": "Systran/faster-whisper-medium",
+    "large-v1": "Systran/faster-whisper-large-v1", "large-v2": "Systran/faster-whisper-large-v2",
+    "large-v3": "Systran/faster-whisper-large-v3", "large": "Systran/faster-whisper-large-v3",
+    "distil-large-v2": "Systran/faster-distil-whisper-large-v2",
+    "distil-medium.en": "Systran/faster-distil-whisper-medium.en",
+    "distil-small.en": "Systran/faster-distil-whisper-small.en",
+    "distil-large-v3": "Systran/faster-distil-whisper-large-v3",
+    "distil-large-v3.5": "distil-whisper/distil-large-v3.5-ct2",
+    "large-v3-turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
+    "turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
+}  # fmt: skip
+# "provider:model" prefixes (pydantic-ai KnownModelName, aisuite) -> the organisation whose terms
+# apply; "huggingface" and "ollama" name other kinds of reference.
+_PROVIDER_PREFIXES = {
+    "openai": "openai", "openai-chat": "openai", "openai-responses": "openai", "azure": "openai",
+    "anthropic": "anthropic", "google-gla": "google", "google-vertex": "google",
+    "google": "google", "gemini": "google", "vertex": "google", "groq": "groq",
+    "cohere": "cohere", "mistral": "mistral", "bedrock": "bedrock", "aws": "bedrock",
+    "deepseek": "deepseek", "grok": "xai", "xai": "xai", "together": "together",
+    "fireworks": "fireworks", "openrouter": "openrouter", "huggingface": "huggingface",
+    "ollama": "ollama",
+}  # fmt: skip
 _DATASET_BUILDERS = frozenset({
     "csv", "json", "parquet", "text", "arrow", "pandas", "imagefolder", "audiofolder",
     "videofolder", "webdataset", "xml", "sql", "generator", "spark", "cache",
@@ -104,7 +145,7 @@ _ST_PLAIN_CHECKPOINTS = frozenset({
     "xlm-roberta-large-finetuned-conll03-english",
     "xlm-roberta-large-finetuned-conll03-german", "xlnet-base-cased", "xlnet-large-cased",
 })  # fmt: skip
-_HOSTED = (Naming.API, Naming.LITELLM, Naming.OLLAMA, Naming.LANGCHAIN)
+_HOSTED = (Naming.API, Naming.LITELLM, Naming.OLLAMA, Naming.LANGCHAIN, Naming.PROVIDER_MODEL)
 # init_chat_model's provider names (``model_provider=`` or the ``"provider:"`` prefix) -> the
 # organisation whose terms apply; "huggingface" and "ollama" name other kinds of reference
 # (langchain-ai/langchain, libs/langchain/langchain/chat_models/base.py, _SUPPORTED_PROVIDERS).
@@ -126,6 +167,10 @@ def is_hosted(naming: Naming) -> bool:
 def name_model(text: str, hint: Hint) -> Named | None:
     """The reference ``text`` makes under the library convention of ``hint``; None: no model."""
     text = text.strip()
+    if is_hosted(hint.naming) and any(
+        _PLACEHOLDER.fullmatch(part) for part in re.split(r"[/:]", text)
+    ):
+        return None
     match hint.naming:
         case Naming.HUB:
             return _hub(text, hint.bare_ok)
@@ -140,22 +185,31 @@ def name_model(text: str, hint: Hint) -> Named | None:
                 if text in _WHISPER_SIZES
                 else None
             )
-        case Naming.DATASET:
-            if text.lower() in _DATASET_BUILDERS or hub_id(text) is None:
+        case Naming.FASTER_WHISPER:
+            repo = _FASTER_WHISPER_MODELS.get(text)
+            return Named(RefKind.HUGGINGFACE, repo) if repo else _hub(text, bare_ok=False)
+        case Naming.DATASET:  # a bare name not in the repository: a canonical dataset ("squad")
+            if text.lower() in _DATASET_BUILDERS or hub_id(text, any_bare=True) is None:
                 return None
             return Named(RefKind.DATASET, text)
-        case Naming.API:
+        case Naming.API:  # an "org/name" id: a Hub model served behind the API (vLLM, mlx_lm)
+            if "/" in text and hub_id(text, bare_ok=False) is not None:
+                return _hub(text, bare_ok=False)
             return Named(RefKind.API, text, hint.provider) if _API_NAME.fullmatch(text) else None
         case Naming.LITELLM:
             return _litellm(text)
         case Naming.LANGCHAIN:
             return _langchain(text, hint.option)
+        case Naming.PROVIDER_MODEL:
+            return _provider_model(text)
         case Naming.OLLAMA:
             return Named(RefKind.OLLAMA, text) if _OLLAMA_TAG.fullmatch(text) else None
         case Naming.SPACY:
             return Named(RefKind.SPACY, text) if plain_name(text, _SPACY_PACKAGE) else None
         case Naming.ULTRALYTICS:
-            return Named(RefKind.ULTRALYTICS, text) if _PLAIN.fullmatch(text) else None
+            if not _PLAIN.fullmatch(text) or _ULTRALYTICS_NOT_RELEASED.fullmatch(text):
+                return None
+            return Named(RefKind.ULTRALYTICS, text)
     return _combined(hint.naming, text, hint.pair, hint.option)
 
 
@@ -183,7 +237,11 @@ def _combined(naming: Naming, text: str, pair: str | None, option: str | None) -
 
 
 def _hub(text: str, bare_ok: bool) -> Named | None:
-    return Named(RefKind.HUGGINGFACE, text) if hub_id(text, bare_ok=bare_ok) else None
+    found = hub_id(text, bare_ok=bare_ok)
+    if found is None:
+        return None
+    url = "://" in text or text.startswith(("huggingface.co/", "hf.co/", "www."))
+    return Named(RefKind.HUGGINGFACE, strip_hub_prefix(found) if url else text)
 
 
 def _hub_repo(text: str, option: str | None) -> Named | None:
@@ -216,6 +274,19 @@ def _langchain(text: str, option: str | None) -> Named | None:
     if not _API_NAME.fullmatch(text):
         return None
     return Named(RefKind.API, text, _LANGCHAIN_PROVIDERS.get(provider or "", provider))
+
+
+def _provider_model(text: str) -> Named | None:
+    """``"anthropic:claude-3-5-sonnet-latest"``: the prefix names the provider (pydantic-ai)."""
+    prefix, sep, rest = text.partition(":")
+    provider = _PROVIDER_PREFIXES.get(prefix) if sep else None
+    if provider is None:  # no known prefix: a bare API name (or an Ollama tag's colon)
+        return Named(RefKind.API, text) if _API_NAME.fullmatch(text) else None
+    if provider == "huggingface":
+        return _hub(rest, bare_ok=True)
+    if provider == "ollama":
+        return Named(RefKind.OLLAMA, rest) if _OLLAMA_TAG.fullmatch(rest) else None
+    return Named(RefKind.API, rest, provider) if _API_NAME.fullmatch(rest) else None
 
 
 def _litellm(text: str) -> Named | None:

@@ -30,7 +30,7 @@ import re
 from scanner.context import RepoContext
 from scanner.find.extractors.configs.json_file import read_json
 from scanner.find.extractors.configs.keys import MODEL_KEYS, OUTPUT_KEYS, key_spec, normalise_key
-from scanner.find.extractors.configs.lines import line_scan
+from scanner.find.extractors.configs.lines import line_refs, line_scan
 from scanner.find.extractors.configs.toml_file import locate_toml_strings, read_toml
 from scanner.find.extractors.configs.yaml_file import read_yaml
 from scanner.types import Extraction, SourceKind
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "MODEL_KEYS",
     "OUTPUT_KEYS",
+    "extract_ini",
     "extract_json",
     "extract_toml",
     "extract_yaml",
@@ -85,6 +86,14 @@ def extract_toml(path: str, text: str, ctx: RepoContext) -> Extraction:
     if oversized(text):
         return line_scan(path, text, ctx, SourceKind.TOML, over_limit(text))
     return read_toml(path, text, ctx)
+
+
+def extract_ini(path: str, text: str, ctx: RepoContext) -> Extraction:
+    """Model references in an INI file (``setup.cfg`` tool sections: ``embedding_model = x``):
+    its ``key = value`` lines, read by the line scanner (INI has no nesting to parse)."""
+    if oversized(text):
+        return line_scan(path, text, ctx, SourceKind.SETUP_CFG, over_limit(text))
+    return Extraction(refs=line_refs(path, text, ctx, SourceKind.SETUP_CFG))
 
 
 def own_output(text: str) -> bool:

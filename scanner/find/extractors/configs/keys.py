@@ -119,8 +119,10 @@ MODEL_KEY_SUFFIXES: tuple[tuple[str, KeySpec], ...] = (
     ("_name_or_path", STRONG),
     ("_model_id", STRONG),
     ("_model_name", WEAK),
+    ("_model", WEAK),  # default_model, judge_model, planner_model: namespaced ids and API names
 )
-"""Keys not in ``MODEL_KEYS`` that end so (``dino_model_id``, ``vae_model_name_or_path``)."""
+"""Keys not in ``MODEL_KEYS`` that end so (``dino_model_id``, ``vae_model_name_or_path``,
+``default_model``); a tool table of ``pyproject.toml`` is read like any other config."""
 
 OUTPUT_KEYS = frozenset({
     "hub_model_id", "push_to_hub_model_id", "hub_model_name", "push_to_hub_organization",

@@ -37,6 +37,12 @@ def line_scan(
     Only ``key: value`` / ``"key": "value"`` / ``key = "value"`` pairs on one line are seen
     (not lists or mappings under a key); values are classified as in a parsed file.
     """
+    error = FileError(path, f"{reason}: scanned line by line", line)
+    return Extraction(refs=line_refs(path, text, ctx, source), errors=(error,))
+
+
+def line_refs(path: str, text: str, ctx: RepoContext, source: SourceKind) -> tuple[ModelRef, ...]:
+    """The references of one-line model key pairs; what an INI file (``setup.cfg``) holds."""
     extractor = f"{source.value}.model_key"
     classified = Classifier(path, ctx)
     refs: list[ModelRef] = []
@@ -45,13 +51,14 @@ def line_scan(
         if found is not None:
             refs.append(ModelRef(path, number, column, found.kind, found.raw, extractor, source,
                                  provider=found.provider))  # fmt: skip
-    error = FileError(path, f"{reason}: scanned line by line", line)
-    return Extraction(refs=tuple(refs), errors=(error,))
+    return tuple(refs)
 
 
 def _line_values(text: str) -> Iterator[tuple[int, str, int, KeySpec]]:
     """``(line, value, column, spec)`` for each one-line value of a model key, in order."""
     for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("#", ";")):
+            continue  # a comment (INI writes them with ";" too)
         pos = 0
         while (key := _LINE_KEY.search(line, pos)) is not None:
             pos = key.end()

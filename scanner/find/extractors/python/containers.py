@@ -10,6 +10,7 @@ import itertools
 
 from scanner.find.extractors.python.items import (
     Const,
+    File,
     Item,
     Items,
     Map,
@@ -32,11 +33,27 @@ def iterate(items: Items) -> list[Items]:
                 out.extend(with_origin(e, origin) if origin else e for e in elements)
             case Map(entries=entries, origin=origin):
                 out.extend(with_origin(k, origin) if origin else k for k, _ in entries)
+            case File():  # an open file of the repository: its lines
+                out.extend((line,) for line in item.lines())
             case Unknown():
                 out.append((unknown_part(item),))
             case _:
                 out.append(unknown("iterated value is not a literal collection"))
     return out
+
+
+def candidates(item: Item) -> Items:
+    """Every value a literal collection holds (``registry[key]`` for a key known at run time)."""
+    match item:
+        case Seq(elements=elements, origin=origin):
+            values = tuple(itertools.chain.from_iterable(elements))
+        case Map(entries=entries, origin=origin):
+            values = tuple(itertools.chain.from_iterable(v for _, v in entries))
+        case Unknown():
+            return (unknown_part(item),)
+        case _:
+            return unknown("indexed value is not a literal collection")
+    return with_origin(values, origin) if origin else values
 
 
 def select(items: Items, path: tuple[str, ...]) -> Items:

@@ -14,6 +14,7 @@ A model argument is dropped (neither a reference nor unresolved) when it is a lo
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,8 @@ import libcst as cst
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
-from scanner.find.extractors.python.items import Const, Items, Origin, Text, Unknown
+from scanner.find.extractors.python.containers import lookup
+from scanner.find.extractors.python.items import Const, Items, Map, Origin, Text, Unknown
 from scanner.find.extractors.python.loader import load_module
 from scanner.find.extractors.python.local import classify, is_folder_name
 from scanner.find.extractors.python.patterns import (
@@ -33,6 +35,7 @@ from scanner.find.extractors.python.patterns import (
 )
 from scanner.find.extractors.python.positions import positions
 from scanner.find.extractors.python.scope import (
+    BindingKind,
     CallSite,
     ModuleInfo,
     Scope,
@@ -122,6 +125,9 @@ class _Finder:
             name = call_name(site.node.func, imports)
             self.note_saved(site, name, index)
             pattern = match_call(name, imported) if name is not None else None
+            if pattern is None and name is not None and not name.qualified:
+                typed = _typed_receiver(name, site.scope, imports)  # m = YOLO(...); m.load(...)
+                pattern = match_call(typed, imported) if typed is not None else None
             if pattern is not None and not _imported_from_library(name, pattern) \
                     and self.evaluator.own_method(site.node.func, site.scope):  # fmt: skip
                 pattern = _own_method_pattern(name)
@@ -165,7 +171,13 @@ class _Finder:
         if value is None:
             return
         if isinstance(value, _Star):
-            self.missing.append(_Missing(value.node, pattern, "model may be passed via unpacking"))
+            unpacked = self.unpacked(value, pattern.arg, scope)
+            if unpacked is None and not pattern.string_only:
+                reason = "model may be passed via unpacking"
+                self.missing.append(_Missing(value.node, pattern, reason))
+            elif unpacked is not None:  # **{"model": "org/x"}: the literal dict's entry
+                self.texts(value.node, unpacked, pattern, None, self.option(node, pattern, scope))
+                self.unknowns(value.node, unpacked, pattern)
             return
         if self.is_saved(value, site, index):
             return
@@ -179,7 +191,19 @@ class _Finder:
                 items = self.evaluator.select(items, path)
             for pair in pairs:
                 self.texts(inner, items, pattern, pair, option)
-            self.unknowns(inner, items, pattern)
+            if not pattern.string_only:  # SFTTrainer(model=model): an object, not unresolved
+                self.unknowns(inner, items, pattern)
+
+    def unpacked(self, star: _Star, spec: ArgSpec, scope: Scope) -> Items | None:
+        """The argument's values inside ``**kwargs`` when every value it may hold is a literal
+        dict (none if no dict has the keyword); None when that is not known."""
+        if not star.keywords:
+            return None
+        maps = self.evaluator.evaluate(star.node, scope)
+        if not maps or not all(isinstance(item, Map) for item in maps):
+            return None
+        keys = tuple(Text(keyword) for keyword in spec.keywords)
+        return tuple(itertools.chain.from_iterable(lookup(m, keys, default=()) for m in maps))
 
     def unknowns(self, node: cst.BaseExpression, items: Items, pattern: CallPattern) -> None:
         """Unresolved records: at the call site that passed an unknown value for a parameter
@@ -279,6 +303,7 @@ class _Finder:
 @dataclass(frozen=True, slots=True)
 class _Star:
     node: cst.BaseExpression  # the *args / **kwargs expression that may hold the argument
+    keywords: bool = False  # **kwargs: a mapping of keyword arguments
 
 
 def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | None:
@@ -295,7 +320,7 @@ def _argument(call: cst.Call, spec: ArgSpec) -> cst.BaseExpression | _Star | Non
             if i == spec.position and not arg.star:
                 return arg.value
     kwargs = next((a for a in stars if a.star == "**"), None)
-    return _Star(kwargs.value) if kwargs is not None else None
+    return _Star(kwargs.value, keywords=True) if kwargs is not None else None
 
 
 def _descend(
@@ -337,6 +362,29 @@ def _imported_from_library(name: CallName | None, pattern: CallPattern) -> bool:
         return False
     dotted = ".".join(name.parts)
     return any(module_matches(dotted, library) for library in pattern.libraries)
+
+
+def _typed_receiver(name: CallName, scope: Scope, imports: dict[str, str]) -> CallName | None:
+    """``model.load`` named by the class of ``model`` when every value the name is given in its
+    scope is a call of one imported class (``m = YOLO("x.yaml")``: ``ultralytics.YOLO.load``)."""
+    if len(name.parts) < 2:
+        return None
+    current: Scope | None = scope
+    while current is not None and name.parts[0] not in current.bindings:
+        current = current.parent
+    bindings = current.bindings.get(name.parts[0], []) if current is not None else []
+    made = {
+        call_name(b.value.func, imports)
+        if b.kind is BindingKind.VALUE and isinstance(b.value, cst.Call)
+        else None
+        for b in bindings
+    }
+    if len(made) != 1:
+        return None
+    (maker,) = made
+    if maker is None or not maker.qualified:
+        return None
+    return CallName((*maker.parts, *name.parts[1:]), True)
 
 
 def _own_method_pattern(name: CallName | None) -> CallPattern | None:

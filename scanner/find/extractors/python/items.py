@@ -3,7 +3,8 @@
 ``Text`` (a string, with the binding it came from), ``Seq``/``Map`` (literal containers),
 ``Const`` (numbers, booleans, None, bytes), ``LocalPath`` (a path built at run time, never a Hub
 id), ``ModuleRef``/``ClassRef``/``Instance`` (a module, class or object of the repository),
-``Loaded`` (what a recognised loader call returns) and ``Unknown`` (not knowable statically);
+``Loaded`` (what a recognised loader call returns), ``File`` (a file of the repository read at
+run time, ``python_files``) and ``Unknown`` (not knowable statically);
 with the small helpers every part of the evaluator applies to them.
 """
 
@@ -111,7 +112,26 @@ class Unknown:
     site: Origin | None = None
 
 
-Item = Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Instance | Loaded | Unknown
+@dataclass(frozen=True, slots=True)
+class File:
+    """A file of the repository a module reads at run time: its path and text."""
+
+    rel: str
+    text: str
+    origin: Origin | None = None
+
+    def lines(self) -> Items:
+        """Its non-blank lines that are not ``#`` comments, stripped, each a Text."""
+        return tuple(
+            Text(line.strip(), self.origin)
+            for line in self.text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        )
+
+
+Item = (
+    Text | Seq | Map | Const | LocalPath | ModuleRef | ClassRef | Instance | Loaded | File | Unknown
+)
 Items = tuple[Item, ...]
 
 

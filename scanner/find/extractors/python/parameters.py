@@ -24,8 +24,8 @@ from scanner.find.extractors.python.callers import (
     method_class,
     passed_at,
 )
-from scanner.find.extractors.python.classes import ClassValues
 from scanner.find.extractors.python.items import ClassRef, Item, Items, Origin, Unknown, unknown
+from scanner.find.extractors.python.options import OptionValues
 from scanner.find.extractors.python.repo import caller_pattern, may_call, modules_matching
 from scanner.find.extractors.python.scope import Binding, CallSite, Scope, ScopeKind
 
@@ -33,7 +33,7 @@ MAX_CALLERS = 2  # levels of call sites followed for a parameter without a value
 MAX_FOREIGN_MODULES = 16  # other modules parsed to find the callers of one function
 
 
-class ParameterValues(ClassValues):
+class ParameterValues(OptionValues):
     """The evaluator's part for parameters (a subclass's call reaches an inherited method)."""
 
     def parameter(self, binding: Binding) -> Items:
@@ -44,8 +44,12 @@ class ParameterValues(ClassValues):
         if not sites and not default:
             sites, overflow = self.foreign(binding)
         passed = [arg for arg in sites if arg.value is not None]
-        if not passed:
-            return default or unknown(f"parameter {binding.name} has no default")
+        if not passed:  # a click option of that name: its default
+            return (
+                default
+                or self.cli_option(binding.name, binding.scope)
+                or unknown(f"parameter {binding.name} has no default")
+            )
         function = binding.owner.name if binding.owner else "function"
         out: list[Item] = list(default)
         if overflow:

@@ -40,6 +40,7 @@ class CallPattern:
     pair: ArgSpec | None = None  # a second argument completing the name (open_clip tag, hub model)
     option: str | None = None  # keyword whose literal value the naming consults
     string_keywords: tuple[str, ...] = ()  # keywords that name a model only when given a string
+    string_only: bool = False  # the argument is mostly an object: only a string is a reference
     path: tuple[str, ...] = ()  # where in the argument's value the model sits: "*" each element
     # of a list (or key of a dict), any other step a dict key; () the value itself
 
@@ -54,6 +55,33 @@ _HF_LIBRARIES = (
     "huggingface_hub", "trl", "setfit", "auto_gptq", "gptqmodel", "awq", "unsloth", "timm",
     "open_clip", "span_marker", "gliner", "flair", "transformers_js", "mlx_lm", "mlx_vlm",
     "llama_cpp", "ctransformers", "petals", "adapters", "bitsandbytes", "tokenizers",
+    "modelscope",  # ModelScope mirrors Hub ids (same repositories, same licenses)
+)  # fmt: skip
+# TRL trainers take the policy as an id string (``model="org/x"``) and some companions too
+# (huggingface/trl, trl/trainer/*_trainer.py: ``model: str | PreTrainedModel``).
+_TRL_TRAINERS = (
+    "SFTTrainer", "DPOTrainer", "GRPOTrainer", "AsyncGRPOTrainer", "ORPOTrainer",
+    "RewardTrainer", "KTOTrainer", "CPOTrainer", "BCOTrainer", "PPOTrainer", "RLOOTrainer",
+    "OnlineDPOTrainer", "XPOTrainer", "NashMDTrainer", "GKDTrainer", "PRMTrainer",
+    "IterativeSFTTrainer", "GOLDTrainer",
+)  # fmt: skip
+_TRL_COMPANIONS = ("ref_model", "reward_model", "teacher_model", "reward_funcs", "judge_model")
+# smolagents model classes: ``model_id`` names a Hub model, a LiteLLM string or an API model
+# (huggingface/smolagents, src/smolagents/models.py).
+_SMOLAGENTS_HUB = ("InferenceClientModel", "HfApiModel", "TransformersModel", "VLLMModel",
+                   "MLXModel")  # fmt: skip
+_SMOLAGENTS_OPENAI = ("OpenAIServerModel", "OpenAIModel", "AzureOpenAIServerModel",
+                      "AzureOpenAIModel")  # fmt: skip
+# FlagEmbedding (FlagOpen/FlagEmbedding): every model class takes ``model_name_or_path`` first.
+_FLAG_EMBEDDING = (
+    "FlagModel", "BGEM3FlagModel", "FlagReranker", "FlagLLMReranker", "LayerWiseFlagLLMReranker",
+    "LightWeightFlagLLMReranker", "FlagICLModel", "FlagLLMModel", "FlagAutoModel.from_finetuned",
+    "FlagAutoReranker.from_finetuned",
+)  # fmt: skip
+# diffusers loader mixins: the first argument is a Hub id (or a local file/folder)
+_DIFFUSERS_LOADERS = (
+    "*.load_lora_weights", "*.load_ip_adapter", "*.load_textual_inversion", "*.from_single_file",
+    "*.lora_state_dict",
 )  # fmt: skip
 _OPENAI_METHODS = (
     "*.chat.completions.create", "*.chat.completions.parse", "*.chat.completions.stream",
@@ -62,11 +90,23 @@ _OPENAI_METHODS = (
     "*.audio.speech.create", "*.audio.transcriptions.create", "*.audio.translations.create",
     "*.ChatCompletion.create", "*.Completion.create", "*.Embedding.create",
 )  # fmt: skip
+_ULTRALYTICS = ("YOLO", "YOLOWorld", "YOLOE", "RTDETR", "SAM", "FastSAM", "NAS")
 _MODEL = _arg(None, "model")
 _MODEL_OR_NAME = _arg(None, "model", "model_name")
 
 CALL_PATTERNS: tuple[CallPattern, ...] = (
     # Hugging Face ecosystem
+    CallPattern("py.unsloth", ("unsloth",),
+                ("FastLanguageModel.from_pretrained", "FastModel.from_pretrained",
+                 "FastVisionModel.from_pretrained", "FastSentenceTransformer.from_pretrained"),
+                _arg(0, "model_name"), _HF),
+    CallPattern("py.trl", ("trl",), _TRL_TRAINERS, _arg(0, "model"), _HF,
+                string_keywords=_TRL_COMPANIONS, string_only=True),
+    CallPattern("py.diffusers_loader", ("diffusers",), _DIFFUSERS_LOADERS,
+                _arg(0, "pretrained_model_name_or_path_or_dict", "pretrained_model_name_or_path",
+                     "pretrained_model_link_or_path"), _HF),
+    CallPattern("py.load_adapter", ("transformers", "peft"), ("*.load_adapter",),
+                _arg(0, "peft_model_id", "model_id"), _HF),
     CallPattern("py.pipeline", ("transformers",), ("pipeline",), _arg(1, "model"), _HF,
                 string_keywords=("tokenizer",)),
     CallPattern("py.peft_adapter", ("peft",), ("PeftModel*.from_pretrained",),
@@ -75,9 +115,9 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 _HF),
     CallPattern("py.from_pretrained", _HF_LIBRARIES, ("*.from_pretrained",),
                 _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF),
+    # any library: a namespaced id, or a legacy canonical one (``bert-base-uncased``)
     CallPattern("py.from_pretrained.any", (), ("*.from_pretrained",),
-                _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF,
-                bare_ok=False),
+                _arg(0, "pretrained_model_name_or_path", "model_name_or_path", "model_id"), _HF),
     CallPattern("py.sentence_transformers", ("sentence_transformers",),
                 ("SentenceTransformer", "SparseEncoder"),
                 _arg(0, "model_name_or_path", "model_name"), _HF,
@@ -98,9 +138,91 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 _HF),
     CallPattern("py.datasets", ("datasets",), ("load_dataset",), _arg(0, "path"),
                 RefKind.DATASET, naming=Naming.DATASET),
+    CallPattern("py.modelscope_hub", ("modelscope",),
+                ("snapshot_download", "model_file_download", "*.snapshot_download"),
+                _arg(0, "model_id", "repo_id"), _HF, naming=Naming.HUB_REPO, option="repo_type"),
+    CallPattern("py.modelscope_pipeline", ("modelscope",), ("pipeline",), _arg(1, "model"), _HF),
+    CallPattern("py.modelscope_dataset", ("modelscope",), ("MsDataset.load",),
+                _arg(0, "dataset_name"), RefKind.DATASET, naming=Naming.DATASET),
+    CallPattern("py.mlx", ("mlx_lm", "mlx_vlm"),
+                ("load", "utils.load", "sharded_load", "utils.sharded_load"),
+                _arg(0, "path_or_hf_repo", "model_path"), _HF),
+    CallPattern("py.flag_embedding", ("FlagEmbedding",), _FLAG_EMBEDDING,
+                _arg(0, "model_name_or_path"), _HF),
+    CallPattern("py.faster_whisper", ("faster_whisper", "whisperx"),
+                ("WhisperModel", "download_model", "load_model"),
+                _arg(0, "model_size_or_path", "size_or_id", "whisper_arch"), _HF,
+                naming=Naming.FASTER_WHISPER),
+    CallPattern("py.ctranslate2", ("ctranslate2",),
+                ("Translator", "Generator", "Encoder", "models.Whisper"), _arg(0, "model_path"),
+                _HF, bare_ok=False),
+    # Agent frameworks
+    CallPattern("py.smolagents", ("smolagents",), _SMOLAGENTS_HUB, _arg(0, "model_id"), _HF),
+    CallPattern("py.smolagents_litellm", ("smolagents",), ("LiteLLMModel",), _arg(0, "model_id"),
+                RefKind.API, naming=Naming.LITELLM),
+    CallPattern("py.smolagents_router", ("smolagents",), ("LiteLLMRouterModel",),
+                _arg(1, "model_list"), RefKind.API, naming=Naming.LITELLM,
+                path=("*", "litellm_params", "model")),
+    CallPattern("py.smolagents_openai", ("smolagents",), _SMOLAGENTS_OPENAI, _arg(0, "model_id"),
+                RefKind.API, naming=Naming.API, provider="openai"),
+    CallPattern("py.smolagents_bedrock", ("smolagents",),
+                ("AmazonBedrockServerModel", "AmazonBedrockModel"), _arg(0, "model_id"),
+                RefKind.API, naming=Naming.API, provider="bedrock"),
+    CallPattern("py.pydantic_ai", ("pydantic_ai",), ("Agent",), _arg(0, "model"), RefKind.API,
+                naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.pydantic_ai_run", ("pydantic_ai",),
+                ("*.run", "*.run_sync", "*.run_stream", "*.run_stream_events", "*.iter",
+                 "*.override"), _MODEL, RefKind.API, naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.pydantic_ai_realtime", ("pydantic_ai",), ("*.realtime",), _arg(0, "model"),
+                RefKind.API, naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.pydantic_ai_openai", ("pydantic_ai*",),
+                ("OpenAIModel", "OpenAIChatModel", "OpenAIResponsesModel"), _arg(0, "model_name"),
+                RefKind.API, naming=Naming.API, provider="openai"),
+    CallPattern("py.pydantic_ai_anthropic", ("pydantic_ai*",), ("AnthropicModel",),
+                _arg(0, "model_name"), RefKind.API, naming=Naming.API, provider="anthropic"),
+    CallPattern("py.pydantic_ai_google", ("pydantic_ai*",), ("GeminiModel", "GoogleModel"),
+                _arg(0, "model_name"), RefKind.API, naming=Naming.API, provider="google"),
+    CallPattern("py.dspy", ("dspy",), ("LM", "Embedder"), _arg(0, "model"), RefKind.API,
+                naming=Naming.LITELLM),
+    CallPattern("py.instructor", ("instructor",), ("from_provider",), _arg(0, "model"),
+                RefKind.API, naming=Naming.LITELLM),
+    CallPattern("py.instructor_mistral", ("instructor",), ("from_mistral",), _MODEL, RefKind.API,
+                naming=Naming.API, provider="mistral"),
+    CallPattern("py.instructor_cohere", ("instructor",), ("from_cohere",), _MODEL, RefKind.API,
+                naming=Naming.API, provider="cohere"),
+    CallPattern("py.aisuite", ("aisuite",), ("*.chat.completions.create",), _MODEL, RefKind.API,
+                naming=Naming.PROVIDER_MODEL),
+    CallPattern("py.crewai", ("crewai",), ("LLM",), _arg(0, "model"), RefKind.API,
+                naming=Naming.LITELLM),
+    CallPattern("py.crewai_agent", ("crewai",), ("Agent",), _arg(None, "llm"), RefKind.API,
+                naming=Naming.LITELLM, string_only=True),
+    CallPattern("py.haystack_openai", ("haystack*",),
+                ("OpenAIGenerator", "OpenAIChatGenerator", "OpenAITextEmbedder",
+                 "OpenAIDocumentEmbedder"), _MODEL, RefKind.API, naming=Naming.API,
+                provider="openai"),
+    CallPattern("py.haystack_anthropic", ("haystack*",),
+                ("AnthropicGenerator", "AnthropicChatGenerator"), _MODEL, RefKind.API,
+                naming=Naming.API, provider="anthropic"),
+    CallPattern("py.haystack_hf_api", ("haystack*",),
+                ("HuggingFaceAPIGenerator", "HuggingFaceAPIChatGenerator",
+                 "HuggingFaceAPITextEmbedder", "HuggingFaceAPIDocumentEmbedder"),
+                _arg(1, "api_params"), _HF, path=("model",)),
+    CallPattern("py.haystack_hf_local", ("haystack*",),
+                ("HuggingFaceLocalGenerator", "HuggingFaceLocalChatGenerator"), _MODEL, _HF),
+    CallPattern("py.haystack_sentence_transformers", ("haystack*",),
+                ("SentenceTransformersTextEmbedder", "SentenceTransformersDocumentEmbedder",
+                 "SentenceTransformersSimilarityRanker", "TransformersSimilarityRanker"),
+                _MODEL, _HF, naming=Naming.SENTENCE_TRANSFORMERS),
     # Hosted APIs
     CallPattern("py.openai", ("openai",), _OPENAI_METHODS, _MODEL, RefKind.API,
                 naming=Naming.API, provider="openai"),
+    # OpenAI-compatible SDKs of other providers (same client methods)
+    CallPattern("py.groq", ("groq",), _OPENAI_METHODS, _MODEL, RefKind.API, naming=Naming.API,
+                provider="groq"),
+    CallPattern("py.together", ("together",), _OPENAI_METHODS, _MODEL, RefKind.API,
+                naming=Naming.API, provider="together"),
+    CallPattern("py.cerebras", ("cerebras*",), _OPENAI_METHODS, _MODEL, RefKind.API,
+                naming=Naming.API, provider="cerebras"),
     CallPattern("py.anthropic", ("anthropic",),
                 ("*.messages.create", "*.messages.stream", "*.messages.parse",
                  "*.messages.count_tokens", "*.completions.create"),
@@ -181,8 +303,8 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
                 _HF, string_keywords=("tokenizer_name",)),
     # Other model libraries
     CallPattern("py.ultralytics", ("ultralytics",),
-                ("YOLO", "YOLOWorld", "YOLOE", "RTDETR", "SAM", "FastSAM", "NAS"),
-                _arg(0, "model"), RefKind.ULTRALYTICS, naming=Naming.ULTRALYTICS),
+                (*_ULTRALYTICS, *(f"{name}.load" for name in _ULTRALYTICS)),
+                _arg(0, "model", "weights"), RefKind.ULTRALYTICS, naming=Naming.ULTRALYTICS),
     CallPattern("py.torch_hub", ("torch",), ("hub.load",), _arg(0, "repo_or_dir"),
                 RefKind.TORCH_HUB, naming=Naming.TORCH_HUB, pair=_arg(1, "model"),
                 option="source"),
@@ -201,11 +323,13 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
 
 def _trigger_words() -> re.Pattern[str]:
     words = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
-    return re.compile(r"\b(" + "|".join(sorted(map(re.escape, words))) + r")(?:[\s\\]*\(|\s+as\s)")
+    names = "|".join(sorted(map(re.escape, words)))
+    return re.compile(r"\b(" + names + r")(?:\[[^\]\n]{0,200}\])?(?:[\s\\]*\(|\s+as\s)")
 
 
 TRIGGERS = _trigger_words()
-"""A call, or an import alias, of the last name of any pattern's callable (group 1: the name)."""
+"""A call (of a generic class too, ``Agent[Deps](``), or an import alias, of the last name of any
+pattern's callable (group 1: the name)."""
 
 
 @dataclass(frozen=True, slots=True)

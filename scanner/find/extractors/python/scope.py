@@ -101,6 +101,8 @@ class ModuleInfo:
     calls: tuple[CallSite, ...]
     by_callee: dict[str, list[CallSite]] = field(default_factory=dict, compare=False, repr=False)
     """``calls`` by the called name (``f(...)``, ``x.f(...)``), built on first use."""
+    comprehensions: dict[int, Scope] = field(default_factory=dict, compare=False, repr=False)
+    """The scope of each comprehension, by ``id`` of its node (to evaluate it as a value)."""
 
     @property
     def imported(self) -> frozenset[str]:
@@ -166,7 +168,8 @@ def walk_module(path: str, text: str, tree: cst.Module) -> ModuleInfo:
     root = Scope(ScopeKind.MODULE, path, None)
     walker = _Walker(root)
     walker.run(tree)
-    return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls))
+    return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls),
+                      comprehensions=walker.comprehensions)  # fmt: skip
 
 
 class _Walker:
@@ -176,6 +179,7 @@ class _Walker:
         self.root = root
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
+        self.comprehensions: dict[int, Scope] = {}
         self.stack: list[tuple[cst.CSTNode, Scope]] = []
 
     def run(self, tree: cst.Module) -> None:
@@ -195,6 +199,7 @@ class _Walker:
             self.bindings(node, scope)
         elif kind in _COMPREHENSIONS:
             scope = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
+            self.comprehensions[id(node)] = scope
         elif kind in _DEFINITIONS:
             self.definition(node, scope)
             return
@@ -225,6 +230,9 @@ class _Walker:
                 scope.bind(Binding(name, BindingKind.UNKNOWN, node, scope))
             case cst.For(target=target, iter=iterable) | cst.CompFor(target=target, iter=iterable):
                 self.bind_iter(target, iterable, scope, ())
+            case cst.WithItem(item=cst.Call() as call, asname=cst.AsName(name=cst.Name() as name)) \
+                    if _opens_file(call):  # fmt: skip
+                self.bind(name, call, scope)  # with open("models.txt") as handle
             case cst.WithItem(asname=cst.AsName(name=target)):
                 self.bind_unknown(target, scope)
             case cst.ExceptHandler(name=cst.AsName(name=target)):
@@ -237,8 +245,8 @@ class _Walker:
             case cst.Tuple(elements=targets) | cst.List(elements=targets):
                 values = _unpackable(value, len(targets))
                 for i, element in enumerate(targets):
-                    if values is None:
-                        self.bind_unknown(element.value, scope)
+                    if values is None:  # the whole value is kept: a loader's result is known
+                        self.bind_unknown(element.value, scope, value)
                     else:
                         self.bind(element.value, values[i], scope)
             case cst.Attribute(value=cst.Name(value="self" | "cls"), attr=cst.Name(value=attr)):
@@ -258,13 +266,16 @@ class _Walker:
                 for i, element in enumerate(targets):
                     self.bind_iter(element.value, iterable, scope, (*path, i))
 
-    def bind_unknown(self, target: cst.BaseExpression, scope: Scope) -> None:
+    def bind_unknown(
+        self, target: cst.BaseExpression, scope: Scope, whole: cst.BaseExpression | None = None
+    ) -> None:
+        """Names given a part of a value not known statically (``whole``: the value unpacked)."""
         match target:
             case cst.Name(value=name):
-                scope.bind(Binding(name, BindingKind.UNKNOWN, target, scope))
+                scope.bind(Binding(name, BindingKind.UNKNOWN, target, scope, whole))
             case cst.Tuple(elements=targets) | cst.List(elements=targets):
                 for element in targets:
-                    self.bind_unknown(element.value, scope)
+                    self.bind_unknown(element.value, scope, whole)
 
     def function(self, node: cst.FunctionDef | cst.Lambda, scope: Scope) -> None:
         name = node.name.value if isinstance(node, cst.FunctionDef) else "<lambda>"
@@ -455,6 +466,8 @@ def call_name(func: cst.BaseExpression, imports: dict[str, str]) -> CallName | N
                 node = inner
             case cst.Call(func=inner) if parts:
                 node = inner
+            case cst.Subscript(value=inner):  # a generic class called: Agent[Deps, Out](...)
+                node = inner
             case cst.Name(value=head):
                 qualified = imports.get(head)
                 if qualified is not None:
@@ -462,3 +475,11 @@ def call_name(func: cst.BaseExpression, imports: dict[str, str]) -> CallName | N
                 return CallName((head, *reversed(parts)), False)
             case _:
                 return CallName(("", *reversed(parts)), False) if parts else None
+
+
+def _opens_file(call: cst.Call) -> bool:
+    """True for ``open(...)``, ``io.open(...)``, ``path.open(...)``: the with-target is the file."""
+    match call.func:
+        case cst.Name(value="open") | cst.Attribute(attr=cst.Name(value="open")):
+            return True
+    return False

@@ -21,16 +21,26 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 
 import libcst as cst
 
 from scanner.find.extractors.python.base import argument, function_scope, module_path, root_scope
-from scanner.find.extractors.python.containers import dict_view, iterate, lookup, select, unpack
+from scanner.find.extractors.python.containers import (
+    candidates,
+    dict_view,
+    iterate,
+    lookup,
+    select,
+    unpack,
+)
+from scanner.find.extractors.python.files import DATA_LOADERS, OPENERS, open_files, parse
 from scanner.find.extractors.python.format import format_template, percent_template
 from scanner.find.extractors.python.imports import ImportValues
 from scanner.find.extractors.python.items import (
     ClassRef,
     Const,
+    File,
     Instance,
     Item,
     Items,
@@ -62,6 +72,7 @@ _SEQUENCE_BUILTINS = frozenset({"list", "tuple", "sorted", "set", "frozenset", "
 _FIELD_DEFAULTS: dict[str, int | None] = {  # field specifiers: position of their default
     "pydantic.Field": 0, "pydantic.fields.Field": 0, "sqlmodel.Field": 0,
     "dataclasses.field": None, "attr.ib": None, "attr.attrib": None, "attrs.field": None,
+    "typer.Option": 0, "typer.Argument": 0,
 }  # fmt: skip
 
 
@@ -112,6 +123,11 @@ class Evaluator(ParameterValues, ImportValues):
                 return (Map(self._entries(expr, scope)),)
             case cst.NamedExpr(value=value):
                 return self.evaluate(value, scope)
+            case cst.ListComp(elt=elt) | cst.SetComp(elt=elt) | cst.GeneratorExp(elt=elt):
+                module = self.modules.get(module_path(scope))
+                inner = module.comprehensions.get(id(expr)) if module else None
+                if inner is not None:  # one element: every value the element may take
+                    return (Seq((self.evaluate(elt, inner),)),)
         return unknown("expression is not a constant")
 
     # literals -----------------------------------------------------------------------------
@@ -212,6 +228,10 @@ class Evaluator(ParameterValues, ImportValues):
                 return self._import(binding)
             case BindingKind.CLASS if binding.owner is not None:
                 return (ClassRef(binding.owner),)
+            case BindingKind.UNKNOWN if isinstance(binding.value, cst.Call):
+                # model, tokenizer = FastLanguageModel.from_pretrained(...): a loader's objects
+                if all(isinstance(i, Loaded) for i in self.evaluate(binding.value, binding.scope)):
+                    return (Loaded(),)
         return unknown(f"{binding.name} is assigned at run time")
 
     # containers ---------------------------------------------------------------------------
@@ -224,12 +244,27 @@ class Evaluator(ParameterValues, ImportValues):
         if len(expr.slice) != 1 or not isinstance(expr.slice[0].slice, cst.Index):
             return unknown("slice is not a single index")
         keys = self.evaluate(expr.slice[0].slice.value, scope)
-        if not all(isinstance(k, (Text, Const)) for k in keys):
-            return unknown("index is not a constant")
+        if not all(isinstance(k, (Text, Const)) for k in keys):  # MODELS[args.size]
+            return self._candidates(expr, self.evaluate(expr.value, scope), scope)
         if any(isinstance(k, Text) and is_folder_name(k.value) for k in keys):
             return (LocalPath(),)  # config["output_dir"]
         return tuple(itertools.chain.from_iterable(
             lookup(item, keys) for item in self.evaluate(expr.value, scope)))  # fmt: skip
+
+    def _candidates(self, expr: cst.BaseExpression, receiver: Items, scope: Scope) -> Items:
+        """A registry indexed by a key known only at run time: each of its values may be the
+        one used, so each is a candidate (named so in its origin); else unknown."""
+        found = [c for item in receiver for c in candidates(item)]
+        if not any(isinstance(i, (Text, Seq, Map)) for i in found):
+            return unknown("index is not a constant")
+        module = self.modules.get(module_path(scope))
+        code = module.tree.code_for_node(expr) if module else "value"
+        label = f"{code}, one of {len(found)} candidates"
+        out: list[Item] = []
+        for item in found:
+            origin = item.origin or Origin(label, module_path(scope), expr)
+            out.append(replace(item, origin=Origin(label, origin.path, origin.target)))
+        return tuple(out)
 
     # attributes, calls, operators --------------------------------------------------------
 
@@ -255,6 +290,10 @@ class Evaluator(ParameterValues, ImportValues):
                     out.append(unknown_part(item))
                 case _:
                     out.append(Unknown(f"attribute {attr} is not known statically"))
+        if any(isinstance(item, Unknown) for item in out):  # args.model: the option's default
+            declared = self.cli_option(attr, scope)
+            if declared is not None:
+                return (*(i for i in out if not isinstance(i, Unknown)), *declared)
         return tuple(out)
 
     def _call(self, expr: cst.Call, scope: Scope) -> Items:
@@ -267,12 +306,22 @@ class Evaluator(ParameterValues, ImportValues):
             if default is None:
                 return unknown("environment variable without a default")
             return self.evaluate(default, scope)
+        opener = dotted if dotted else ".".join(callee.parts) if callee else None
+        if opener in OPENERS and (dotted or opener == "open") and expr.args:
+            where = Origin("open", root.name, expr)
+            return open_files(self.ctx, root.name, self.evaluate(expr.args[0].value, scope), where)
+        if dotted in DATA_LOADERS and expr.args:  # json.load(fh), yaml.safe_load(text)
+            loader = dotted
+            return tuple(itertools.chain.from_iterable(
+                parse(i, loader) for i in self.evaluate(expr.args[0].value, scope)))  # fmt: skip
         if dotted in _PATH_JOINS:
             parts = [
                 self.evaluate(a.value, scope) for a in expr.args if not a.keyword and not a.star
             ]
             return concat(parts, path=True, sep="/") if parts else (LocalPath(),)
-        if dotted is not None and dotted.startswith(("os.path.", "pathlib.", "os.getcwd")):
+        reads = callee is not None and not {"read_text", "open"}.isdisjoint(callee.parts)
+        if dotted is not None and dotted.startswith(("os.path.", "pathlib.", "os.getcwd")) \
+                and not reads:  # fmt: skip
             return (LocalPath(),)
         if callee is not None and module is not None and match_call(callee, module.imported):
             return (Loaded(),)
@@ -310,12 +359,19 @@ class Evaluator(ParameterValues, ImportValues):
                 keys = self.evaluate(first, scope)
                 if any(isinstance(k, Text) and is_folder_name(k.value) for k in keys):
                     return (LocalPath(),)
+                if not all(isinstance(k, (Text, Const)) for k in keys):
+                    return self._candidates(expr, receiver, scope)
                 fallback = argument(expr, 1, "default")
                 default = self.evaluate(fallback, scope) if fallback is not None else None
                 return tuple(itertools.chain.from_iterable(
                     lookup(item, keys, default) for item in receiver))  # fmt: skip
             case "keys" | "values" | "items" as view:
                 return tuple(dict_view(item, view) for item in receiver)
+            case "read" | "readlines" | "read_text" | "open" | "strip" | "lstrip" | "rstrip" \
+                    | "splitlines" | "split" as method:  # fmt: skip
+                read = self._read(method, receiver, expr, scope)
+                if read is not None:
+                    return read
             case "format" if any(isinstance(i, Text) for i in receiver):
                 return self._format(expr, receiver, scope)
             case "joinpath" | "resolve" | "absolute" | "expanduser":
@@ -323,6 +379,32 @@ class Evaluator(ParameterValues, ImportValues):
                        for i in receiver):  # fmt: skip
                     return (LocalPath(),)
         return unknown("value is the result of a call")
+
+    def _read(self, method: str, receiver: Items, expr: cst.Call, scope: Scope) -> Items | None:
+        """Reading a file of the repository, or trimming and splitting what was read."""
+        out: list[Item] = []
+        for item in receiver:
+            match item, method:
+                case File(), "read" | "read_text":
+                    out.append(Text(item.text, item.origin))
+                case File(), "readlines":
+                    out.append(Seq(tuple((line,) for line in item.lines()), item.origin))
+                case Text(path=True), "read_text" | "open":
+                    where = Origin("open", module_path(scope), expr)
+                    files = open_files(self.ctx, module_path(scope), (item,), where)
+                    out.extend(Text(f.text, f.origin) if isinstance(f, File) and method ==
+                               "read_text" else f for f in files)  # fmt: skip
+                case Text(), "strip" | "lstrip" | "rstrip" if not expr.args:
+                    out.append(replace(item, value=getattr(item.value, method)()))
+                case Text(), "splitlines" | "split" if not expr.args:
+                    parts = (
+                        item.value.splitlines() if method == "splitlines" else item.value.split()
+                    )
+                    out.append(Seq(tuple((Text(p.strip(), item.origin),) for p in parts
+                                         if p.strip()), item.origin))  # fmt: skip
+                case _:
+                    return None
+        return tuple(out)
 
     def _binary(self, expr: cst.BinaryOperation, scope: Scope) -> Items:
         left = self.evaluate(expr.left, scope)
