@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("bench_db.py", ["--runs", "1"], ["cold load", "10,000 lookups"]),
         ("bench_scan.py", ["--files", "30", "--repeat", "1"],
          ["python files: 30", "full scan:", "pre-commit case (5 files):"]),
+        ("fuzz.py", ["--examples", "2", "--", "-k", "any_text and python"], ["passed"]),
     ],
 )  # fmt: skip
 def test_benchmark_script_runs(script: str, args: list[str], expected: list[str]) -> None:
