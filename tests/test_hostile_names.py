@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -77,6 +79,20 @@ def test_json_carries_every_name_intact(repo: Path, capsys: pytest.CaptureFixtur
     out.encode("utf-8")  # no lone surrogate: the output is valid UTF-8
     check_terminal_text(err)
     assert NOT_UTF8_SHOWN in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_lists_every_name_intact(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tracked = tmp_path / "tracked"
+    shutil.copytree(repo, tracked)
+    subprocess.run(["git", "init", "-q", str(tracked)], check=True)
+    subprocess.run(["git", "-C", str(tracked), "add", "-A"], check=True)
+    _, out, _ = run(tracked, "json", capsys)
+    report = json.loads(out)
+    assert sorted({f["path"] for f in report["findings"]}) == sorted(NAMES)
+    assert [e["path"] for e in report["errors"]] == [NOT_UTF8_SHOWN]
 
 
 def test_sarif_uris_are_valid_and_decode_to_the_name(
