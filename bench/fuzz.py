@@ -3,6 +3,7 @@
     python bench/fuzz.py                    # 2,000 examples per property
     python bench/fuzz.py --examples 20000   # longer
     python bench/fuzz.py -- -k notebook     # extra pytest arguments after --
+    python bench/fuzz.py -- tests/test_fuzz_policy.py   # one file
 
 CI runs the same tests under the ``ci`` profile (25 derandomized examples each). A failure
 prints the falsifying example and a ``@reproduce_failure`` blob; fix the bug at its source and
@@ -32,7 +33,9 @@ def main() -> int:
         "HYPOTHESIS_PROFILE": "long",
         "HYPOTHESIS_EXAMPLES": str(args.examples),
     }
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *FUZZ_TESTS]
+    named = [arg for arg in args.pytest_args if arg.startswith("tests/")]
+    tests = [] if named else list(FUZZ_TESTS)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
     return subprocess.run([*command, *args.pytest_args], cwd=ROOT, env=env, check=False).returncode
 
 

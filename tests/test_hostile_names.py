@@ -14,17 +14,27 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from test_report_escaping import RAW_CONTROL, check_terminal_text, read_commands, read_markdown
+from test_report_escaping import (
+    FIELDS,
+    HOSTILE,
+    RAW_CONTROL,
+    check_terminal_text,
+    hostile_report,
+    read_commands,
+    read_markdown,
+)
 from test_report_sarif import SCHEMA
 
 from scanner.cli import main
-from scanner.report import escape
+from scanner.report import FORMATS, escape
 
 LOADS = (
     "from transformers import AutoModel\n"
@@ -101,11 +111,7 @@ def test_sarif_uris_are_valid_and_decode_to_the_name(
     code, out, _ = run(repo, "sarif", capsys)
     log = json.loads(out)
     assert code == 1
-    uris = [
-        location["physicalLocation"]["artifactLocation"]["uri"]
-        for result in log["runs"][0]["results"]
-        for location in result["locations"]
-    ]
+    uris = sarif_uris(log)
     assert all(URI_REFERENCE.fullmatch(uri) for uri in uris), uris
     assert sorted({unquote(uri) for uri in uris}) == sorted([*NAMES, NOT_UTF8_SHOWN])
     if SCHEMA.is_file():
@@ -157,3 +163,56 @@ def test_markdown_shows_every_name_in_a_code_span(
     assert len(set(cells)) == 1  # every table row keeps its cells
     for name in [*NAMES, NOT_UTF8_SHOWN]:
         assert any(escape.terminal(name) in span for span in spans), name
+
+
+# -- hostile values in every field, in the formats that carry them intact ---------------------
+
+
+def strings(value: object) -> Iterator[str]:
+    """Every string in a parsed JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def sarif_uris(log: dict[str, Any]) -> list[str]:
+    """The artifact URI of every result's every location."""
+    results = log["runs"][0]["results"]
+    return [
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for result in results
+        for location in result["locations"]
+    ]
+
+
+CARRIED = {  # where each format carries a field's value (others it does not show at all)
+    "json": set(FIELDS) - {"label"},
+    "sarif": {"path", "model", "expression", "reason", "label", "policy", "license"},
+    "cyclonedx": {"path", "model", "policy"},
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(CARRIED))
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize(("raw", "shown", "inert"), HOSTILE)
+def test_structured_formats_stay_valid_and_carry_values_intact(
+    fmt: str, field: str, raw: str, shown: str | None, inert: str | None
+) -> None:
+    output = FORMATS[fmt](hostile_report(field, raw))
+    output.encode("utf-8")
+    document = json.loads(output)
+    found = list(strings(document))
+    if fmt == "sarif":
+        uris = sarif_uris(document)
+        assert all(URI_REFERENCE.fullmatch(uri) for uri in uris), uris
+        found += [unquote(uri) for uri in uris]
+    if field in CARRIED[fmt]:
+        assert any(raw in text for text in found), (fmt, field)
+    if fmt == "cyclonedx":
+        assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(output) is None
