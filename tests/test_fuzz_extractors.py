@@ -104,6 +104,8 @@ def test_any_text_is_data_or_a_file_error(kind: SourceKind, text: str, ctx: Repo
 
 
 STRUCTURED = st.one_of(
+    statements().map(lambda document: python_source(document, PLAIN)),
+    requirement_lines().map("\n".join),
     documents.map(json.dumps),
     documents.map(lambda d: yaml_text(d, False, 2, Layout((), "", "  "))),
     toml_documents.map(lambda d: toml_text(d, True, Layout((), " ", ""))),
