@@ -17,12 +17,14 @@ import license_db
 from license_db import LicenseDB, versions
 from license_db import diff as db_diff
 from scanner import explain as explain_mod
+from scanner import scan as scan_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
 from scanner.decide.policy_template import STARTER_POLICY
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
+from scanner.find import discover as discover_mod
 from scanner.find import git
 from scanner.find.discover import discover
 from scanner.report import FORMATS
@@ -146,6 +148,31 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     _hub_options(parser)
     _selection_options(parser)
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
+    parser.add_argument(
+        "--max-files",
+        type=_positive,
+        default=discover_mod.MAX_FILES,
+        metavar="N",
+        help="files one scan reads at most (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        type=_positive,
+        default=scan_mod.MAX_READ_BYTES,
+        metavar="BYTES",
+        help="largest file read (default %(default)s)",
+    )
+
+
+def _positive(text: str) -> int:
+    """A positive integer argument (``_`` separators allowed)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return value
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:
@@ -238,8 +265,10 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
     accepted = baseline_mod.from_report(report)
     target.write_text(baseline_mod.dumps(accepted), encoding="utf-8")
     count = len(accepted.entries)
-    print(f"wrote {count} baseline {'entry' if count == 1 else 'entries'} to {target}",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"wrote {count} baseline {'entry' if count == 1 else 'entries'} to {target}",
+        file=sys.stderr,
+    )
     return EXIT_ERROR if _internal_errors(report) else EXIT_OK
 
 
@@ -320,9 +349,11 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
     own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
     if args.handler is _cmd_baseline and args.output is not None:
         own.append(args.output)
-    found = discover(root, [_under(root, path) for path in args.paths], exclude=own)
+    paths = [_under(root, path) for path in args.paths]
+    found = discover(root, paths, exclude=own, max_files=args.max_files)
     today = args.today or date.today()
-    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root))
+    hub = _hub_client(args, root)
+    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, hub, args.max_file_size)
     return scan(found.files, inputs, found.skipped)
 
 

@@ -6,6 +6,7 @@ fails closed); every other stage works on data and never sees a broken file.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import traceback
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,7 @@ from scanner.types import (
 MAX_PARSE_BYTES = 1_500_000
 """Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
 MAX_READ_BYTES = 50_000_000
+"""Largest file a scan reads (``--max-file-size``); a larger one is reported, never read."""
 PARALLEL_THRESHOLD = 48
 
 
@@ -56,6 +58,7 @@ class ScanInput:
     jobs: int = 0  # 0: one worker per core
     baseline: baseline_mod.Baseline | None = None
     hub: HubClient | None = None  # opt-in: ask the Hugging Face Hub about unknown Hub models
+    max_file_bytes: int = MAX_READ_BYTES
 
 
 def scan(
@@ -65,7 +68,7 @@ def scan(
 
     ``skipped`` are the files discovery passed over (reported, and counted in the totals).
     """
-    extraction = merge(extract_all(inputs.root, files, inputs.jobs))
+    extraction = merge(extract_all(inputs.root, files, inputs.jobs, inputs.max_file_bytes))
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
     refs = sorted(set(extraction.refs), key=_ref_order)
@@ -144,27 +147,38 @@ def merge(extractions: Iterable[Extraction]) -> Extraction:
     return Extraction(tuple(refs), tuple(unresolved), tuple(errors))
 
 
-def extract_all(root: Path, files: Sequence[SourceFile], jobs: int = 0) -> list[Extraction]:
+def extract_all(
+    root: Path, files: Sequence[SourceFile], jobs: int = 0, limit: int = MAX_READ_BYTES
+) -> list[Extraction]:
     """Extract every file, across processes when there are many."""
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [extract_file(root, file) for file in files]
+        return [extract_file(root, file, limit) for file in files]
     chunk = max(1, len(files) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(extract_file, [root] * len(files), files, chunksize=chunk))
+    count = len(files)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_workers()) as pool:
+        return list(pool.map(extract_file, [root] * count, files, [limit] * count, chunksize=chunk))
 
 
-def extract_file(root: Path, file: SourceFile) -> Extraction:
+def _workers() -> multiprocessing.context.BaseContext:
+    """Forked workers where the platform has fork: a spawned or forkserver worker starts as
+    ``python -c`` in the current folder, the scanned repository, and would import a
+    ``multiprocessing`` package planted there before anything else."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def extract_file(root: Path, file: SourceFile, limit: int = MAX_READ_BYTES) -> Extraction:
     """Everything found in one file; never raises (surprises become internal FileErrors)."""
     try:
-        return _extract(root, file)
+        return _extract(root, file, limit)
     except Exception:
         message = "internal error while scanning:\n" + traceback.format_exc()
         return Extraction(errors=(FileError(file.path, message, internal=True),))
 
 
-def _extract(root: Path, file: SourceFile) -> Extraction:
-    text, problems = read_text(root / file.path, file.path, root)
+def _extract(root: Path, file: SourceFile, limit: int) -> Extraction:
+    text, problems = read_text(root / file.path, file.path, root, limit)
     if text is None:
         return Extraction(errors=problems)
     ctx = RepoContext(root)
@@ -184,10 +198,12 @@ def _extract(root: Path, file: SourceFile) -> Extraction:
     return replace(merged, errors=merged.errors + problems)
 
 
-def read_text(path: Path, rel: str, root: Path) -> tuple[str | None, tuple[FileError, ...]]:
+def read_text(
+    path: Path, rel: str, root: Path, limit: int = MAX_READ_BYTES
+) -> tuple[str | None, tuple[FileError, ...]]:
     """Decoded text of a file plus problems; text None when the file cannot be scanned at all."""
     try:
-        data = read_bytes(root, path, MAX_READ_BYTES)
+        data = read_bytes(root, path, limit)
     except ReadProblem as exc:
         kind = Unscanned.SKIPPED if exc.skipped else Unscanned.UNREADABLE
         return None, (FileError(rel, exc.message, unscanned=kind),)

@@ -20,6 +20,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("recall.py", ["--only", "broken", "--only", "trl"],
          ["broken             recall 1.000 (4/4)  precision 1.000 (4/4)",
           "trl                skipped: no --checkout trl=PATH", "all                  4      4"]),
+        ("fuzz.py", ["--examples", "2", "--", "-k", "any_text and python"], ["passed"]),
     ],
 )  # fmt: skip
 def test_benchmark_script_runs(script: str, args: list[str], expected: list[str]) -> None:

@@ -6,7 +6,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from scanner.context import ReadProblem, file_problem, inside
@@ -55,6 +55,9 @@ OWN_FILES = frozenset({".model-license-guard.toml", ".model-license-guard-baseli
 """This tool's policy and baseline: they name models it approves or accepts, not dependencies."""
 
 SKIPPED = Unscanned.SKIPPED
+
+MAX_FILES = 100_000
+"""Files one scan reads at most (``--max-files``); the rest are reported, never read."""
 
 _BY_NAME = {"pyproject.toml": SourceKind.PYPROJECT, "setup.cfg": SourceKind.SETUP_CFG}
 _BY_SUFFIX = {
@@ -149,12 +152,19 @@ class Discovery:
     skipped: tuple[FileError, ...] = ()
 
 
-def discover(root: Path, paths: Sequence[Path] = (), exclude: Iterable[Path] = ()) -> Discovery:
+def discover(
+    root: Path,
+    paths: Sequence[Path] = (),
+    exclude: Iterable[Path] = (),
+    max_files: int = MAX_FILES,
+) -> Discovery:
     """The files to scan: the given files/folders, or the repository's files when none given.
 
     ``exclude`` names files never scanned whatever their kind (a policy or baseline file given
     under another name). Only regular files inside ``root`` are read: FIFOs, sockets, devices,
-    symlinks that leave the root and broken links are reported as skipped, never opened.
+    symlinks that leave the root and broken links are reported as skipped, never opened; so are
+    names that are not UTF-8 (no report could name them) and, past the first ``max_files`` in
+    path order, every further file.
     """
     root = root.resolve()
     skip = {_relative(root, path.resolve()) for path in exclude}
@@ -163,13 +173,45 @@ def discover(root: Path, paths: Sequence[Path] = (), exclude: Iterable[Path] = (
     for file in _typed(_candidates(root, paths, problems)):
         if file.path in skip:
             continue
-        problem = _entry_problem(root, file.path)
+        problem = _name_problem(file.path) or _entry_problem(root, file.path)
         if problem is None:
             files.add(file)
         else:
             problems.append(problem)
-    ordered = sorted(set(problems), key=lambda e: e.path)
-    return Discovery(tuple(sorted(files, key=lambda f: f.path)), tuple(ordered))
+    kept, over = _limited(sorted(files, key=lambda f: f.path), max_files)
+    reported = {replace(error, path=shown(error.path)) for error in (*problems, *over)}
+    ordered = sorted(reported, key=lambda e: e.path)
+    return Discovery(kept, tuple(ordered))
+
+
+def _limited(
+    files: list[SourceFile], max_files: int
+) -> tuple[tuple[SourceFile, ...], tuple[FileError, ...]]:
+    """The first ``max_files`` files, and one skipped FileError for each file past the limit."""
+    if len(files) <= max_files:
+        return tuple(files), ()
+    message = (
+        f"not scanned: over the limit of {max_files:,} files per scan "
+        f"({len(files):,} to scan; raise it with --max-files)"
+    )
+    over = tuple(FileError(f.path, message, unscanned=SKIPPED) for f in files[max_files:])
+    return tuple(files[:max_files]), over
+
+
+def _name_problem(rel: str) -> FileError | None:
+    """A skipped FileError for a name that is not UTF-8 (no report could carry it intact)."""
+    if shown(rel) == rel:
+        return None
+    return FileError(rel, "not scanned: the file name is not valid UTF-8", unscanned=SKIPPED)
+
+
+def shown(rel: str) -> str:
+    """``rel`` as reports can carry it: bytes of the name that are not UTF-8 as ``\\xNN``."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    return rel
 
 
 def _entry_problem(root: Path, rel: str) -> FileError | None:

@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from urllib.parse import quote
 from uuid import NAMESPACE_URL, uuid5
 
 from cyclonedx.model import ExternalReference, ExternalReferenceType, Property, XsUri
@@ -130,9 +131,9 @@ def _purl(kind: RefKind, model: str) -> PackageURL | None:
 def _links(kind: RefKind, model: str) -> list[ExternalReference]:
     match kind:
         case RefKind.HUGGINGFACE:
-            url = f"https://huggingface.co/{model}"
+            url = f"https://huggingface.co/{quote(model)}"
         case RefKind.DATASET:
-            url = f"https://huggingface.co/datasets/{model}"
+            url = f"https://huggingface.co/datasets/{quote(model)}"
         case _:
             return []
     return [ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(url))]

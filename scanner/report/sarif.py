@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
 from scanner.decide.baseline import SUPPRESSED as BASELINE_SUPPRESSED
 from scanner.report.common import (
@@ -154,7 +155,7 @@ def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
 
 
 def _error(error: FileError, unscanned: Verdict) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": error.path}}
+    location: dict[str, Any] = {"artifactLocation": {"uri": uri(error.path)}}
     if error.line:
         location["region"] = {"startLine": error.line}
     level = Verdict.FAIL if error.internal else Verdict.WARN
@@ -190,11 +191,17 @@ def _result(code: str, verdict: Verdict, message: str, location: dict[str, Any])
 
 def _location(ref: ModelRef | UnresolvedRef) -> dict[str, Any]:
     region = {"startLine": ref.line, "startColumn": ref.column}
-    physical = {"artifactLocation": {"uri": ref.path}, "region": region}
+    physical = {"artifactLocation": {"uri": uri(ref.path)}, "region": region}
     location: dict[str, Any] = {"physicalLocation": physical}
     if ref.cell is not None:
         location["properties"] = {"cell": ref.cell}
     return location
+
+
+def uri(path: str) -> str:
+    """A repo-relative path as a relative URI reference: every byte outside the unreserved
+    characters and ``/`` percent-encoded (spaces, ``%``, ``#``, ``?``, ``:``, controls)."""
+    return quote(path, safe="/", errors="backslashreplace")
 
 
 def _digest(code: str, path: str, subject: str) -> str:
