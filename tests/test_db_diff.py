@@ -251,6 +251,7 @@ def test_a_baseline_accepted_under_another_license_says_the_license_changed(repo
         f"{license_db.DB_VERSION}: the baseline accepted this finding under apache-2.0"
     )
     assert expected in result.stdout
+    assert "stale baseline" not in result.stdout  # the entry matched; its license did not
 
 
 def test_an_exception_approved_under_another_license_says_the_license_changed(

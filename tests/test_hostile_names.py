@@ -71,8 +71,21 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def run(repo: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["scan", "--root", str(repo), "--format", fmt, "--jobs", "1"])
+@pytest.fixture(scope="module")
+def one_model_each(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each hostile name loads a model of its own, so a grouped report shows every place."""
+    root = tmp_path_factory.mktemp("names-models")
+    for number, name in enumerate(NAMES):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(LOADS.replace("c4ai-command-r-v01", f"m{number}"), "utf-8")
+    (root / os.fsdecode(NOT_UTF8)).write_text(LOADS, encoding="utf-8")
+    return root
+
+
+def run(
+    repo: Path, fmt: str, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str, str]:
+    code = main(["scan", "--root", str(repo), "--format", fmt, "--jobs", "1", *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -131,7 +144,7 @@ def test_cyclonedx_is_valid_and_lists_every_location(
 
 
 def test_text_shows_every_name_escaped(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(repo, "text", capsys)
+    code, out, _ = run(repo, "text", capsys, "--verbose")  # every place, not the first few
     assert code == 1
     check_terminal_text(out)
     for name in NAMES:
@@ -153,9 +166,9 @@ def _property(name: str) -> str:
 
 
 def test_markdown_shows_every_name_in_a_code_span(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    one_model_each: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(repo, "markdown", capsys)
+    code, out, _ = run(one_model_each, "markdown", capsys)
     spans, _, bare, cells = read_markdown(out)
     assert code == 1
     assert not RAW_CONTROL.findall(out)

@@ -288,7 +288,15 @@ def read_markdown(output: str) -> tuple[list[str], list[str], list[str], list[in
     runs: list[str] = []
     bare: list[str] = []
     cells: list[int] = []
+    fence = ""
     for line in output.splitlines():
+        stripped = line.strip()
+        if fence:  # a fenced block is literal text up to its closing fence
+            fence = "" if stripped == fence else fence
+            continue
+        if stripped.startswith("```"):
+            fence = stripped[: len(stripped) - len(stripped.lstrip("`"))]
+            continue
         line = _TOOL_MARKUP.sub("", _TOOL_ICON.sub(r"\1", line))
         pieces = [line]
         if line.startswith("| "):  # GFM splits a row at every pipe without a backslash first

@@ -136,6 +136,7 @@ def apply(report: Report, baseline: Baseline) -> Report:
     for decision in report.decisions:
         was = recorded.get((decision.ref.path, decision.model))
         if was is not None and _changed(was, decision.license):
+            used.update(entry for entry in entries_of(decision) if entry in accepted)
             decisions.append(_license_changed(decision, was, report.db_version))
             continue
         entries = entries_of(decision) if decision.verdict is Verdict.FAIL else ()

@@ -116,11 +116,19 @@ def _group(kind: RefKind, model: str, decisions: list[Decision]) -> ModelGroup:
     )
 
 
+DECISION_NOTES = frozenset({"MDL018", "MDL025"})
+"""Codes that say an earlier decision (an exception, a baseline entry) no longer holds: shown
+whatever the verdict, since they explain why a model accepted before is judged again."""
+
+
 def _shown_reasons(decision: Decision) -> tuple[Reason, ...]:
-    """The reasons a place shows: deciding ones, or those an exception waived."""
+    """The reasons a place shows: deciding ones or those an exception waived, and notes."""
     if decision.verdict is Verdict.PASS:
-        return tuple(r for r in decision.reasons if r.waived is not None)
-    return deciding_reasons(decision)
+        shown = tuple(r for r in decision.reasons if r.waived is not None)
+    else:
+        shown = deciding_reasons(decision)
+    notes = tuple(r for r in decision.reasons if r.code in DECISION_NOTES and r not in shown)
+    return shown + notes
 
 
 @dataclass(frozen=True, slots=True)
