@@ -36,6 +36,7 @@ from scanner.types import (
     SourceKind,
     UnresolvedRef,
     Unscanned,
+    Use,
 )
 
 MAX_PARSE_BYTES = 1_500_000
@@ -134,11 +135,13 @@ def merge(extractions: Iterable[Extraction]) -> Extraction:
     refs: list[ModelRef] = []
     unresolved: list[UnresolvedRef] = []
     errors: list[FileError] = []
+    uses: list[Use] = []
     for item in extractions:
         refs.extend(item.refs)
         unresolved.extend(item.unresolved)
         errors.extend(item.errors)
-    return Extraction(tuple(refs), tuple(unresolved), tuple(errors))
+        uses.extend(item.uses)
+    return Extraction(tuple(refs), tuple(unresolved), tuple(errors), tuple(uses))
 
 
 def extract_all(root: Path, files: Sequence[SourceFile], jobs: int = 0) -> list[Extraction]:

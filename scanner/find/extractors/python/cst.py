@@ -40,6 +40,7 @@ from scanner.find.extractors.python.scope import (
     call_name,
     walk_module,
 )
+from scanner.find.extractors.python.usage import UsageFinder, attach_uses
 from scanner.find.extractors.python.values import Evaluator
 from scanner.find.identify import UNKNOWN_OPTION, Named
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef, Unscanned
@@ -112,6 +113,7 @@ class _Finder:
     missing: list[_Missing] = field(default_factory=list)
     evaluator: Evaluator = field(init=False)
     saved: dict[int, dict[str, int]] = field(default_factory=dict)  # scope -> key -> first call
+    loaded: dict[int, list[cst.CSTNode]] = field(default_factory=dict)  # loader call -> arg nodes
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.module, self.ctx)
@@ -126,7 +128,9 @@ class _Finder:
                     and self.evaluator.own_method(site.node.func, site.scope):  # fmt: skip
                 pattern = _own_method_pattern(name)
             if pattern is not None:
+                before = len(self.found)
                 self.call(site, pattern, index)
+                self.loaded[id(site.node)] = [f.node for f in self.found[before:]]
         return self.records()
 
     def note_saved(self, site: CallSite, name: CallName | None, index: int) -> None:
@@ -239,6 +243,9 @@ class _Finder:
             ref = ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
                            SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
             refs.setdefault((line, column, ref.kind, ref.raw), ref)
+        places = UsageFinder(self.module, self.evaluator, self.loaded).run()
+        keyed = [(f.node, (*where[id(f.node)], f.named.kind, f.named.raw)) for f in self.found]
+        refs, uses = attach_uses(refs, places, keyed, self.module)
         unresolved: dict[tuple[int, int], UnresolvedRef] = {}
         for m in self.missing:
             line, column = where[id(m.node)]
@@ -252,6 +259,7 @@ class _Finder:
         return Extraction(
             tuple(sorted(refs.values(), key=lambda r: (r.line, r.column, r.raw))),
             tuple(unresolved[k] for k in sorted(unresolved)),
+            uses=uses,
         )
 
     def locate(self) -> dict[int, tuple[int, int]]:
