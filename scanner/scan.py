@@ -22,8 +22,11 @@ from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate, evaluate_unresolved
 from scanner.decide.policy import Policy
+from scanner.decide.privacy import privacy_findings
+from scanner.decide.usage_facts import contradictions, effective_policy
 from scanner.find.discover import SourceFile
 from scanner.find.extractors import EXTRACTORS, python
+from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve
 from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
@@ -32,6 +35,7 @@ from scanner.types import (
     FileError,
     ModelRef,
     Report,
+    Resolved,
     ScanTotals,
     SourceKind,
     UnresolvedRef,
@@ -68,11 +72,13 @@ def scan(
     extraction = merge(extract_all(inputs.root, files, inputs.jobs))
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
-    refs = sorted(set(extraction.refs), key=_ref_order)
+    uses, refs = account_uses(
+        extraction.uses, sorted(set(extraction.refs), key=_ref_order), inputs.policy
+    )
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
-    evaluated = [evaluate(item, inputs.policy, inputs.db, inputs.today) for item in resolved]
+    evaluated = [_decide(item, inputs) for item in resolved]
     decisions = suppress.apply_inline(evaluated, ctx)
     report = Report(
         decisions=tuple(decisions),
@@ -86,10 +92,40 @@ def scan(
         licenses=_licenses_of(decisions, inputs.db),
         totals=totals((f.path for f in files), errors),
         unscanned_verdict=inputs.policy.on.unscanned,
+        uses=uses,
+        use_findings=(*contradictions(uses, inputs.policy), *privacy_findings(uses, inputs.policy)),
     )
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)
     return report
+
+
+def _decide(item: Resolved, inputs: ScanInput) -> Decision:
+    """The verdict on one reference, under the usage facts its code shows (``usage_facts``)."""
+    policy, taken = effective_policy(inputs.policy, item.ref)
+    decision = evaluate(item, policy, inputs.db, inputs.today)
+    return replace(decision, reasons=(*decision.reasons, *taken)) if taken else decision
+
+
+def account_uses(
+    uses: Iterable[Use], refs: Sequence[ModelRef], policy: Policy
+) -> tuple[tuple[Use, ...], list[ModelRef]]:
+    """Every place (sorted, once) and every reference with the epsilon of its DP training
+    places computed where the code does not state it (at the policy's ``max_delta`` when the
+    code states no delta either)."""
+    delta = policy.privacy.max_delta
+    memo: dict[Use, Use] = {}
+
+    def accounted(use: Use) -> Use:
+        if use not in memo:
+            privacy = use.privacy and account(use.privacy, delta)
+            memo[use] = replace(use, privacy=privacy)
+        return memo[use]
+
+    ordered = sorted(set(uses), key=lambda u: (u.path, u.cell or 0, u.line, u.column, u.kind))
+    placed = tuple(accounted(use) for use in ordered)
+    moved = [replace(r, uses=tuple(accounted(u) for u in r.uses)) if r.uses else r for r in refs]
+    return placed, moved
 
 
 def totals(read: Iterable[str], errors: Iterable[FileError]) -> ScanTotals:

@@ -86,6 +86,8 @@ class Privacy:
     sample_rate: float | None = None
     steps: int | None = None
     missing: tuple[str, ...] = ()  # the parameters an accountant would need that are not known
+    accountant: str | None = None  # set when ``epsilon`` was computed, not stated
+    unresolved: str | None = None  # why epsilon is not known, when it is not
 
 
 @dataclass(frozen=True, slots=True)

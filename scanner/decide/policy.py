@@ -25,6 +25,13 @@ from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
 from scanner.decide.policy_lines import key_lines
+from scanner.decide.policy_privacy import (
+    PRIVACY_KEYS,
+    DatasetLists,
+    PrivacyPolicy,
+    read_dataset_lists,
+    read_privacy,
+)
 from scanner.types import PolicyLine, Verdict
 
 POLICY_FILE = ".model-license-guard.toml"
@@ -112,6 +119,9 @@ class OnActions:
     inferred: Verdict = Verdict.WARN
     proprietary_api: Verdict = Verdict.WARN
     unscanned: Verdict = Verdict.FAIL  # a file of a kind the scanner reads that it could not read
+    undeclared_modification: Verdict = Verdict.WARN  # code trains while modifies_models = false
+    undeclared_distribution: Verdict = Verdict.WARN  # code ships while distributes_models = false
+    unknown_dataset: Verdict = Verdict.WARN  # an evaluated dataset whose license is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +150,8 @@ class Policy:
     )
     evaluate_datasets: bool = False
     exceptions_warn_days: int = DEFAULT_EXCEPTION_WARN_DAYS
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    datasets: DatasetLists = field(default_factory=DatasetLists)
 
     @property
     def is_default(self) -> bool:
@@ -300,10 +312,19 @@ _USAGE_BOOL = (
 )
 _USAGE_INT = ("monthly_active_users", "annual_revenue_usd")
 USAGE_KEYS = (*_USAGE_BOOL, *_USAGE_INT, "region", "intended_uses")
-TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days")
+TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days", "privacy")
 LICENSE_KEYS = ("allow", "deny")
-ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api", "unscanned")
-DATASET_KEYS = ("evaluate",)
+ON_KEYS = (
+    "unknown",
+    "unresolved",
+    "inferred",
+    "proprietary_api",
+    "unscanned",
+    "undeclared_modification",
+    "undeclared_distribution",
+    "unknown_dataset",
+)
+DATASET_KEYS = ("evaluate", "allow", "deny")
 EXCEPTION_KEYS = ("model", "license", "reason", "approved_by", "expires")
 _EXCEPTION_REQUIRED = ("model", "license", "reason", "approved_by")
 ACTIONS = tuple(v.value for v in Verdict)
@@ -360,6 +381,8 @@ class _Reader:
             ),
             evaluate_datasets=bool(self._bool("datasets.evaluate", datasets.get("evaluate"))),
             exceptions_warn_days=DEFAULT_EXCEPTION_WARN_DAYS if warn_days is None else warn_days,
+            privacy=read_privacy(self._table(data, "privacy", PRIVACY_KEYS), self.problem),
+            datasets=read_dataset_lists(datasets, self.problem),
         )
 
     # -- structure -------------------------------------------------------------------------

@@ -442,7 +442,7 @@ def privacy_from(mechanism: str | None, stated: dict[Param, float]) -> Privacy:
         max_grad_norm=stated.get(Param.CLIP),
         sample_rate=rate,
         steps=None if steps is None else int(steps),
-        missing=tuple(missing),
+        missing=() if Param.EPSILON in stated else tuple(missing),
     )
 
 
