@@ -25,7 +25,8 @@ from scanner.report.common import (
     where,
 )
 from scanner.report.escape import inert_lines, terminal
-from scanner.types import Decision, Reason, Report, Verdict
+from scanner.report.usage import use_text
+from scanner.types import Decision, Reason, Report, Use, Verdict
 
 _COLORS = {Verdict.FAIL: "\033[1;31m", Verdict.WARN: "\033[33m", Verdict.PASS: "\033[32m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -55,7 +56,9 @@ def render(report: Report, *, color: bool = False) -> str:
     for _, group in groupby(ordered(report.decisions), key=lambda d: d.ref.path):
         lines.append("")
         lines.extend(_file_block(list(group), style))
-    for section in (_obligations(report), _unresolved(report), _errors(report), _stale(report)):
+    sections = (_uses(report), _obligations(report), _unresolved(report), _errors(report),
+                _stale(report))  # fmt: skip
+    for section in sections:
         if section:
             lines += ["", *section]
     summary = summarize(report)
@@ -103,6 +106,23 @@ def _reason(reason: Reason) -> Iterator[str]:
         yield f"        policy: {terminal(str(reason.policy))} ({terminal(reason.policy.key)})"
     if reason.fix:
         yield f"        fix: {terminal(reason.fix)}"
+
+
+def _uses(report: Report) -> list[str]:
+    """Training, merging, distillation, distribution and export places, each with the
+    policy's findings on it."""
+    if not report.uses:
+        return []
+    lines = ["training and distribution:"]
+    by_use: dict[Use, list[Reason]] = {}
+    for finding in report.use_findings:
+        if finding.suppressed is None:
+            by_use.setdefault(finding.use, []).append(finding.reason)
+    for use in report.uses:
+        lines.append(f"  {terminal(use_text(use))}")
+        for reason in by_use.get(use, ()):
+            lines.extend("  " + line for line in _reason(reason))
+    return lines
 
 
 def _obligations(report: Report) -> list[str]:
