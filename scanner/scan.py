@@ -41,6 +41,7 @@ from scanner.types import (
     UnresolvedRef,
     Unscanned,
     Use,
+    UseFinding,
 )
 
 MAX_PARSE_BYTES = 1_500_000
@@ -93,7 +94,7 @@ def scan(
         totals=totals((f.path for f in files), errors),
         unscanned_verdict=inputs.policy.on.unscanned,
         uses=uses,
-        use_findings=(*contradictions(uses, inputs.policy), *privacy_findings(uses, inputs.policy)),
+        use_findings=_use_findings(uses, inputs.policy),
     )
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)
@@ -105,6 +106,13 @@ def _decide(item: Resolved, inputs: ScanInput) -> Decision:
     policy, taken = effective_policy(inputs.policy, item.ref)
     decision = evaluate(item, policy, inputs.db, inputs.today)
     return replace(decision, reasons=(*decision.reasons, *taken)) if taken else decision
+
+
+def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
+    """The policy's findings on the places themselves, in the order of the places."""
+    found = [*contradictions(uses, policy), *privacy_findings(uses, policy)]
+    order = {use: index for index, use in enumerate(uses)}
+    return tuple(sorted(found, key=lambda f: (order[f.use], f.reason.code)))
 
 
 def account_uses(

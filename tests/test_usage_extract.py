@@ -17,7 +17,9 @@ LOAD = 'model = AutoModelForCausalLM.from_pretrained("gpt2")\n'
 
 USES = [
     pytest.param(
-        HF + LOAD + "trainer = Trainer(model=model, args=TrainingArguments('out'))\ntrainer.train()\n",
+        HF
+        + LOAD
+        + "trainer = Trainer(model=model, args=TrainingArguments('out'))\ntrainer.train()\n",
         [("fine-tuning", 4, 1, "transformers.Trainer(...).train", ("gpt2",))],
         id="trainer-train",
     ),
@@ -32,7 +34,9 @@ USES = [
         id="trainer-only-evaluates",
     ),
     pytest.param(
-        HF + "from peft import get_peft_model, LoraConfig\n" + LOAD
+        HF
+        + "from peft import get_peft_model, LoraConfig\n"
+        + LOAD
         + "model = get_peft_model(model, LoraConfig())\nmodel = model.merge_and_unload()\n",
         [
             ("fine-tuning", 4, 9, "peft.get_peft_model", ("gpt2",)),
@@ -41,20 +45,26 @@ USES = [
         id="peft-then-merge",
     ),
     pytest.param(
-        HF + "import torch\n" + LOAD
+        HF
+        + "import torch\n"
+        + LOAD
         + "model = model.to('cuda')\nopt = torch.optim.AdamW(model.parameters(), lr=1e-4)\n"
         "for batch in data:\n    model(**batch).loss.backward()\n    opt.step()\n",
         [("fine-tuning", 8, 5, "opt.step", ("gpt2",))],
         id="optimizer-loop",
     ),
     pytest.param(
-        HF + "import torch\n" + LOAD
+        HF
+        + "import torch\n"
+        + LOAD
         + "sched = torch.optim.lr_scheduler.LambdaLR(opt, f)\nsched.step()\nmodel.train()\n",
         [],
         id="scheduler-and-train-mode-are-not-training",
     ),
     pytest.param(
-        HF + "from trl import GKDTrainer\n" + LOAD
+        HF
+        + "from trl import GKDTrainer\n"
+        + LOAD
         + 'teacher = AutoModelForCausalLM.from_pretrained("gpt2-large")\n'
         "t = GKDTrainer(model=model, teacher_model=teacher)\nt.train()\n",
         [
@@ -69,7 +79,9 @@ USES = [
         id="push-to-hub",
     ),
     pytest.param(
-        HF + "from huggingface_hub import HfApi, create_repo\n" + LOAD
+        HF
+        + "from huggingface_hub import HfApi, create_repo\n"
+        + LOAD
         + 'model.save_pretrained("export")\ncreate_repo("me/tuned")\n'
         'HfApi().upload_folder(folder_path="export", repo_id="me/tuned")\n',
         [
@@ -113,11 +125,15 @@ def test_places_and_the_models_they_use(
 
 def test_each_reference_carries_the_places_that_use_it(tmp_path: Path) -> None:
     source = (
-        HF + "from peft import get_peft_model\n" + LOAD
+        HF
+        + "from peft import get_peft_model\n"
+        + LOAD
         + 'tok = AutoModelForCausalLM.from_pretrained("gpt2-medium")\n'
         "model = get_peft_model(model, cfg)\nmodel.push_to_hub('me/x')\n"
     )
-    refs = {r.raw: [(u.kind.value, u.line) for u in r.uses] for r in _extract(tmp_path, source).refs}
+    refs = {
+        r.raw: [(u.kind.value, u.line) for u in r.uses] for r in _extract(tmp_path, source).refs
+    }
     assert refs == {"gpt2": [("fine-tuning", 5), ("distribution", 6)], "gpt2-medium": []}
 
 
@@ -125,7 +141,9 @@ OPACUS = "from opacus import PrivacyEngine\nfrom torch.utils.data import DataLoa
 
 PRIVACY = [
     pytest.param(
-        HF + OPACUS + LOAD
+        HF
+        + OPACUS
+        + LOAD
         + "engine = PrivacyEngine()\nmodel, opt, dl = engine.make_private_with_epsilon(\n"
         "    module=model, optimizer=opt, data_loader=dl, target_epsilon=8.0,\n"
         "    target_delta=1e-5, epochs=3, max_grad_norm=1.0)\n",
@@ -133,20 +151,32 @@ PRIVACY = [
         id="opacus-stated-epsilon",
     ),
     pytest.param(
-        HF + OPACUS + LOAD
-        + "BATCH = 64\nloader = DataLoader(train_set, batch_size=BATCH)\n"
+        HF + OPACUS + LOAD + "BATCH = 64\nloader = DataLoader(train_set, batch_size=BATCH)\n"
         "model, opt, loader = PrivacyEngine().make_private(module=model, optimizer=opt,\n"
         "    data_loader=loader, noise_multiplier=1.1, max_grad_norm=1.0)\n",
-        Privacy(True, "opacus PrivacyEngine", noise_multiplier=1.1, max_grad_norm=1.0,
-                missing=("sample_rate", "steps or epochs")),
+        Privacy(
+            True,
+            "opacus PrivacyEngine",
+            noise_multiplier=1.1,
+            max_grad_norm=1.0,
+            missing=("sample_rate", "steps or epochs"),
+        ),
         id="opacus-noise-only",
     ),
     pytest.param(
-        HF + OPACUS + LOAD
+        HF
+        + OPACUS
+        + LOAD
         + "N, BATCH = 60000, 256\nengine = PrivacyEngine(model, batch_size=BATCH, sample_size=N,\n"
         "    noise_multiplier=1.1, max_grad_norm=1.0, epochs=15)\n",
-        Privacy(True, "opacus PrivacyEngine (0.x)", noise_multiplier=1.1, max_grad_norm=1.0,
-                sample_rate=256 / 60000, steps=3516),
+        Privacy(
+            True,
+            "opacus PrivacyEngine (0.x)",
+            noise_multiplier=1.1,
+            max_grad_norm=1.0,
+            sample_rate=256 / 60000,
+            steps=3516,
+        ),
         id="opacus-legacy-all-parameters",
     ),
     pytest.param(
@@ -155,24 +185,34 @@ PRIVACY = [
         'model = TFAutoModel.from_pretrained("bert-base-uncased")\n'
         "opt = DPKerasSGDOptimizer(l2_norm_clip=1.0, noise_multiplier=1.3, num_microbatches=1)\n"
         "model.compile(optimizer=opt)\nmodel.fit(x, y, epochs=2, batch_size=32)\n",
-        Privacy(True, "tensorflow-privacy DP optimizer", noise_multiplier=1.3, max_grad_norm=1.0,
-                missing=("sample_rate", "steps or epochs")),
+        Privacy(
+            True,
+            "tensorflow-privacy DP optimizer",
+            noise_multiplier=1.3,
+            max_grad_norm=1.0,
+            missing=("sample_rate", "steps or epochs"),
+        ),
         id="tensorflow-privacy",
     ),
     pytest.param(
-        HF + "import torch\n" + LOAD
+        HF
+        + "import torch\n"
+        + LOAD
         + "opt = torch.optim.SGD(model.parameters(), lr=0.1)\nC, SIGMA = 1.0, 0.8\n"
         "def step(grads):\n"
         "    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=C)\n"
         "    noise = torch.normal(0.0, SIGMA * C, size=grads.shape)\n"
         "    opt.step()\n",
-        Privacy(True, "hand-written DP-SGD step (clipping + Gaussian noise)", noise_multiplier=0.8,
-                missing=("sample_rate", "steps or epochs")),
+        Privacy(
+            True,
+            "hand-written DP-SGD step (clipping + Gaussian noise)",
+            noise_multiplier=0.8,
+            missing=("sample_rate", "steps or epochs"),
+        ),
         id="hand-written-dp-sgd",
     ),
     pytest.param(
-        HF + "import torch\n" + LOAD
-        + "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        HF + "import torch\n" + LOAD + "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
         "def step(grads):\n"
         "    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)\n"
         "    noise = torch.normal(0.0, 0.01, size=grads.shape)\n"

@@ -60,46 +60,100 @@ def place_reasons(report: dict) -> list[tuple[str, str, int, str]]:
 
 PRIVACY_CASES = [
     pytest.param(
-        PLAIN_TRAINING, BASE + '[privacy]\ntraining_data = "personal"\n',
-        [("MDL028", "fail", 5, "transformers.Trainer(...).train trains meta-llama/Llama-3.1-8B "
-          "at train.py:5 without differential privacy, which the policy requires")],
-        1, id="personal-data-without-dp-fails",
+        PLAIN_TRAINING,
+        BASE + '[privacy]\ntraining_data = "personal"\n',
+        [
+            (
+                "MDL028",
+                "fail",
+                5,
+                "transformers.Trainer(...).train trains meta-llama/Llama-3.1-8B "
+                "at train.py:5 without differential privacy, which the policy requires",
+            )
+        ],
+        1,
+        id="personal-data-without-dp-fails",
     ),
     pytest.param(
-        PLAIN_TRAINING, BASE + '[privacy]\ntraining_data = "personal"\nrequire_dp = false\n',
-        [], 0, id="require-dp-false-overrides",
+        PLAIN_TRAINING,
+        BASE + '[privacy]\ntraining_data = "personal"\nrequire_dp = false\n',
+        [],
+        0,
+        id="require-dp-false-overrides",
     ),
     pytest.param(
-        PLAIN_TRAINING, BASE + '[privacy]\ntraining_data = "public"\n', [], 0,
+        PLAIN_TRAINING,
+        BASE + '[privacy]\ntraining_data = "public"\n',
+        [],
+        0,
         id="public-data",
     ),
     pytest.param(
-        STATED_EPSILON, BASE + "[privacy]\nrequire_dp = true\nmax_epsilon = 4\n",
-        [("MDL029", "fail", 5, "opacus.PrivacyEngine.make_private_with_epsilon at train.py:5 trains "
-          "with epsilon = 8, above the policy's max_epsilon = 4")],
-        1, id="stated-epsilon-over-the-limit",
+        STATED_EPSILON,
+        BASE + "[privacy]\nrequire_dp = true\nmax_epsilon = 4\n",
+        [
+            (
+                "MDL029",
+                "fail",
+                5,
+                "opacus.PrivacyEngine.make_private_with_epsilon at train.py:5 trains "
+                "with epsilon = 8, above the policy's max_epsilon = 4",
+            )
+        ],
+        1,
+        id="stated-epsilon-over-the-limit",
     ),
     pytest.param(
-        STATED_EPSILON, BASE + "[privacy]\nmax_epsilon = 10\nmax_delta = 1e-6\n",
-        [("MDL030", "fail", 5, "opacus.PrivacyEngine.make_private_with_epsilon at train.py:5 trains "
-          "with delta = 1e-05, above the policy's max_delta = 1e-06")],
-        1, id="stated-delta-over-the-limit",
+        STATED_EPSILON,
+        BASE + "[privacy]\nmax_epsilon = 10\nmax_delta = 1e-6\n",
+        [
+            (
+                "MDL030",
+                "fail",
+                5,
+                "opacus.PrivacyEngine.make_private_with_epsilon at train.py:5 trains "
+                "with delta = 1e-05, above the policy's max_delta = 1e-06",
+            )
+        ],
+        1,
+        id="stated-delta-over-the-limit",
     ),
     pytest.param(
-        NOISE_ONLY, BASE + '[privacy]\nmax_epsilon = 4\n[on]\nunresolved = "fail"\n',
-        [("MDL031", "fail", 5, "the epsilon of opacus.PrivacyEngine.make_private at train.py:5 is "
-          "unknown: epsilon is not stated and sample_rate, steps or epochs not known statically")],
-        1, id="noise-only-epsilon-unresolved",
+        NOISE_ONLY,
+        BASE + '[privacy]\nmax_epsilon = 4\n[on]\nunresolved = "fail"\n',
+        [
+            (
+                "MDL031",
+                "fail",
+                5,
+                "the epsilon of opacus.PrivacyEngine.make_private at train.py:5 is unknown: "
+                "epsilon is not stated and sample_rate, steps or epochs not known statically",
+            )
+        ],
+        1,
+        id="noise-only-epsilon-unresolved",
     ),
     pytest.param(
-        ALL_PARAMETERS, BASE + "[privacy]\nmax_epsilon = 2\nmax_delta = 1e-5\n",
-        [("MDL029", "fail", 5, "opacus.PrivacyEngine at train.py:5 trains with epsilon = 2.6 "
-          "(computed by the RDP (dp-accounting 0.6.0) accountant), above the policy's "
-          "max_epsilon = 2")],
-        1, id="accountant-epsilon-over-the-limit",
+        ALL_PARAMETERS,
+        BASE + "[privacy]\nmax_epsilon = 2\nmax_delta = 1e-5\n",
+        [
+            (
+                "MDL029",
+                "fail",
+                5,
+                "opacus.PrivacyEngine at train.py:5 trains with epsilon = 2.6 "
+                "(computed by the RDP (dp-accounting 0.6.0) accountant), above the policy's "
+                "max_epsilon = 2",
+            )
+        ],
+        1,
+        id="accountant-epsilon-over-the-limit",
     ),
     pytest.param(
-        ALL_PARAMETERS, BASE + "[privacy]\nmax_epsilon = 3\nmax_delta = 1e-5\n", [], 0,
+        ALL_PARAMETERS,
+        BASE + "[privacy]\nmax_epsilon = 3\nmax_delta = 1e-5\n",
+        [],
+        0,
         id="accountant-epsilon-within-the-limit",
     ),
 ]
@@ -124,7 +178,9 @@ def test_accountant_epsilon_is_carried_on_the_place(
     (place,) = report["uses"]
     privacy = place["privacy"]
     assert (round(privacy["epsilon"], 3), privacy["delta"], privacy["accountant"]) == (
-        2.597, 1e-5, "RDP (dp-accounting 0.6.0)"
+        2.597,
+        1e-5,
+        "RDP (dp-accounting 0.6.0)",
     )
     assert (privacy["sample_rate"], privacy["steps"]) == (256 / 60000, 14063)
     assert report["findings"][0]["uses"] == [place]
@@ -168,21 +224,45 @@ def test_epsilon_needs_every_parameter(
 
 USAGE_CASES = [
     pytest.param(
-        PUSH, BASE + "distributes_models = false\n",
-        [("MDL026", "warn", 5, "model.push_to_hub ships meta-llama/Llama-3.1-8B (distribution) "
-          "but the policy says distributes_models = false")],
+        PUSH,
+        BASE + "distributes_models = false\n",
+        [
+            (
+                "MDL026",
+                "warn",
+                5,
+                "model.push_to_hub ships meta-llama/Llama-3.1-8B (distribution) "
+                "but the policy says distributes_models = false",
+            )
+        ],
         id="push-against-the-policy-warns",
     ),
     pytest.param(
-        PUSH, BASE + 'distributes_models = false\n[on]\nundeclared_distribution = "fail"\n',
-        [("MDL026", "fail", 5, "model.push_to_hub ships meta-llama/Llama-3.1-8B (distribution) "
-          "but the policy says distributes_models = false")],
+        PUSH,
+        BASE + 'distributes_models = false\n[on]\nundeclared_distribution = "fail"\n',
+        [
+            (
+                "MDL026",
+                "fail",
+                5,
+                "model.push_to_hub ships meta-llama/Llama-3.1-8B (distribution) "
+                "but the policy says distributes_models = false",
+            )
+        ],
         id="knob-makes-it-fail",
     ),
     pytest.param(
-        PLAIN_TRAINING, BASE + "modifies_models = false\n",
-        [("MDL025", "warn", 5, "transformers.Trainer(...).train modifies meta-llama/Llama-3.1-8B "
-          "(fine-tuning) but the policy says modifies_models = false")],
+        PLAIN_TRAINING,
+        BASE + "modifies_models = false\n",
+        [
+            (
+                "MDL025",
+                "warn",
+                5,
+                "transformers.Trainer(...).train modifies meta-llama/Llama-3.1-8B "
+                "(fine-tuning) but the policy says modifies_models = false",
+            )
+        ],
         id="fine-tune-against-the-policy-warns",
     ),
     pytest.param(PLAIN_TRAINING, BASE + "modifies_models = true\n", [], id="declared"),
@@ -201,7 +281,8 @@ def test_usage_contradicting_the_policy(
     ("source", "taken", "naming"),
     [
         (LOAD, [], "if you distribute a model derived from it: models created/trained/improved "
-         'with Llama 3.1 materials or outputs and distributed must have names beginning with "Llama"'),
+         "with Llama 3.1 materials or outputs and distributed must have names beginning with "
+         '"Llama"'),
         (PLAIN_TRAINING, ["the code modifies this model (fine-tuning at train.py:5): evaluated "
                           "with modifies_models = true (the policy does not state it)"],
          "models created/trained/improved with Llama 3.1 materials or outputs and distributed "

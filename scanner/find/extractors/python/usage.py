@@ -387,8 +387,9 @@ def _parameter_owners(expr: cst.BaseExpression, depth: int = 0) -> Iterator[cst.
             for entry in entries:
                 if isinstance(entry, cst.DictElement):
                     yield from _parameter_owners(entry.value, depth + 1)
-        case cst.GeneratorExp(for_in=cst.CompFor(iter=inner)) | cst.ListComp(
-            for_in=cst.CompFor(iter=inner)
+        case (
+            cst.GeneratorExp(for_in=cst.CompFor(iter=inner))
+            | cst.ListComp(for_in=cst.CompFor(iter=inner))
         ):
             yield from _parameter_owners(inner, depth + 1)
 
@@ -455,8 +456,10 @@ def _with_dp(place: Place, evidence: list[Place]) -> Place:
         return place
     home = _function(place.scope)
     for other in evidence:
-        if other.privacy is not None and other is not place and (
-            (other.models & place.models) or _function(other.scope) is home
+        if (
+            other.privacy is not None
+            and other is not place
+            and ((other.models & place.models) or _function(other.scope) is home)
         ):
             return replace(place, privacy=other.privacy)
     return replace(place, privacy=Privacy(dp=False))
