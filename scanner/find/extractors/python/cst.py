@@ -234,7 +234,8 @@ class _Finder:
         return literals.pop() if len(literals) == 1 and len(items) == 1 else UNKNOWN_OPTION
 
     def records(self) -> Extraction:
-        where = self.locate()
+        places = UsageFinder(self.module, self.evaluator, self.loaded).run()
+        where = self.locate([p.node for p in places if p.kind is not None])
         path, module = self.module.path, self.module
         refs: dict[tuple[object, ...], ModelRef] = {}
         for f in self.found:
@@ -243,9 +244,8 @@ class _Finder:
             ref = ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
                            SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
             refs.setdefault((line, column, ref.kind, ref.raw), ref)
-        places = UsageFinder(self.module, self.evaluator, self.loaded).run()
         keyed = [(f.node, (*where[id(f.node)], f.named.kind, f.named.raw)) for f in self.found]
-        refs, uses = attach_uses(refs, places, keyed, self.module)
+        refs, uses = attach_uses(refs, places, keyed, where, path)
         unresolved: dict[tuple[int, int], UnresolvedRef] = {}
         for m in self.missing:
             line, column = where[id(m.node)]
@@ -262,9 +262,10 @@ class _Finder:
             uses=uses,
         )
 
-    def locate(self) -> dict[int, tuple[int, int]]:
-        """Positions of every reported node, in this module and in modules values came from."""
-        by_module: dict[str, list[cst.CSTNode]] = {self.module.path: []}
+    def locate(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+        """Positions of every reported node (and ``extra`` nodes of this module), in this module
+        and in modules values came from: one code generation pass per module."""
+        by_module: dict[str, list[cst.CSTNode]] = {self.module.path: list(extra)}
         by_module[self.module.path].extend(f.node for f in self.found)
         by_module[self.module.path].extend(m.node for m in self.missing)
         for f in self.found:

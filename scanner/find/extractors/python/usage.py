@@ -22,7 +22,6 @@ import libcst as cst
 from scanner.find.extractors.python.base import argument
 from scanner.find.extractors.python.items import Const
 from scanner.find.extractors.python.patterns import ArgSpec, CallName, module_matches
-from scanner.find.extractors.python.positions import positions
 from scanner.find.extractors.python.scope import (
     Binding,
     BindingKind,
@@ -275,26 +274,27 @@ def attach_uses(
     refs: dict[tuple[object, ...], ModelRef],
     places: list[Place],
     found: Sequence[tuple[cst.CSTNode, tuple[object, ...]]],
-    module: ModuleInfo,
+    where: Mapping[int, tuple[int, int]],
+    path: str,
 ) -> tuple[dict[tuple[object, ...], ModelRef], tuple[Use, ...]]:
     """The references (keyed as ``cst`` keys them) with the uses that name them, and every use.
 
-    ``found`` pairs each loader argument node with its reference's key."""
+    ``found`` pairs each loader argument node with its reference's key; ``where`` holds the
+    position of every place's node."""
+    places = [p for p in places if p.kind is not None]
     if not places:
         return refs, ()
-    where = positions(module.tree, module.text, [p.node for p in places])
     by_node: dict[int, list[tuple[object, ...]]] = {}
     for node, key in found:
         by_node.setdefault(id(node), []).append(key)
     uses: list[Use] = []
     named: dict[tuple[object, ...], list[Use]] = {}
     for place in sorted(places, key=lambda p: where[id(p.node)]):
-        if place.kind is None:
-            continue
+        assert place.kind is not None
         keys = list(dict.fromkeys(k for n in place.models for k in by_node.get(n, ()) if k in refs))
         line, column = where[id(place.node)]
         models = tuple(dict.fromkeys(refs[k].raw for k in keys))
-        use = Use(place.kind, module.path, line, column, place.call, models, place.privacy)
+        use = Use(place.kind, path, line, column, place.call, models, place.privacy)
         uses.append(use)
         for key in keys:
             named.setdefault(key, []).append(use)
@@ -303,12 +303,22 @@ def attach_uses(
     return out, tuple(dict.fromkeys(uses))
 
 
-def match_usage(name: CallName, imported: frozenset[str]) -> UsageCall | None:
-    """The first row of USAGE_CALLS matching a callee, given the file's imported names."""
+def _by_last_name() -> dict[str, tuple[tuple[UsageCall, str], ...]]:
+    table: dict[str, list[tuple[UsageCall, str]]] = {}
     for row in USAGE_CALLS:
         for spec in row.callables:
-            if _matches(name, spec, row.libraries, imported):
-                return row
+            table.setdefault(spec.rsplit(".", 1)[-1], []).append((row, spec))
+    return {name: tuple(rows) for name, rows in table.items()}
+
+
+_BY_LAST_NAME = _by_last_name()
+
+
+def match_usage(name: CallName, imported: frozenset[str]) -> UsageCall | None:
+    """The first row of USAGE_CALLS matching a callee, given the file's imported names."""
+    for row, spec in _BY_LAST_NAME.get(name.parts[-1], ()):
+        if _matches(name, spec, row.libraries, imported):
+            return row
     return None
 
 
