@@ -187,3 +187,12 @@ def test_every_bundled_dataset_has_a_source_and_a_known_license() -> None:
         match = db.lookup(row["dataset_id"], "dataset")
         assert match is not None and match.license == row["license"]
         assert db.license(row["license"]) is not None, row
+
+
+def test_github_annotates_flagged_places(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = FORMATS["github"](report_of(repo, capsys)).splitlines()
+    places = [line.split("::", 2)[1] for line in lines if "title=MDL02" in line]
+    assert places == [
+        "error file=train.py,line=7,col=18,title=MDL029 dp-epsilon-over-limit",
+        "warning file=train.py,line=9,col=1,title=MDL026 undeclared-model-distribution",
+    ]

@@ -2,7 +2,8 @@
 
 ``::error file=src/a.py,line=12,col=5,title=MDL003 commercial-use-not-permitted::message``.
 Unresolved references are annotated at the policy's level for them, files not scanned as
-warnings (internal errors as errors), stale baseline entries as notices. Suppressed findings get
+warnings (internal errors as errors), stale baseline entries as notices, training and
+distribution places the policy flags at the place. Suppressed findings get
 no annotation (the JSON, SARIF and Markdown reports still list them). GitHub shows only the first
 ten annotations of each level on a run; the Markdown job summary lists them all. Repository values
 in a message go through ``escape.terminal``, so only the tool's own line breaks split it; the
@@ -20,7 +21,16 @@ from scanner.report.common import (
     rule_name,
 )
 from scanner.report.escape import terminal, workflow_data, workflow_property
-from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
+from scanner.types import (
+    Decision,
+    FileError,
+    ModelRef,
+    Reason,
+    Report,
+    UnresolvedRef,
+    Use,
+    Verdict,
+)
 
 _COMMANDS = {Verdict.FAIL: "error", Verdict.WARN: "warning", Verdict.PASS: "notice"}
 
@@ -40,10 +50,22 @@ def render(report: Report) -> str:
         ]
     lines += [_error(e) for e in ordered_errors(report.errors)]
     lines += [
+        _use_finding(f.use, f.reason)
+        for f in report.use_findings
+        if f.suppressed is None and f.reason.verdict is not Verdict.PASS
+    ]
+    lines += [
         command("notice", f"stale baseline entry: {terminal(entry)}", title="stale baseline entry")
         for entry in sorted(report.stale_baseline)
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _use_finding(use: Use, reason: Reason) -> str:
+    """A training or distribution place the policy flags (MDL025/026, MDL028-031)."""
+    title = f"{reason.code} {rule_name(reason.code)}"
+    return command(_COMMANDS[reason.verdict], terminal(reason.message), file=use.path,
+                   line=use.line, col=use.column, title=title)  # fmt: skip
 
 
 def command(name: str, message: str, **properties: str | int | None) -> str:

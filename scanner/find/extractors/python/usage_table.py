@@ -95,9 +95,10 @@ USAGE_CALLS: tuple[UsageCall, ...] = (
               _arg(0, "module"), dp="opacus PrivacyEngine (0.x)"),
     UsageCall("use.tf_privacy", ("tensorflow_privacy",), _TF_PRIVACY_OPTIMIZERS, Role.DP,
               model=None, dp="tensorflow-privacy DP optimizer"),
-    UsageCall("use.jax_privacy", ("jax_privacy",), ("*.clip_and_noise", "*.dp_aggregate",
-              "make_training_step", "*.DpsgdTrainingConfig"), Role.DP, model=None,
-              dp="jax-privacy"),
+    # jax_privacy.dp_sgd: the GradientComputer clips and noises per-example gradients
+    # (google-deepmind/jax_privacy@95870e4, jax_privacy/dp_sgd/gradients.py)
+    UsageCall("use.jax_privacy", ("jax_privacy",), ("GradientComputer",), Role.DP, model=None,
+              dp="jax-privacy GradientComputer"),
     UsageCall("use.step", (), ("*.step",), Role.STEP, _FT),
     # merging, distribution, export
     UsageCall("use.merge", ("peft", "transformers", "unsloth"),
@@ -166,6 +167,7 @@ DP_KEYWORDS: dict[str, Param] = {
     "max_grad_norm": Param.CLIP,
     "l2_norm_clip": Param.CLIP,
     "per_sample_max_grad_norm": Param.CLIP,
+    "clipping_norm": Param.CLIP,
     "sample_rate": Param.SAMPLE_RATE,
     "batch_size": Param.BATCH,
     "per_device_train_batch_size": Param.BATCH,
