@@ -192,7 +192,7 @@ class UsageFinder:
         found: set[int] = set()
         for call in self.origins(receiver, scope) if receiver is not None else ():
             name = call_name(call.func, self.module.imports)
-            if name is None or not _is_optimizer(name, self.module.imported):
+            if name is None or not _is_optimizer(name):
                 continue
             params = argument(call, 0, "params")
             for owner in _parameter_owners(params) if params is not None else ():
@@ -373,11 +373,10 @@ def _bindings(name: str, scope: Scope) -> list[Binding]:
     return []
 
 
-def _is_optimizer(name: CallName, imported: frozenset[str]) -> bool:
+def _is_optimizer(name: CallName) -> bool:
+    """True for a call imported from an optimizer library (``torch.optim.AdamW``)."""
     dotted = ".".join(name.parts)
-    if name.qualified:
-        return any(module_matches(dotted, lib) for lib in OPTIMIZER_LIBRARIES)
-    return False
+    return name.qualified and any(module_matches(dotted, lib) for lib in OPTIMIZER_LIBRARIES)
 
 
 def _parameter_owners(expr: cst.BaseExpression, depth: int = 0) -> Iterator[cst.BaseExpression]:
