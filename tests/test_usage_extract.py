@@ -102,6 +102,23 @@ USES = [
         id="sentence-transformers-fit",
     ),
     pytest.param(
+        "import torch\nfrom accelerate import Accelerator\n"
+        "from diffusers import UNet2DConditionModel\n"
+        'unet = UNet2DConditionModel.from_pretrained("stabilityai/stable-diffusion-2-1")\n'
+        "optimizer_cls = torch.optim.AdamW\nparams = unet.parameters()\n"
+        "optimizer = optimizer_cls(params, lr=1e-4)\n"
+        "unet, optimizer = Accelerator().prepare(unet, optimizer)\noptimizer.step()\n",
+        [("fine-tuning", 9, 1, "optimizer.step", ("stabilityai/stable-diffusion-2-1",))],
+        id="diffusers-loop-through-names",
+    ),
+    pytest.param(
+        "import torch\nfrom diffusers import UNet2DConditionModel\n"
+        "unet = UNet2DConditionModel.from_pretrained(args.model)\n"
+        "opt = torch.optim.AdamW(unet.parameters())\nopt.step()\n",
+        [("fine-tuning", 5, 1, "opt.step", ())],
+        id="optimizer-of-an-unresolved-model",
+    ),
+    pytest.param(
         HF + "def train(m):\n    Trainer(model=m).train()\n",
         [("fine-tuning", 3, 5, "transformers.Trainer(...).train", ())],
         id="unlinked-parameter",

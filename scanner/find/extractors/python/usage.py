@@ -106,9 +106,9 @@ class UsageFinder:
             privacy = self.privacy(node, scope, row) if row.dp else None
             yield Place(node, row.use, _shown(s.name), models, privacy, scope)
         elif row.role is Role.STEP:
-            models = self.optimized(node, scope)
-            if models:
-                yield Place(node, UseKind.FINE_TUNING, _shown(s.name), models, None, scope)
+            trained = self.optimized(node, scope)
+            if trained is not None:
+                yield Place(node, UseKind.FINE_TUNING, _shown(s.name), trained, None, scope)
         elif row.role is Role.DP:
             privacy = self.privacy(node, scope, row)
             yield Place(node, None, _shown(s.name), frozenset(), privacy, scope)
@@ -186,18 +186,37 @@ class UsageFinder:
         """What makes two folder expressions the same: their code."""
         return self.module.tree.code_for_node(expr)
 
-    def optimized(self, node: cst.Call, scope: Scope) -> frozenset[int]:
-        """The models an ``optimizer.step()`` trains: ``.parameters()`` given to the optimizer."""
+    def optimized(self, node: cst.Call, scope: Scope) -> frozenset[int] | None:
+        """The models an ``optimizer.step()`` trains (``.parameters()`` given to an optimizer
+        of a known library, directly or through names); None when it is no such optimizer."""
         receiver = _model_expr(node, RECEIVER)
-        found: set[int] = set()
+        found: set[int] | None = None
         for call in self.origins(receiver, scope) if receiver is not None else ():
-            name = call_name(call.func, self.module.imports)
-            if name is None or not _is_optimizer(name):
+            if not any(self.is_optimizer(f) for f in self.values(call.func, scope)):
                 continue
             params = argument(call, 0, "params")
-            for owner in _parameter_owners(params) if params is not None else ():
-                found |= self.models_of(owner, scope)
-        return frozenset(found)
+            for value in self.values(params, scope) if params is not None else ():
+                for owner in _parameter_owners(value):
+                    found = (found or set()) | self.models_of(owner, scope)
+        return None if found is None else frozenset(found)
+
+    def is_optimizer(self, func: cst.BaseExpression) -> bool:
+        """True for a callee imported from an optimizer library (``torch.optim.AdamW``)."""
+        name = call_name(func, self.module.imports)
+        return name is not None and _is_optimizer(name)
+
+    def values(self, expr: cst.BaseExpression, scope: Scope) -> list[cst.BaseExpression]:
+        """``expr`` and, for a name, the expressions it is bound to (``cls = torch.optim.AdamW``,
+        ``params = unet.parameters()``), followed a few names deep."""
+        found: list[cst.BaseExpression] = []
+        pending = [(expr, scope, 0)]
+        while pending:
+            current, where, depth = pending.pop()
+            found.append(current)
+            if isinstance(current, cst.Name) and depth < 4:
+                pending += [(b.value, b.scope, depth + 1) for b in _bindings(current.value, where)
+                            if b.value is not None and b.kind is BindingKind.VALUE]  # fmt: skip
+        return found
 
     # -- privacy ------------------------------------------------------------------------------
 
@@ -374,7 +393,7 @@ def _bindings(name: str, scope: Scope) -> list[Binding]:
 
 
 def _is_optimizer(name: CallName) -> bool:
-    """True for a call imported from an optimizer library (``torch.optim.AdamW``)."""
+    """True for a name imported from an optimizer library (``torch.optim.AdamW``)."""
     dotted = ".".join(name.parts)
     return name.qualified and any(module_matches(dotted, lib) for lib in OPTIMIZER_LIBRARIES)
 
