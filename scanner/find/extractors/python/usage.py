@@ -48,6 +48,8 @@ from scanner.types import ModelRef, Privacy, Use, UseKind
 MAX_DEPTH = 12
 """How many names and links a value is followed back through."""
 
+_DP_STEP_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in (*CLIP_CALLS, *NOISE_CALLS))
+
 
 @dataclass(frozen=True, slots=True)
 class Place:
@@ -80,6 +82,7 @@ class UsageFinder:
     def run(self) -> list[Place]:
         """Every place in the module, with the DP evidence that applies to it."""
         runs: list[CallSite] = []
+        steps: list[tuple[CallSite, str]] = []  # clip and noise calls of a hand-written DP step
         for site in self.module.calls:
             name = call_name(site.node.func, self.module.imports)
             row = match_usage(name, self.module.imported) if name is not None else None
@@ -87,9 +90,11 @@ class UsageFinder:
                 self.sites[id(site.node)] = _Site(site, name, row)
             elif name is not None and name.parts[-1] == "train":
                 runs.append(site)
+            elif name is not None and name.qualified and name.parts[-1] in _DP_STEP_NAMES:
+                steps.append((site, ".".join(name.parts)))
         places = [p for s in self.sites.values() for p in self.places(s)]
         places += [p for site in runs for p in self.trainer_runs(site)]
-        evidence = [p for p in places if p.privacy is not None] + self.dp_evidence()
+        evidence = [p for p in places if p.privacy is not None] + self.dp_evidence(steps)
         return [_with_dp(p, evidence) for p in places if p.kind is not None]
 
     def places(self, s: _Site) -> Iterator[Place]:
@@ -240,16 +245,12 @@ class UsageFinder:
                 found.setdefault(param, value)
         return found
 
-    def dp_evidence(self) -> list[Place]:
+    def dp_evidence(self, steps: list[tuple[CallSite, str]]) -> list[Place]:
         """Hand-written DP-SGD steps: a clip call, and in the same function Gaussian noise whose
         scale names the clip bound (``torch.normal(0, sigma * max_norm, ...)``)."""
         bounds: dict[int, list[str]] = {}
         noises: list[tuple[CallSite, cst.BaseExpression]] = []
-        for site in self.module.calls:
-            name = call_name(site.node.func, self.module.imports)
-            if name is None or not name.qualified:
-                continue
-            dotted = ".".join(name.parts)
+        for site, dotted in steps:
             bound = argument(site.node, 1, "max_norm") or argument(site.node, 1, "clip_value")
             if bound is not None and any(dotted.endswith(c) for c in CLIP_CALLS):
                 bounds.setdefault(id(_function(site.scope)), []).append(self.key(bound))
