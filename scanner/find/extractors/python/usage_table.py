@@ -186,14 +186,19 @@ were built by (``data_loader=DataLoader(ds, batch_size=64)``, ``args=TrainingArg
 
 
 def _trigger_words() -> tuple[str, ...]:
-    names = {spec.rsplit(".", 1)[-1] for row in USAGE_CALLS for spec in row.callables}
-    names -= {"to", "cuda", "half", "float", "bfloat16", "step", "prepare", "compile", "fit"}
-    return tuple(sorted(names))
+    names = {
+        spec.rsplit(".", 1)[-1]
+        for row in USAGE_CALLS
+        if row.role in (Role.TRAINER, Role.PLACE, Role.DP)
+        for spec in row.callables
+    }
+    return tuple(sorted(names - {"step", "fit", "export"}))
 
 
 USAGE_TRIGGERS = _trigger_words()
-"""The callable names whose call makes a file worth parsing for training evidence alone (the
-generic method names ``.to``, ``.step``, ``.fit``... are left out: they matter beside these)."""
+"""The callable names whose call makes a file worth parsing for training evidence alone: the
+places' and DP rows' names; the generic ``.step``, ``.fit``, ``.export`` and the LINK and SAVE
+rows (``.to``, ``save_pretrained``) are left out: they matter only beside these or a loader."""
 
 _TRIGGER_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, USAGE_TRIGGERS)) + r")\s*\(")
 
