@@ -167,7 +167,8 @@ class UsageFinder:
         found: set[int] = set()
         for call in self.origins(expr, scope):
             found.update(id(node) for node in self.loaded.get(id(call), ()))
-        found.update(id(n) for n in self.loaded.get(id(expr), ()))  # a string id given directly
+        if any(expr is node for nodes in self.loaded.values() for node in nodes):
+            found.add(id(expr))  # an id given directly to a call a loader row also reads
         return frozenset(found)
 
     def models_at(self, node: cst.Call, spec: ArgSpec | None, scope: Scope) -> frozenset[int]:
