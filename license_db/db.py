@@ -108,6 +108,7 @@ class LicenseDB:
         self._packages = RuleSet.of(bundle.packages)
         self._derivatives: Derivatives = bundle.derivatives
         self._modality = tuple((re.compile(r.regex), r) for r in bundle.modality)
+        self._datasets = MappingProxyType({d.dataset_id.lower(): d for d in bundle.datasets})
 
     # -- licenses ---------------------------------------------------------------------------
 
@@ -415,6 +416,14 @@ class LicenseDB:
         rule = self._packages.first(name)
         return None if rule is None else _rule_match(raw, name, rule, Rule.PACKAGE, "package")
 
+    def _dataset(self, raw: str) -> Match | None:
+        """A Hub dataset id in the bundled dataset table (exact id, any case)."""
+        record = self._datasets.get(raw.strip().lower())
+        if record is None:
+            return None
+        detail = f"exact dataset id; {record.notes}"
+        return Match(raw, record.dataset_id, record.license, Rule.EXACT, detail, record.source)
+
     def _other_hub(self, raw: str) -> Match | None:
         """timm / open_clip / torch_hub names: Hub ids when prefixed, else exact or family."""
         text = raw.strip()
@@ -576,7 +585,7 @@ _RESOLVERS: dict[str, Callable[[LicenseDB, str], Match | None]] = {
     "timm": LicenseDB._other_hub,
     "open_clip": LicenseDB._other_hub,
     "torch_hub": LicenseDB._torch_hub,
-    "dataset": _none,
+    "dataset": LicenseDB._dataset,
     "local": _none,
 }
-"""RefKind value -> resolver. Datasets and local folders have no bundled data: always None."""
+"""RefKind value -> resolver. Local folders have no bundled data: always None."""

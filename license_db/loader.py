@@ -102,6 +102,17 @@ class Bundle:
     derivatives: Derivatives
     api_prefixes: dict[str, str]
     modality: tuple[ModalityRule, ...] = ()
+    datasets: tuple[DatasetRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetRecord:
+    """A Hub dataset id, its license (``unknown`` where not settled), source and terms note."""
+
+    dataset_id: str
+    license: str
+    source: str
+    notes: str
 
 
 def read_json(name: str) -> Any:
@@ -127,6 +138,7 @@ def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
         derivatives=_derivatives(rules["derivatives"]),
         api_prefixes=dict(rules["api_prefixes"]),
         modality=tuple(ModalityRule(**r) for r in rules.get("modality", ())),
+        datasets=tuple(DatasetRecord(**r) for r in read_json("datasets.json")),
     )
 
 

@@ -33,7 +33,7 @@ from scanner.report.text import render as render_text
 from scanner.resolve import hub as hub_mod
 from scanner.rules import describe
 from scanner.scan import ScanInput, scan
-from scanner.types import Report, Verdict
+from scanner.types import Report, Use, Verdict
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 POLICY_FILE = ".model-license-guard.toml"
@@ -89,8 +89,14 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--kind", help="huggingface, api, spacy, ultralytics, ollama, package")
     _policy_options(explain)
     _hub_options(explain)
+    _limit_options(explain)
     explain.add_argument("--json", action="store_true", help="machine-readable output")
-    explain.set_defaults(handler=_cmd_explain)
+    explain.add_argument(
+        "--in-code",
+        action="store_true",
+        help="scan the repository for what its code does with the model (training, shipping)",
+    )
+    explain.set_defaults(handler=_cmd_explain, paths=[], jobs=0)
     database = commands.add_parser("db", help="the bundled database's version and counts")
     database.add_argument("--json", action="store_true", help="machine-readable output")
     database.set_defaults(handler=_cmd_db)
@@ -147,6 +153,10 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     _policy_options(parser)
     _hub_options(parser)
     _selection_options(parser)
+    _limit_options(parser)
+
+
+def _limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
     parser.add_argument(
         "--max-files",
@@ -283,12 +293,26 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     policy = _policy(args, db)
     today = args.today or date.today()
     hub = _hub_client(args, _root(args)) if args.hub else None
-    explanation = explain_mod.explain(args.model, db, policy, today, args.kind, hub)
+    uses = _uses_in_code(args) if args.in_code else ()
+    explanation = explain_mod.explain(args.model, db, policy, today, args.kind, hub, uses)
     if args.json:
         print(json.dumps(explain_mod.to_json(explanation), indent=2))
     else:
         print(explain_mod.to_text(explanation))
     return EXIT_OK
+
+
+def _uses_in_code(args: argparse.Namespace) -> tuple[Use, ...]:
+    """The places the repository's code trains, merges, distils, ships or exports the model."""
+    wanted = args.model.lower()
+    report = _run_scan(args, None)
+    found = (
+        use
+        for decision in report.decisions
+        if wanted in {decision.model.lower(), decision.ref.raw.lower()}
+        for use in decision.ref.uses
+    )
+    return tuple(dict.fromkeys(found))
 
 
 def _cmd_db(args: argparse.Namespace) -> int:

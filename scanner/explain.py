@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from license_db import LicenseDB
@@ -11,9 +12,11 @@ from license_db.schema import Commercial, LicenseTerms, Match
 from license_db.vocabulary import USE_CATEGORIES
 from scanner.decide.evaluate import evaluate
 from scanner.decide.policy import Policy
+from scanner.decide.usage_facts import effective_policy
+from scanner.report.usage import use_text
 from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.rules import describe
-from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Unknown
+from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Unknown, Use
 
 KIND_ORDER = (
     RefKind.HUGGINGFACE,
@@ -22,6 +25,7 @@ KIND_ORDER = (
     RefKind.ULTRALYTICS,
     RefKind.OLLAMA,
     RefKind.PACKAGE,
+    RefKind.DATASET,
 )
 
 
@@ -35,6 +39,7 @@ class Explanation:
     terms: tuple[LicenseTerms, ...]
     decision: Decision
     policy_source: str
+    uses: tuple[Use, ...] = ()  # what the repository's code does with it (``--in-code``)
 
 
 def explain(
@@ -44,12 +49,15 @@ def explain(
     today: date,
     kind: str | None = None,
     hub: HubClient | None = None,
+    uses: Sequence[Use] = (),
 ) -> Explanation:
-    """Resolve ``model`` (each kind unless one is given, then the Hub if asked); evaluate it."""
+    """Resolve ``model`` (each kind unless one is given, then the Hub if asked); evaluate it,
+    under the usage facts ``uses`` (the places the code trains or ships it) show."""
     kinds = (RefKind(kind),) if kind else KIND_ORDER
     found = next(((k, m) for k in kinds if (m := db.lookup(model, k.value)) is not None), None)
     ref_kind = found[0] if found else kinds[0]
-    ref = ModelRef("<explain>", 1, 1, ref_kind, model, "cli.explain", SourceKind.PYTHON)
+    ref = ModelRef("<explain>", 1, 1, ref_kind, model, "cli.explain", SourceKind.PYTHON,
+                   uses=tuple(uses))  # fmt: skip
     resolved: Known | Unknown = (
         Known(ref, ModelId(model), found[1])
         if found
@@ -58,8 +66,11 @@ def explain(
     if hub is not None:
         resolved = resolve_unknowns([resolved], db, hub)[0]
     match = resolved.match if isinstance(resolved, Known) else None
-    decision = evaluate(resolved, policy, db, today)
-    return Explanation(model, ref_kind, match, _terms(match, db), decision, policy.source)
+    effective, taken = effective_policy(policy, ref)
+    decision = evaluate(resolved, effective, db, today)
+    decision = replace(decision, reasons=(*decision.reasons, *taken))
+    terms = _terms(match, db)
+    return Explanation(model, ref_kind, match, terms, decision, policy.source, tuple(uses))
 
 
 def _terms(match: Match | None, db: LicenseDB) -> tuple[LicenseTerms, ...]:
@@ -151,6 +162,8 @@ def to_text(explanation: Explanation) -> str:
         lines.append(f"evidence: tier {match.tier or '-'}; source {match.source}")
     for terms in explanation.terms:
         lines += ["", *("  " + line for line in plain_terms(terms))]
+    if explanation.uses:
+        lines += ["", "in the code:", *(f"  {use_text(use)}" for use in explanation.uses)]
     lines += ["", f"verdict: {decision.verdict.value} (policy: {explanation.policy_source})"]
     for reason in decision.reasons:
         lines.append(
@@ -192,6 +205,7 @@ def to_json(explanation: Explanation) -> dict[str, object]:
             "provider": match.provider,
         },
         "terms": {t.id: plain_terms(t) for t in explanation.terms},
+        "uses": [{**asdict(u), "kind": u.kind.value} for u in explanation.uses],
         "verdict": decision.verdict.value,
         "policy": explanation.policy_source,
         "reasons": [

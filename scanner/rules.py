@@ -64,7 +64,31 @@ _RULES = (
     ),
     RuleInfo("MDL024", "license-choice", "a choice of licenses (OR): the best fit decides"),
     RuleInfo(
-        "MDL025", "license-changed", "the license differs from the one a baseline entry recorded"
+        "MDL025", "undeclared-model-modification", "code modifies a model: modifies_models = false"
+    ),
+    RuleInfo(
+        "MDL026",
+        "undeclared-model-distribution",
+        "code ships a model: distributes_models = false",
+    ),
+    RuleInfo("MDL027", "usage-from-code", "a usage fact the policy leaves out is read from code"),
+    RuleInfo(
+        "MDL028", "training-without-dp", "training without differential privacy where required"
+    ),
+    RuleInfo(
+        "MDL029", "dp-epsilon-over-limit", "the training's epsilon exceeds privacy.max_epsilon"
+    ),
+    RuleInfo("MDL030", "dp-delta-over-limit", "the training's delta exceeds privacy.max_delta"),
+    RuleInfo(
+        "MDL031", "dp-epsilon-unresolved", "the training's epsilon cannot be known statically"
+    ),
+    RuleInfo("MDL032", "dataset-denied", "the dataset is on the policy's dataset deny-list"),
+    RuleInfo("MDL033", "dataset-not-allowed", "the dataset is not on the dataset allow-list"),
+    RuleInfo(
+        "MDL034", "unknown-dataset-license", "the database does not know the dataset's license"
+    ),
+    RuleInfo(
+        "MDL035", "license-changed", "the license differs from the one a baseline entry recorded"
     ),
 )
 

@@ -23,9 +23,12 @@ from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate_unresolved
 from scanner.decide.policy import Policy
+from scanner.decide.privacy import privacy_findings
 from scanner.decide.scoped import decide_all, decide_unresolved, stale
+from scanner.decide.usage_facts import contradictions
 from scanner.find.discover import SourceFile
 from scanner.find.extractors import EXTRACTORS, python
+from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve
 from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
@@ -38,6 +41,8 @@ from scanner.types import (
     SourceKind,
     UnresolvedRef,
     Unscanned,
+    Use,
+    UseFinding,
 )
 
 MAX_PARSE_BYTES = 1_500_000
@@ -71,7 +76,9 @@ def scan(
     extraction = merge(extract_all(inputs.root, files, inputs.jobs, inputs.max_file_bytes))
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
-    refs = sorted(set(extraction.refs), key=_ref_order)
+    uses, refs = account_uses(
+        extraction.uses, sorted(set(extraction.refs), key=_ref_order), inputs.policy
+    )
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
@@ -91,10 +98,40 @@ def scan(
         totals=totals((f.path for f in files), errors),
         unscanned_verdict=inputs.policy.on.unscanned,
         stale_exceptions=stale(inputs.policy, resolved),
+        uses=uses,
+        use_findings=_use_findings(uses, inputs.policy),
     )
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)
     return report
+
+
+def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
+    """The policy's findings on the places themselves, in the order of the places."""
+    found = [*contradictions(uses, policy), *privacy_findings(uses, policy)]
+    order = {use: index for index, use in enumerate(uses)}
+    return tuple(sorted(found, key=lambda f: (order[f.use], f.reason.code)))
+
+
+def account_uses(
+    uses: Iterable[Use], refs: Sequence[ModelRef], policy: Policy
+) -> tuple[tuple[Use, ...], list[ModelRef]]:
+    """Every place (sorted, once) and every reference with the epsilon of its DP training
+    places computed where the code does not state it (at the policy's ``max_delta`` when the
+    code states no delta either)."""
+    delta = policy.privacy.max_delta
+    memo: dict[Use, Use] = {}
+
+    def accounted(use: Use) -> Use:
+        if use not in memo:
+            privacy = use.privacy and account(use.privacy, delta)
+            memo[use] = replace(use, privacy=privacy)
+        return memo[use]
+
+    ordered = sorted(set(uses), key=lambda u: (u.path, u.cell or 0, u.line, u.column, u.kind))
+    placed = tuple(accounted(use) for use in ordered)
+    moved = [replace(r, uses=tuple(accounted(u) for u in r.uses)) if r.uses else r for r in refs]
+    return placed, moved
 
 
 def totals(read: Iterable[str], errors: Iterable[FileError]) -> ScanTotals:
@@ -140,11 +177,13 @@ def merge(extractions: Iterable[Extraction]) -> Extraction:
     refs: list[ModelRef] = []
     unresolved: list[UnresolvedRef] = []
     errors: list[FileError] = []
+    uses: list[Use] = []
     for item in extractions:
         refs.extend(item.refs)
         unresolved.extend(item.unresolved)
         errors.extend(item.errors)
-    return Extraction(tuple(refs), tuple(unresolved), tuple(errors))
+        uses.extend(item.uses)
+    return Extraction(tuple(refs), tuple(unresolved), tuple(errors), tuple(uses))
 
 
 def extract_all(

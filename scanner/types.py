@@ -59,6 +59,66 @@ class Confidence(str, Enum):
     LOW = "low"
 
 
+class UseKind(str, Enum):
+    """What the code does with a model at one place (``uses`` of a finding)."""
+
+    FINE_TUNING = "fine-tuning"  # trains or adapts the loaded weights (Trainer, peft, a loop)
+    MERGING = "merging"  # merges adapters into the weights (merge_and_unload)
+    DISTILLATION = "distillation"  # the model teaches another one
+    DISTRIBUTION = "distribution"  # the weights leave the repository (push_to_hub, upload)
+    EXPORT = "export"  # converted for shipping (ONNX, GGUF)
+
+    @property
+    def modifies(self) -> bool:
+        """True for the uses that make a derivative of the model."""
+        return self in (UseKind.FINE_TUNING, UseKind.MERGING)
+
+    @property
+    def distributes(self) -> bool:
+        """True for the uses by which the model leaves the repository."""
+        return self in (UseKind.DISTRIBUTION, UseKind.EXPORT)
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """Differential-privacy evidence at one training place; numbers are None when not stated.
+
+    ``sample_rate`` is the stated rate or batch size / dataset size; ``steps`` the stated
+    steps or epochs / sample rate. ``epsilon``/``delta`` as the code states them (a target).
+    """
+
+    dp: bool
+    mechanism: str | None = None  # e.g. "opacus.make_private", "hand-written DP-SGD step"
+    epsilon: float | None = None
+    delta: float | None = None
+    noise_multiplier: float | None = None
+    max_grad_norm: float | None = None
+    sample_rate: float | None = None
+    steps: int | None = None
+    missing: tuple[str, ...] = ()  # the parameters an accountant would need that are not known
+    accountant: str | None = None  # set when ``epsilon`` was computed, not stated
+    unresolved: str | None = None  # why epsilon is not known, when it is not
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """One place where the code trains, merges, distils, ships or exports a model.
+
+    ``models`` are the identifiers (as found) of the references in the same file whose model
+    the place uses (the loader's variable followed); empty when no model can be linked.
+    ``privacy`` is set on training places only.
+    """
+
+    kind: UseKind
+    path: str
+    line: int
+    column: int
+    call: str  # the callable as written, qualified through imports (``transformers.Trainer``)
+    models: tuple[str, ...] = ()
+    privacy: Privacy | None = None
+    cell: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class ModelRef:
     """One place in one file that names a model.
@@ -80,6 +140,7 @@ class ModelRef:
     confidence: Confidence = Confidence.HIGH
     provider: str | None = None
     via: str | None = None
+    uses: tuple[Use, ...] = ()  # what the code does with it beyond loading (see ``Use``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +195,7 @@ class Extraction:
     refs: tuple[ModelRef, ...] = ()
     unresolved: tuple[UnresolvedRef, ...] = ()
     errors: tuple[FileError, ...] = ()
+    uses: tuple[Use, ...] = ()  # every training/distribution place, linked to a model or not
 
 
 EMPTY_EXTRACTION = Extraction()
@@ -240,6 +302,16 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class UseFinding:
+    """A verdict on one training or distribution place itself (no model reference carries it:
+    the model is not linked, or the rule is about the place, e.g. training without DP)."""
+
+    use: Use
+    reason: Reason
+    suppressed: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything one scan produced, ready for a report format."""
 
@@ -254,6 +326,8 @@ class Report:
     totals: ScanTotals = ScanTotals()
     unscanned_verdict: Verdict = Verdict.FAIL  # what a file that was not scanned yields
     stale_exceptions: tuple[Reason, ...] = ()  # MDL018: exceptions that match no model scanned
+    uses: tuple[Use, ...] = ()  # every training/distribution place found (see ``Use``)
+    use_findings: tuple[UseFinding, ...] = ()  # verdicts on training places no model decides
 
     @property
     def unscanned(self) -> tuple[FileError, ...]:
@@ -270,6 +344,7 @@ class Report:
             for ref in self.unresolved
             if ref.suppressed is None
         ]
+        ranks.extend(f.reason.verdict for f in self.use_findings if f.suppressed is None)
         if self.unscanned:
             ranks.append(self.unscanned_verdict)
         ranks += [reason.verdict for reason in self.stale_exceptions]

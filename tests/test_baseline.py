@@ -195,13 +195,13 @@ def test_entries_record_the_license_and_old_files_still_accept() -> None:
 @pytest.mark.parametrize(
     ("was", "now", "verdict", "reasons", "expected", "stale"),
     [
-        # still failing under the new license: not accepted, MDL025 says why (the entry matched
+        # still failing under the new license: not accepted, MDL035 says why (the entry matched
         # the finding, so it is not stale)
         (
             "mit",
             COHERE,
             Verdict.FAIL,
-            [("MDL003", Verdict.FAIL), ("MDL025", Verdict.WARN)],
+            [("MDL003", Verdict.FAIL), ("MDL035", Verdict.WARN)],
             "license changed from mit to cc-by-nc-4.0 in database 1: the baseline accepted "
             "this finding under mit, so it no longer covers it",
             (),
@@ -211,7 +211,7 @@ def test_entries_record_the_license_and_old_files_still_accept() -> None:
             "cc-by-nc-4.0",
             replace(COHERE, license="apache-2.0", verdict=Verdict.PASS, reasons=()),
             Verdict.PASS,
-            [("MDL025", Verdict.PASS)],
+            [("MDL035", Verdict.PASS)],
             "license changed from cc-by-nc-4.0 to apache-2.0 in database 1",
             ("src/train.py: MDL003 CohereForAI/c4ai-command-r-v01",),
         ),
@@ -220,7 +220,7 @@ def test_entries_record_the_license_and_old_files_still_accept() -> None:
             "cc-by-nc-4.0",
             replace(COHERE, license=None, verdict=Verdict.FAIL, reasons=(UNKNOWN,)),
             Verdict.FAIL,
-            [("MDL001", Verdict.FAIL), ("MDL025", Verdict.WARN)],
+            [("MDL001", Verdict.FAIL), ("MDL035", Verdict.WARN)],
             "license changed from cc-by-nc-4.0 to unknown in database 1",
             ("src/train.py: MDL003 CohereForAI/c4ai-command-r-v01",),
         ),

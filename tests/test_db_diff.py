@@ -247,7 +247,7 @@ def test_a_baseline_accepted_under_another_license_says_the_license_changed(repo
     result = run(repo, "scan", "--baseline", path.name)
     assert result.returncode == 1
     expected = (
-        "MDL025 license-changed: license changed from apache-2.0 to cc-by-nc-4.0 in database "
+        "MDL035 license-changed: license changed from apache-2.0 to cc-by-nc-4.0 in database "
         f"{license_db.DB_VERSION}: the baseline accepted this finding under apache-2.0"
     )
     assert expected in result.stdout

@@ -367,6 +367,7 @@ def test_json_shape_of_a_finding() -> None:
         "errors": 2,
         "stale_baseline": 1,
         "worst": "fail",
+        "use_findings": 0,
     }
     assert (data["db_version"], data["policy"]) == ("2025.06.1", POLICY)
 

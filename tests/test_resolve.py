@@ -84,7 +84,7 @@ def test_known(
     ("raw", "kind", "reason"),
     [
         ("someone/private-model", RefKind.HUGGINGFACE, "no huggingface entry"),
-        ("my-org/my-dataset", RefKind.DATASET, "dataset licenses"),
+        ("my-org/my-dataset", RefKind.DATASET, "not in the bundled dataset table"),
         ("my-internal-llm", RefKind.API, "no api entry"),
     ],
 )

@@ -141,7 +141,7 @@ def test_default_policy_scopes() -> None:
         ),
         (
             '[scopes.test.rules]\nMDL999 = "pass"\n',
-            ["p.toml:2: unknown key 'MDL999' in [scopes.test.rules] (did you mean MDL019?)"],
+            ["p.toml:2: unknown key 'MDL999' in [scopes.test.rules] (did you mean MDL029?)"],
         ),
         (
             '[scopes.example.licenses]\ndeny = ["apache2"]\n',

@@ -44,6 +44,7 @@ OUTPUT_TRAINING: dict[str, OutputTraining] = {
             "creativeml-openrail-m",
             "gpl-3.0",
             "mit",
+            "odc-by",
             "openrail++",
         ),
         OutputTraining.NONE,

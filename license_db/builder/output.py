@@ -11,7 +11,14 @@ from license_db import DB_VERSION
 from license_db.builder.report import BuildReport
 from license_db.schema import SCHEMA_VERSION
 
-OUTPUTS = ("licenses.json", "models.json", "aliases.json", "api_models.json", "rules.json")
+OUTPUTS = (
+    "licenses.json",
+    "models.json",
+    "aliases.json",
+    "api_models.json",
+    "rules.json",
+    "datasets.json",
+)
 
 
 def pretty_json(data: object) -> str:

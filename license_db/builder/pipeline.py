@@ -6,6 +6,7 @@ from pathlib import Path
 
 from license_db import DB_VERSION  # bump it when the facts or curated rules change
 from license_db.builder.apis import api_license_record, api_models
+from license_db.builder.datasets import read_datasets
 from license_db.builder.inputs import read_csv, read_curated, read_licenses, source_corpus
 from license_db.builder.licenses import check_tables, license_record, unmapped_license_keys
 from license_db.builder.models import model_records, split_aliases
@@ -34,6 +35,9 @@ def build(facts: Path, built: str | None = None) -> tuple[dict[str, str], BuildR
     license_ids = set(licenses)
     for rec in models:
         check_expression(rec["model_id"], rec["license"], license_ids, report)
+    datasets = read_datasets(report)
+    for rec in datasets:
+        check_expression(rec["dataset_id"], rec["license"], license_ids, report)
     check_rules(curated, license_ids, source_corpus(facts), report)
     for mid, rid, rule_lic, fact_lic in rule_conflicts(models, curated["family"]):
         report.errors.append(f"{mid}: rule {rid} says {rule_lic}, the facts say {fact_lic}")
@@ -43,6 +47,7 @@ def build(facts: Path, built: str | None = None) -> tuple[dict[str, str], BuildR
         "aliases.json": json_lines(sorted(aliases, key=lambda a: a["alias"].lower())),
         "api_models.json": api_json(api, api_sources),
         "rules.json": pretty_json(compiled_rules(curated)),
+        "datasets.json": json_lines(datasets),
     }
     files["manifest.json"] = manifest_json(files, built or DB_VERSION.replace(".", "-"), report)
     return files, report

@@ -7,7 +7,7 @@ file or a new model is not covered. Entries that match no current finding are re
 
 Entries also record the license the finding had when it was accepted (files written before that
 have none and are read as before). When the database now gives the model another license, the
-entry no longer accepts it and the decision says so (MDL025: "license changed from X to Y in
+entry no longer accepts it and the decision says so (MDL035: "license changed from X to Y in
 database D"): the acceptance was of the old terms.
 """
 
@@ -160,10 +160,10 @@ def _changed(was: str, now: str | None) -> bool:
 
 
 def _license_changed(decision: Decision, was: str, db_version: str) -> Decision:
-    """``decision`` with MDL025: the baseline accepted it under another license."""
+    """``decision`` with MDL035: the baseline accepted it under another license."""
     now = decision.license or "unknown"
     reason = Reason(
-        code="MDL025",
+        code="MDL035",
         verdict=Verdict.PASS if decision.verdict is Verdict.PASS else Verdict.WARN,
         message=(
             f"license changed from {was} to {now} in database {db_version}: the baseline "

@@ -20,6 +20,7 @@ from scanner.decide.obligations import obligations_for
 from scanner.decide.policy import LicenseCatalog, Policy
 from scanner.decide.terms.commercial import check_commercial
 from scanner.decide.terms.copyleft import check_network_copyleft, check_share_alike
+from scanner.decide.terms.datasets import check_dataset_lists, unknown_dataset
 from scanner.decide.terms.exceptions import apply_exceptions
 from scanner.decide.terms.expressions import canonical_id, dnf, expression_key
 from scanner.decide.terms.limits import MAU, REVENUE, limit_check
@@ -84,8 +85,12 @@ def evaluate(
         case Known():
             reasons, duties = _assess_known(resolved.match, policy, db)
             names: tuple[str, ...] = (model, resolved.match.model_id)
+        case Unknown() if ref.kind is RefKind.DATASET:
+            reasons, duties, names = [unknown_dataset(resolved, policy)], [], (model,)
         case Unknown():
             reasons, duties, names = [unknown_model(resolved, policy)], [], (model,)
+    if ref.kind is RefKind.DATASET:
+        reasons = [*check_dataset_lists(names, policy), *reasons]
     reasons, exception = apply_exceptions(names, license_text, reasons, policy, db, today)
     if ref.confidence is Confidence.LOW:
         reasons.append(_low_confidence(ref))

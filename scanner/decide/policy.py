@@ -25,6 +25,14 @@ from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
 from scanner.decide.policy_lines import key_lines
+from scanner.decide.policy_privacy import (
+    PRIVACY_KEYS,
+    DatasetLists,
+    PrivacyPolicy,
+    read_dataset_lists,
+    read_privacy,
+)
+from scanner.decide.regions import ISO_REGIONS, REGION_ALIASES
 from scanner.decide.scopes import DEFAULT_SCOPES, Scopes, read_scopes
 from scanner.decide.select import Selection, normalise, unknown_codes
 from scanner.types import PolicyLine, Verdict
@@ -35,33 +43,6 @@ PYPROJECT_TABLE = ("tool", "model-license-guard")
 DEFAULT_SOURCE = "embedded default"
 DEFAULT_EXCEPTION_WARN_DAYS = 30
 
-EU_MEMBERS = frozenset(
-    re.findall(
-        r"[A-Z]{2}",
-        "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK",
-    )
-)
-"""ISO 3166-1 alpha-2 codes of the EU member states; region ``"EU"`` stands for any of them."""
-
-ISO_REGIONS = frozenset(
-    re.findall(
-        r"[A-Z]{2}",
-        """
-        AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
-        BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-        DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
-        GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
-        KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
-        MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
-        PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-        SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
-        VN VU WF WS YE YT ZA ZM ZW
-        """,
-    )
-)
-"""ISO 3166-1 alpha-2 country codes (officially assigned)."""
-
-_REGION_ALIASES = {"UK": "GB", "EL": "GR"}
 
 # A pyproject table header that names the policy ([ \t], not \s: linear on any text).
 _TOOL_HEADER = re.compile(r"^[ \t]*\[+[ \t]*tool[ \t]*\.[ \t]*[\"']?model-license-guard", re.M)
@@ -116,6 +97,9 @@ class OnActions:
     inferred: Verdict = Verdict.WARN
     proprietary_api: Verdict = Verdict.WARN
     unscanned: Verdict = Verdict.FAIL  # a file of a kind the scanner reads that it could not read
+    undeclared_modification: Verdict = Verdict.WARN  # code trains while modifies_models = false
+    undeclared_distribution: Verdict = Verdict.WARN  # code ships while distributes_models = false
+    unknown_dataset: Verdict = Verdict.WARN  # an evaluated dataset whose license is not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +130,8 @@ class Policy:
     exceptions_warn_days: int = DEFAULT_EXCEPTION_WARN_DAYS
     scopes: Scopes = field(default_factory=lambda: DEFAULT_SCOPES, hash=False)  # decide.scopes
     selection: Selection = field(default_factory=Selection)  # decide.select: codes to report
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    datasets: DatasetLists = field(default_factory=DatasetLists)
 
     @property
     def is_default(self) -> bool:
@@ -313,11 +299,21 @@ TOP_KEYS = (
     "exceptions",
     "datasets",
     "exceptions_warn_days",
+    "privacy",
     *("scopes", "select", "ignore"),  # scopes and selection (decide.scopes, decide.select)
 )
 LICENSE_KEYS = ("allow", "deny")
-ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api", "unscanned")
-DATASET_KEYS = ("evaluate",)
+ON_KEYS = (
+    "unknown",
+    "unresolved",
+    "inferred",
+    "proprietary_api",
+    "unscanned",
+    "undeclared_modification",
+    "undeclared_distribution",
+    "unknown_dataset",
+)
+DATASET_KEYS = ("evaluate", "allow", "deny")
 EXCEPTION_KEYS = ("model", "license", "reason", "approved_by", "expires")
 _EXCEPTION_REQUIRED = ("model", "license", "reason", "approved_by")
 ACTIONS = tuple(v.value for v in Verdict)
@@ -377,6 +373,8 @@ class _Reader:
             exceptions_warn_days=DEFAULT_EXCEPTION_WARN_DAYS if warn_days is None else warn_days,
             scopes=scopes,
             selection=selection,
+            privacy=read_privacy(self._table(data, "privacy", PRIVACY_KEYS), self.problem),
+            datasets=read_dataset_lists(datasets, self.problem),
         )
 
     # -- scopes and selection (decide.scopes, decide.select) -------------------------------
@@ -496,7 +494,7 @@ class _Reader:
         code = region.strip().upper()
         if code == "EU" or code in ISO_REGIONS:
             return code
-        hint = _REGION_ALIASES.get(code)
+        hint = REGION_ALIASES.get(code)
         suggestion = (
             f" (did you mean {hint}?)"
             if hint

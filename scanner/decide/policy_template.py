@@ -60,10 +60,23 @@ unresolved = "warn"       # the model name is not known statically (model=args.m
 inferred = "warn"         # the license is inferred from a base model, not declared
 proprietary_api = "warn"  # a hosted proprietary API (inputs leave the organisation)
 unscanned = "fail"        # a file that could not be read (permission, size, not a regular file)
+undeclared_modification = "warn"  # the code fine-tunes or merges while modifies_models = false
+undeclared_distribution = "warn"  # the code ships a model while distributes_models = false
+unknown_dataset = "warn"  # an evaluated dataset whose license the database does not know
 
 [datasets]
 # Also check the licenses of datasets the code loads.
 evaluate = false
+allow = []  # dataset ids or fnmatch patterns; a non-empty list fails every dataset not on it
+deny = []   # dataset ids or fnmatch patterns that always fail, e.g. ["tatsu-lab/*"]
+
+# Privacy of the training the code does (DP-SGD). Training without DP fails where it is required;
+# epsilon is the one the code states, or computed with the optional [dp] extra (dp-accounting).
+# [privacy]
+# training_data = "personal"  # "personal", "public" or "unknown"
+# require_dp = true           # default: true when training_data = "personal"
+# max_epsilon = 8
+# max_delta = 1e-5
 
 # Scopes: where a reference sits decides which rules apply. Defaults: tests/, test_*.py,
 # conftest.py... are "test"; docs/ and *.md "docs"; examples/, notebooks/... "example"; scripts/,

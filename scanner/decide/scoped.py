@@ -21,6 +21,7 @@ from scanner.decide.scopes import ScopeMatcher, ScopeRule
 from scanner.decide.select import apply_selection
 from scanner.decide.suppress import UNRESOLVED_CODE
 from scanner.decide.terms.exceptions import stale_exceptions
+from scanner.decide.usage_facts import effective_policy
 from scanner.types import Decision, Known, PolicyLine, Reason, Resolved, Scope, UnresolvedRef
 
 
@@ -37,10 +38,19 @@ def decide_all(
             continue
         if scope not in policies:
             policies[scope] = scoped_policy(policy, scope)
-        decision = evaluate(item, policies[scope], db, today)
+        decision = evaluate_in_code(item, policies[scope], db, today)
         decision = regrade(replace(decision, scope=scope), policy)
         decisions.append(apply_selection(decision, policy.selection))
     return decisions
+
+
+def evaluate_in_code(
+    item: Resolved, policy: Policy, db: LicenseCatalog, today: datetime.date
+) -> Decision:
+    """The verdict on one reference under the usage facts its code shows (``usage_facts``)."""
+    effective, taken = effective_policy(policy, item.ref)
+    decision = evaluate(item, effective, db, today)
+    return replace(decision, reasons=(*decision.reasons, *taken)) if taken else decision
 
 
 def decide_unresolved(refs: Iterable[UnresolvedRef], policy: Policy) -> list[UnresolvedRef]:

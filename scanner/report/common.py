@@ -81,6 +81,7 @@ class Summary:
     errors: int
     stale_baseline: int
     worst: Verdict
+    use_findings: int = 0  # training/distribution places with a warning or failure
 
     def as_dict(self) -> dict[str, object]:
         """The counts as a JSON object."""
@@ -94,6 +95,7 @@ class Summary:
             "errors": self.errors,
             "stale_baseline": self.stale_baseline,
             "worst": self.worst.value,
+            "use_findings": self.use_findings,
         }
 
 
@@ -110,6 +112,10 @@ def summarize(report: Report) -> Summary:
         errors=len(report.errors),
         stale_baseline=len(report.stale_baseline),
         worst=report.worst,
+        use_findings=sum(
+            f.suppressed is None and f.reason.verdict is not Verdict.PASS
+            for f in report.use_findings
+        ),
     )
 
 
@@ -124,6 +130,8 @@ def summary_line(summary: Summary) -> str:
     if summary.findings:
         counts = f"{summary.fail} fail, {summary.warn} warn, {summary.passed} pass"
         parts.append(counts + (f", {summary.suppressed} suppressed" if summary.suppressed else ""))
+    if summary.use_findings:
+        parts.append(plural(summary.use_findings, "training/distribution finding"))
     if summary.unresolved:
         parts.append(plural(summary.unresolved, "unresolved reference"))
     if summary.errors:

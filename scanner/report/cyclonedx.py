@@ -3,7 +3,9 @@
 Hub models get ``pkg:huggingface/org/name`` purls and Python packages ``pkg:pypi/...``; the
 license is declared with its SPDX id where one exists, by name otherwise, or as an SPDX
 expression (``LicenseRef-*`` for non-SPDX licenses) when it has several parts. An inferred
-license (from a base model) is marked ``concluded`` instead of ``declared``. Properties carry
+license (from a base model) is marked ``concluded`` instead of ``declared``. Datasets are
+``data`` components; a model the code trains or ships gets a ``modelCard`` whose considerations
+list those places and the differential privacy of each training place. Properties carry
 the verdict, the resolution rule and every location. The output is deterministic: no timestamp,
 and the serial number is derived from the content.
 """
@@ -11,6 +13,7 @@ and the serial number is derived from the content.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
@@ -33,6 +36,7 @@ from license_db.expression import AllOf, AnyOf, Expr, LicenseExpressionError, Li
 from license_db.schema import LicenseTerms
 from scanner.decide.suppress import deciding_codes
 from scanner.report.common import TOOL_NAME, exception_label, ordered, tool_version, where
+from scanner.report.usage import privacy_text, use_text, use_where
 from scanner.types import Decision, RefKind, Report, Scope, Verdict
 
 EXCLUDED_SCOPES = frozenset({Scope.TEST, Scope.DOCS})
@@ -47,7 +51,42 @@ License = DisjunctiveLicense | LicenseExpression
 def render(report: Report) -> str:
     """The report as a CycloneDX 1.6 JSON ML-BOM."""
     bom = build(report)
-    return str(JsonV1Dot6(bom).output_as_string(indent=2)) + "\n"
+    text = str(JsonV1Dot6(bom).output_as_string(indent=2))
+    cards = _model_cards(report)
+    if cards:  # cyclonedx-python-lib has no model card: added to its JSON
+        document = json.loads(text)
+        for component in document.get("components", []):
+            card = cards.get(component.get("bom-ref"))
+            if card:
+                component["modelCard"] = card
+        text = json.dumps(document, indent=2, ensure_ascii=False)
+    return text + "\n"
+
+
+def _model_cards(report: Report) -> dict[str, dict[str, object]]:
+    """bom-ref -> ``modelCard`` of each model the code trains, merges, distils, ships or
+    exports: the places as use cases, the privacy of each training place as an ethical
+    consideration (DP-SGD, its epsilon and delta, or none)."""
+    cards: dict[str, dict[str, object]] = {}
+    for decision in ordered(report.decisions):
+        uses = decision.ref.uses
+        if not uses or decision.ref.kind is RefKind.DATASET:
+            continue
+        key = f"{decision.ref.kind.value}:{decision.model}"
+        considerations = cards.setdefault(key, {"considerations": {}})["considerations"]
+        assert isinstance(considerations, dict)
+        cases = considerations.setdefault("useCases", [])
+        ethics = considerations.setdefault("ethicalConsiderations", [])
+        for use in uses:
+            if use_text(use) not in cases:
+                cases.append(use_text(use))
+            entry = {"name": f"training-data privacy at {use_where(use)}",
+                     "mitigationStrategy": privacy_text(use.privacy)}  # fmt: skip
+            if use.privacy is not None and entry not in ethics:
+                ethics.append(entry)
+        if not ethics:
+            del considerations["ethicalConsiderations"]
+    return cards
 
 
 def build(report: Report) -> Bom:

@@ -3,7 +3,8 @@
 ``::error file=src/a.py,line=12,col=5,title=MDL003 commercial-use-not-permitted::message``.
 Unresolved references are annotated at the policy's level for them, files not scanned as
 warnings (internal errors as errors), stale baseline entries as notices, stale exceptions as
-warnings at their policy line. A model that passes by an exception, a baseline entry or an inline
+warnings at their policy line, training and distribution places the policy flags at the
+place. A model that passes by an exception, a baseline entry or an inline
 ignore gets one notice at its first place naming that decision (the JSON, SARIF and Markdown
 reports list every suppressed finding); a finding outside the runtime scope says its scope.
 GitHub shows only the first ten annotations of each level on a run; the Markdown job summary
@@ -32,6 +33,7 @@ from scanner.types import (
     Report,
     Scope,
     UnresolvedRef,
+    Use,
     Verdict,
 )
 
@@ -54,10 +56,22 @@ def render(report: Report) -> str:
     lines += [_error(e) for e in ordered_errors(report.errors)]
     lines += [_stale_exception(reason) for reason in report.stale_exceptions]
     lines += [
+        _use_finding(f.use, f.reason)
+        for f in report.use_findings
+        if f.suppressed is None and f.reason.verdict is not Verdict.PASS
+    ]
+    lines += [
         command("notice", f"stale baseline entry: {terminal(entry)}", title="stale baseline entry")
         for entry in sorted(report.stale_baseline)
     ]
     return "".join(line + "\n" for line in lines)
+
+
+def _use_finding(use: Use, reason: Reason) -> str:
+    """A training or distribution place the policy flags (MDL025/026, MDL028-031)."""
+    title = f"{reason.code} {rule_name(reason.code)}"
+    return command(_COMMANDS[reason.verdict], terminal(reason.message), file=use.path,
+                   line=use.line, col=use.column, title=title)  # fmt: skip
 
 
 def command(name: str, message: str, **properties: str | int | None) -> str:

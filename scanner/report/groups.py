@@ -116,7 +116,7 @@ def _group(kind: RefKind, model: str, decisions: list[Decision]) -> ModelGroup:
     )
 
 
-DECISION_NOTES = frozenset({"MDL018", "MDL025"})
+DECISION_NOTES = frozenset({"MDL018", "MDL035"})
 """Codes that say an earlier decision (an exception, a baseline entry) no longer holds: shown
 whatever the verdict, since they explain why a model accepted before is judged again."""
 
@@ -212,6 +212,7 @@ class Tally:
     suppressed: int  # models whose every flagged place is suppressed
     unresolved: int
     errors: int
+    use_findings: int = 0  # flagged training and distribution places (MDL025-031)
 
 
 def tally(report: Report, groups: Sequence[ModelGroup]) -> Tally:
@@ -226,6 +227,10 @@ def tally(report: Report, groups: Sequence[ModelGroup]) -> Tally:
         suppressed=sum(_all_suppressed(g) for g in groups),
         unresolved=sum(ref.suppressed is None for ref in report.unresolved),
         errors=len(report.errors),
+        use_findings=sum(
+            f.suppressed is None and f.reason.verdict is not Verdict.PASS
+            for f in report.use_findings
+        ),
     )
 
 
@@ -269,6 +274,8 @@ def closing_line(counts: Tally, seconds: float | None) -> str:
         places = plural(counts.places, "place")
         head = f"{plural(counts.models, 'model')} in {places}: {verdicts}"
     parts = [head, f"{counts.unresolved} unresolved", plural(counts.errors, "error")]
+    if counts.use_findings:
+        parts.append(plural(counts.use_findings, "training/distribution finding"))
     if seconds is not None:
         parts.append(f"{seconds:.1f} s")
     return "; ".join(parts)

@@ -40,6 +40,7 @@ from scanner.types import (
     ModelRef,
     Obligation,
     PolicyLine,
+    Privacy,
     Reason,
     RefKind,
     Report,
@@ -48,6 +49,9 @@ from scanner.types import (
     SourceKind,
     UnresolvedRef,
     Unscanned,
+    Use,
+    UseFinding,
+    UseKind,
     Verdict,
 )
 
@@ -77,6 +81,16 @@ def to_json(report: Report) -> dict[str, Any]:
         "stale_baseline": sorted(report.stale_baseline),
         "stale_exceptions": [_reason(r) for r in report.stale_exceptions],
         "licenses": [_plain(asdict(terms)) for terms in sorted(report.licenses, key=_by_id)],
+        "uses": [_plain(asdict(use)) for use in report.uses],
+        "use_findings": [_use_finding(f) for f in report.use_findings],
+    }
+
+
+def _use_finding(finding: UseFinding) -> dict[str, Any]:
+    return {
+        "use": _plain(asdict(finding.use)),
+        "reason": _reason(finding.reason),
+        "suppressed": finding.suppressed,
     }
 
 
@@ -100,6 +114,7 @@ def _finding(decision: Decision) -> dict[str, Any]:
         "provider": ref.provider,
         "via": ref.via,
         "scope": decision.scope.value,
+        "uses": [_plain(asdict(use)) for use in ref.uses],
         "license": decision.license,
         "verdict": decision.verdict.value,
         "rule": match.rule.value if match else None,
@@ -181,7 +196,20 @@ def _report(data: dict[str, Any]) -> Report:
         totals=ScanTotals(**_known(ScanTotals, data.get("totals", {}))),
         unscanned_verdict=Verdict(data.get("unscanned_verdict", Verdict.FAIL.value)),
         stale_exceptions=tuple(_reason_of(r) for r in data.get("stale_exceptions", ())),
+        uses=tuple(_use_of(item) for item in data.get("uses", ())),
+        use_findings=tuple(_use_finding_of(item) for item in data.get("use_findings", ())),
     )
+
+
+def _use_of(data: dict[str, Any]) -> Use:
+    values = _known(Use, data)
+    privacy = values.get("privacy")
+    values["privacy"] = Privacy(**_known(Privacy, privacy)) if privacy else None
+    return Use(**{**values, "kind": UseKind(values["kind"])})
+
+
+def _use_finding_of(data: dict[str, Any]) -> UseFinding:
+    return UseFinding(_use_of(data["use"]), _reason_of(data["reason"]), data.get("suppressed"))
 
 
 def _file_error(item: dict[str, Any]) -> FileError:
@@ -203,6 +231,7 @@ def _decision(item: dict[str, Any]) -> Decision:
         confidence=Confidence(item.get("confidence", Confidence.HIGH.value)),
         provider=item.get("provider"),
         via=item.get("via"),
+        uses=tuple(_use_of(use) for use in item.get("uses", ())),
     )
     resolution = item.get("resolution")
     return Decision(

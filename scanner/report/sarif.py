@@ -2,7 +2,8 @@
 
 One rule per rule code. Results: one per rule code among a decision's warning and failing
 reasons (reasons sharing a code share a result), one per unresolved reference (MDL002) and one
-per file not scanned (MDL019). Suppressed findings stay in the log with a ``suppressions`` entry
+per file not scanned (MDL019), one per warning or failure at a training or distribution place
+(MDL025/026, MDL028-031). Suppressed findings stay in the log with a ``suppressions`` entry
 (inline comment: ``inSource``; baseline: ``external``). The partial fingerprint hashes code, path
 and model (plus an occurrence number), never the line, so an alert survives code moving around.
 """
@@ -26,8 +27,19 @@ from scanner.report.common import (
     ordered_unresolved,
     tool_version,
 )
+from scanner.report.usage import privacy_text, use_text
 from scanner.rules import RULES, RuleInfo
-from scanner.types import Decision, FileError, ModelRef, Reason, Report, UnresolvedRef, Verdict
+from scanner.types import (
+    Decision,
+    FileError,
+    ModelRef,
+    Reason,
+    Report,
+    UnresolvedRef,
+    Use,
+    UseFinding,
+    Verdict,
+)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "modelLicenseGuard/v1"
@@ -47,6 +59,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
         *(_unresolved(u, report.unresolved_verdict) for u in ordered_unresolved(report.unresolved)),
         *(_error(e, report.unscanned_verdict) for e in ordered_errors(report.errors)),
         *(_stale_exception(r) for r in report.stale_exceptions),
+        *(_use_result(f) for f in report.use_findings if f.reason.verdict is not Verdict.PASS),
     ]
     _number_occurrences(results)
     run = {
@@ -59,6 +72,7 @@ def to_sarif(report: Report) -> dict[str, Any]:
             "policy": report.policy_source,
             "staleBaseline": sorted(report.stale_baseline),
             "totals": asdict(report.totals),
+            "uses": [use_text(use) for use in report.uses],
         },
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -112,6 +126,7 @@ def _decision_result(decision: Decision, reasons: list[Reason]) -> dict[str, Any
         "resolution": decision.match.rule.value if decision.match else None,
         "policy": sorted({str(r.policy) for r in reasons if r.policy}),
         "scope": decision.scope.value,
+        "uses": [use_text(use) for use in ref.uses],
     }
     if decision.exception is not None:
         result["properties"]["exception"] = exception_label(decision.exception)
@@ -154,6 +169,19 @@ def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
     return result
 
 
+def _use_result(finding: UseFinding) -> dict[str, Any]:
+    """A result at a training or distribution place (MDL025/026, MDL028-031)."""
+    use, reason = finding.use, finding.reason
+    result = _result(reason.code, reason.verdict, _message(reason), _location(use))
+    subject = f"{use.kind.value}|{use.call}|{','.join(use.models)}"
+    result["partialFingerprints"] = {FINGERPRINT: _digest(reason.code, use.path, subject)}
+    result["properties"] = {"use": use.kind.value, "models": list(use.models),
+                            "privacy": privacy_text(use.privacy) or None}  # fmt: skip
+    if finding.suppressed is not None:
+        result["suppressions"] = [_suppression(finding.suppressed)]
+    return result
+
+
 def _error(error: FileError, unscanned: Verdict) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": {"uri": uri(error.path)}}
     if error.line:
@@ -189,7 +217,7 @@ def _result(code: str, verdict: Verdict, message: str, location: dict[str, Any])
     return result
 
 
-def _location(ref: ModelRef | UnresolvedRef) -> dict[str, Any]:
+def _location(ref: ModelRef | UnresolvedRef | Use) -> dict[str, Any]:
     region = {"startLine": ref.line, "startColumn": ref.column}
     physical = {"artifactLocation": {"uri": uri(ref.path)}, "region": region}
     location: dict[str, Any] = {"physicalLocation": physical}

@@ -14,6 +14,7 @@ Every repository-derived value goes through ``escape.terminal`` and the whole te
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from scanner.decide.facts import fact_question
@@ -40,7 +41,8 @@ from scanner.report.groups import (
     scope_note,
     tally,
 )
-from scanner.types import Decision, Reason, Report, Scope, Verdict
+from scanner.report.usage import use_text
+from scanner.types import Decision, Reason, Report, Scope, Use, Verdict
 
 _COLORS = {Verdict.FAIL: "\033[1;31m", Verdict.WARN: "\033[33m", Verdict.PASS: "\033[32m"}
 _DIM, _BOLD, _RESET = "\033[2m", "\033[1m", "\033[0m"
@@ -83,6 +85,7 @@ def render(
     sections = (
         _passes(groups, verbose),
         _facts(missing_facts(groups), report, verbose),
+        _uses(report, verbose),
         _obligations(report, verbose),
         _unresolved(report, limit),
         _errors(report),
@@ -218,6 +221,28 @@ def _names(names: Sequence[str], verbose: bool) -> str:
     shown = names if verbose else names[:MODELS_SHOWN]
     more = len(names) - len(shown)
     return ", ".join(terminal(n) for n in shown) + (f" and {more} more" if more else "")
+
+
+def _uses(report: Report, verbose: bool) -> list[str]:
+    """Training, merging, distillation, distribution and export places: counted by kind, and
+    listed where the policy has findings on them (every place with ``--verbose``)."""
+    if not report.uses:
+        return []
+    by_use: dict[Use, list[Reason]] = {}
+    for finding in report.use_findings:
+        if finding.suppressed is None and finding.reason.verdict is not Verdict.PASS:
+            by_use.setdefault(finding.use, []).append(finding.reason)
+    kinds = Counter(use.kind.value for use in report.uses)
+    counted = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+    lines = [f"training and distribution ({plural(len(report.uses), 'place')}: {counted}):"]
+    shown = report.uses if verbose else [use for use in report.uses if use in by_use]
+    for use in shown:
+        lines.append(f"  {terminal(use_text(use))}")
+        for reason in by_use.get(use, ()):
+            lines.extend("  " + line for line in _reason(reason, set()))
+    if len(shown) < len(report.uses):
+        lines.append("  (--verbose lists every place)")
+    return lines
 
 
 def _obligations(report: Report, verbose: bool) -> list[str]:

@@ -60,7 +60,7 @@ def _provider_lookup(ref: ModelRef, model: ModelId, db: LicenseDB) -> Match | No
 
 def _unknown_reason(ref: ModelRef) -> str:
     if ref.kind is RefKind.DATASET:
-        return "dataset licenses are not in the bundled database"
+        return "not in the bundled dataset table"
     return f"no {ref.kind.value} entry, alias, family rule or base model in the bundled database"
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from license_db.schema import LicenseTerms, Match
-from scanner.decide.policy import EU_MEMBERS, Policy
+from scanner.decide.policy import Policy
+from scanner.decide.regions import EU_MEMBERS
 from scanner.decide.terms.reasons import named, not_stated, policy_file, remedy, term_reason
 from scanner.types import Reason, Verdict
 

@@ -32,7 +32,7 @@ from scanner.find.discover import classify
 from scanner.find.extractors import configs, python, requirements
 from scanner.find.extractors.packages import command_models
 from scanner.find.extractors.python.patterns import CALL_PATTERNS, may_contain_call
-from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef
+from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef, Use
 
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "python",
                                 "python3", "memit", "mprun"})  # fmt: skip
@@ -105,6 +105,7 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
             *(FileError(path, problem) for problem in problems),
             *(error for result in results for error in result.errors),
         ),
+        uses=tuple(u for result in results for u in result.uses),
     )
 
 
@@ -462,19 +463,21 @@ def remap(result: Extraction, path: str, where: Where) -> Extraction:
         refs=tuple(_moved(ref, where) for ref in result.refs),
         unresolved=tuple(_moved(ref, where) for ref in result.unresolved),
         errors=tuple(_moved_error(error, path, where) for error in result.errors),
+        uses=tuple(_moved_use(use, where) for use in result.uses),
     )
 
 
 def _after(result: Extraction, offset: int) -> Extraction:
     """The part of ``result`` below line ``offset``, with lines counted from there."""
     return Extraction(
-        refs=tuple(replace(r, line=r.line - offset) for r in result.refs if r.line > offset),
+        refs=tuple(_shifted(r, offset) for r in result.refs if r.line > offset),
         unresolved=tuple(
             replace(u, line=u.line - offset) for u in result.unresolved if u.line > offset
         ),
         errors=tuple(
             e if e.line is None else replace(e, line=max(e.line - offset, 1)) for e in result.errors
         ),
+        uses=tuple(replace(u, line=u.line - offset) for u in result.uses if u.line > offset),
     )
 
 
@@ -487,7 +490,21 @@ def _moved(ref: _Ref, where: Where) -> _Ref:
     moved = replace(ref, line=line, cell=cell, source=SourceKind.NOTEBOOK)
     if isinstance(moved, ModelRef) and moved.via is not None:
         moved = replace(moved, via=_moved_via(moved.via, moved.path, where))
+    if isinstance(moved, ModelRef) and moved.uses:
+        moved = replace(moved, uses=tuple(_moved_use(use, where) for use in moved.uses))
     return moved
+
+
+def _shifted(ref: ModelRef, offset: int) -> ModelRef:
+    """A reference (and the places that use it) ``offset`` lines up."""
+    uses = tuple(replace(u, line=u.line - offset) for u in ref.uses)
+    return replace(ref, line=ref.line - offset, uses=uses)
+
+
+def _moved_use(use: Use, where: Where) -> Use:
+    """A training or distribution place moved to its (cell, line in cell)."""
+    cell, line = where(use.line)
+    return replace(use, line=line, cell=cell)
 
 
 def _moved_via(via: str, path: str, where: Where) -> str:

@@ -17,6 +17,7 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python.fallback import literal_args
 from scanner.find.extractors.python.local import classify
 from scanner.find.extractors.python.patterns import may_contain_call
+from scanner.find.extractors.python.usage_table import may_use_model
 from scanner.types import (
     EMPTY_EXTRACTION,
     Confidence,
@@ -31,7 +32,7 @@ FALLBACK_ID = "py.fallback"
 
 def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
     """Every model reference in one Python source text; never raises for bad input."""
-    if not may_contain_call(text):
+    if not may_contain_call(text) and not may_use_model(text):
         return EMPTY_EXTRACTION
     try:
         from scanner.find.extractors.python.cst import extract_parsed  # imports libcst: only now

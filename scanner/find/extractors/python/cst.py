@@ -43,6 +43,7 @@ from scanner.find.extractors.python.scope import (
     call_name,
     walk_module,
 )
+from scanner.find.extractors.python.usage import UsageFinder, attach_uses
 from scanner.find.extractors.python.values import Evaluator
 from scanner.find.identify import UNKNOWN_OPTION, Named
 from scanner.types import Extraction, FileError, ModelRef, SourceKind, UnresolvedRef, Unscanned
@@ -115,6 +116,7 @@ class _Finder:
     missing: list[_Missing] = field(default_factory=list)
     evaluator: Evaluator = field(init=False)
     saved: dict[int, dict[str, int]] = field(default_factory=dict)  # scope -> key -> first call
+    loaded: dict[int, list[cst.CSTNode]] = field(default_factory=dict)  # loader call -> arg nodes
 
     def __post_init__(self) -> None:
         self.evaluator = Evaluator(self.module, self.ctx)
@@ -132,7 +134,9 @@ class _Finder:
                     and self.evaluator.own_method(site.node.func, site.scope):  # fmt: skip
                 pattern = _own_method_pattern(name)
             if pattern is not None:
+                before = len(self.found)
                 self.call(site, pattern, index)
+                self.loaded[id(site.node)] = [f.node for f in self.found[before:]]
         return self.records()
 
     def note_saved(self, site: CallSite, name: CallName | None, index: int) -> None:
@@ -254,7 +258,8 @@ class _Finder:
         return literals.pop() if len(literals) == 1 and len(items) == 1 else UNKNOWN_OPTION
 
     def records(self) -> Extraction:
-        where = self.locate()
+        places = UsageFinder(self.module, self.evaluator, self.loaded).run()
+        where = self.locate([p.node for p in places if p.kind is not None])
         path, module = self.module.path, self.module
         refs: dict[tuple[object, ...], ModelRef] = {}
         for f in self.found:
@@ -263,6 +268,8 @@ class _Finder:
             ref = ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
                            SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
             refs.setdefault((line, column, ref.kind, ref.raw), ref)
+        keyed = [(f.node, (*where[id(f.node)], f.named.kind, f.named.raw)) for f in self.found]
+        refs, uses = attach_uses(refs, places, keyed, where, path)
         unresolved: dict[tuple[int, int], UnresolvedRef] = {}
         for m in self.missing:
             line, column = where[id(m.node)]
@@ -276,11 +283,13 @@ class _Finder:
         return Extraction(
             tuple(sorted(refs.values(), key=lambda r: (r.line, r.column, r.raw))),
             tuple(unresolved[k] for k in sorted(unresolved)),
+            uses=uses,
         )
 
-    def locate(self) -> dict[int, tuple[int, int]]:
-        """Positions of every reported node, in this module and in modules values came from."""
-        by_module: dict[str, list[cst.CSTNode]] = {self.module.path: []}
+    def locate(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
+        """Positions of every reported node (and ``extra`` nodes of this module), in this module
+        and in modules values came from: one code generation pass per module."""
+        by_module: dict[str, list[cst.CSTNode]] = {self.module.path: list(extra)}
         by_module[self.module.path].extend(f.node for f in self.found)
         by_module[self.module.path].extend(m.node for m in self.missing)
         for f in self.found:
