@@ -58,16 +58,22 @@ class ScanInput:
 
 
 def scan(
-    files: Sequence[SourceFile], inputs: ScanInput, skipped: Sequence[FileError] = ()
+    files: Sequence[SourceFile],
+    inputs: ScanInput,
+    skipped: Sequence[FileError] = (),
+    context: Sequence[SourceFile] = (),
 ) -> Report:
     """Scan ``files`` and decide every reference against the policy.
 
     ``skipped`` are the files discovery passed over (reported, and counted in the totals).
+    ``context`` files are extracted too, for the references they find in ``files`` (a loader
+    whose callers pass the model in): only references named in ``files`` are reported.
     """
-    extraction = merge(extract_all(inputs.root, files, inputs.jobs))
+    every = [*files, *(f for f in context if f not in set(files))]
+    extraction = named_in(merge(extract_all(inputs.root, every, inputs.jobs)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
-    refs = sorted(set(extraction.refs), key=_ref_order)
+    refs = sorted(extraction.refs, key=_ref_order)
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
@@ -127,6 +133,25 @@ def _licenses_of(decisions: Iterable[Decision], db: LicenseDB) -> tuple[LicenseT
             if terms is not None:
                 found[terms.id] = terms
     return tuple(found[key] for key in sorted(found))
+
+
+def named_in(extraction: Extraction, files: Sequence[SourceFile]) -> Extraction:
+    """The references and unresolved values whose naming place is in ``files``, one per place
+    and model (two loaders reading the same caller's argument are one finding), and the errors
+    of ``files`` (internal errors of any file: they fail the run closed)."""
+    paths = {f.path for f in files}
+    refs: dict[tuple[object, ...], ModelRef] = {}
+    for ref in sorted(set(extraction.refs), key=lambda r: (*_ref_order(r), r.via or "")):
+        if ref.path in paths:
+            refs.setdefault((*_ref_order(ref), ref.kind), ref)
+    unresolved: dict[tuple[object, ...], UnresolvedRef] = {}
+    for item in sorted(
+        set(extraction.unresolved), key=lambda u: (_unresolved_order(u), u.extractor, u.reason)
+    ):
+        if item.path in paths:
+            unresolved.setdefault(_unresolved_order(item), item)
+    errors = [e for e in extraction.errors if e.path in paths or e.internal]
+    return Extraction(tuple(refs.values()), tuple(unresolved.values()), tuple(errors))
 
 
 def merge(extractions: Iterable[Extraction]) -> Extraction:

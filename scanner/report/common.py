@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -55,6 +56,29 @@ def where(ref: ModelRef | UnresolvedRef) -> str:
     """``path:line:column``, with the notebook cell when there is one."""
     cell = f"cell {ref.cell}:" if ref.cell is not None else ""
     return f"{ref.path}:{cell}{ref.line}:{ref.column}"
+
+
+_VIA = re.compile(r"(?P<what>.*) at (?P<path>.+?)(?::cell (?P<cell>\d+))?:(?P<line>\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ViaPlace:
+    """Where a reference's value was read or came from (``ModelRef.via``), as a place."""
+
+    what: str  # ``load(model_id)``, ``MODEL``
+    path: str
+    line: int
+    cell: int | None = None
+
+
+def via_place(via: str | None) -> ViaPlace | None:
+    """The place ``via`` names (``load(model_id) at src/lib.py:12``), or None."""
+    match = _VIA.fullmatch(via or "")
+    if match is None:
+        return None
+    cell = match.group("cell")
+    return ViaPlace(match.group("what"), match.group("path"), int(match.group("line")),
+                    int(cell) if cell else None)  # fmt: skip
 
 
 def error_where(error: FileError) -> str:

@@ -91,7 +91,7 @@ def _details(decision: Decision) -> Iterator[str]:
     if match is not None and (match.inferred or match.rule.value not in ("exact", "alias")):
         yield f"    resolved by {match.rule.value}: {terminal(match.detail)}"
     if decision.ref.via:
-        yield f"    value from {terminal(decision.ref.via)}"
+        yield f"    via {terminal(decision.ref.via)}"
 
 
 def _reason(reason: Reason) -> Iterator[str]:
