@@ -81,6 +81,15 @@ def via_place(via: str | None) -> ViaPlace | None:
                     int(cell) if cell else None)  # fmt: skip
 
 
+FAIL_ON: dict[str, Verdict | None] = {"fail": Verdict.FAIL, "warn": Verdict.WARN, "never": None}
+"""The ``--fail-on`` / ``fail-on`` choices: the verdict from which a run fails (never: none)."""
+
+
+def reaches(report: Report, fail_on: Verdict | None) -> bool:
+    """True when the report's worst verdict is at least ``fail_on`` (the CLI and the Action)."""
+    return fail_on is not None and report.worst.rank >= fail_on.rank
+
+
 def error_where(error: FileError) -> str:
     """``path:line`` of a file error, or just the path."""
     return f"{error.path}:{error.line}" if error.line else error.path

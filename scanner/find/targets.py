@@ -1,0 +1,100 @@
+"""Which files a scan reports on, and which it only reads for them.
+
+* No paths: the whole repository is reported.
+* ``scan PATH``: the files under PATH are reported (references named there, wherever the loader
+  that reads them is); the modules they import are read as context, so a model a file passes
+  to a loader elsewhere in the repository is found.
+* ``scan --changed FILE...`` (the pre-commit hook): the changed files and every file whose
+  findings depend on them (``dependents``) are reported; the whole repository when a changed
+  file is a setting every finding depends on (the policy, the baseline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.context import RepoContext
+from scanner.find import dependents as deps
+from scanner.find.discover import SourceFile, discover, git_files, walk
+from scanner.types import FileError
+
+MAX_GRAPH_BYTES = 1_500_000  # larger files are not parsed by the extractor either
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The files reported on, those passed over, the files only read, and a note on why."""
+
+    files: tuple[SourceFile, ...]
+    skipped: tuple[FileError, ...] = ()
+    context: tuple[SourceFile, ...] = ()
+    note: str | None = None
+
+
+def plan(
+    root: Path,
+    paths: Sequence[Path],
+    exclude: Sequence[Path],
+    settings: Sequence[Path],
+    *,
+    changed: bool = False,
+) -> Plan:
+    """The plan for scanning ``paths`` under ``root`` (see the module docstring).
+
+    ``exclude`` are never scanned (the policy and baseline given by name); ``settings`` are the
+    files every finding depends on (the policy and baseline in use).
+    """
+    if not paths:
+        found = discover(root, (), exclude)
+        return Plan(found.files, found.skipped)
+    if changed and _any_same(paths, settings):
+        found = discover(root, (), exclude)
+        whole = "the policy or baseline changed: checking the whole repository"
+        return Plan(found.files, found.skipped, note=whole)
+    found = discover(root, paths, exclude)
+    graph = repository_graph(root)
+    files, note = (
+        _with_dependents(root, graph, found.files, exclude) if changed else (found.files, None)
+    )
+    reported = {f.path for f in files}
+    used = deps.providers(graph, reported)
+    context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
+    return Plan(files, found.skipped, tuple(f for f in context if f.path not in reported), note)
+
+
+def _with_dependents(
+    root: Path, graph: deps.ImportGraph, files: tuple[SourceFile, ...], exclude: Sequence[Path]
+) -> tuple[tuple[SourceFile, ...], str | None]:
+    """``files`` and the files whose findings depend on them, with a note when there are any."""
+    extra = deps.dependents(graph, [f.path for f in files])
+    if not extra:
+        return files, None
+    more = set(discover(root, [root / path for path in sorted(extra)], exclude).files)
+    more -= set(files)
+    note = f"also checking {_count(len(more), 'file')} whose findings depend on the change"
+    return tuple(sorted({*files, *more}, key=lambda f: f.path)), note
+
+
+def repository_graph(root: Path) -> deps.ImportGraph:
+    """The import graph of the Python modules and notebooks git lists (or a walk finds)."""
+    listed = git_files(root)
+    paths = listed if listed is not None else list(walk(root))
+    ctx = RepoContext(root)
+    texts: dict[str, str] = {}
+    for rel in paths:
+        if deps.is_code(rel):
+            text = ctx.read_text(rel)
+            if text is not None and len(text) <= MAX_GRAPH_BYTES:
+                texts[rel] = text
+    return deps.ImportGraph(texts)
+
+
+def _any_same(paths: Sequence[Path], settings: Sequence[Path]) -> bool:
+    wanted = {path.resolve() for path in settings}
+    return any(path.resolve() in wanted for path in paths)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
