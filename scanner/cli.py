@@ -241,7 +241,8 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
         own.append(args.output)
     given = [_under(root, path) for path in args.paths]
     settings = [p for p in (_policy_path(args), _baseline_path(args)) if p is not None]
-    plan = targets.plan(root, given, own, settings, changed=getattr(args, "changed", False))
+    changed = getattr(args, "changed", False)
+    plan = targets.plan(root, given, own, settings, changed=changed, ignore=policy.exclude)
     if plan.note:
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()

@@ -25,6 +25,7 @@ from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
 from scanner.decide.policy_lines import key_lines
+from scanner.decide.policy_paths import PATHS_KEYS, read_exclude
 from scanner.types import PolicyLine, Verdict
 
 POLICY_FILE = ".model-license-guard.toml"
@@ -140,6 +141,9 @@ class Policy:
     )
     evaluate_datasets: bool = False
     exceptions_warn_days: int = DEFAULT_EXCEPTION_WARN_DAYS
+    exclude: tuple[
+        str, ...
+    ] = ()  # [paths] exclude: globs of files whose references are not reported
 
     @property
     def is_default(self) -> bool:
@@ -300,7 +304,7 @@ _USAGE_BOOL = (
 )
 _USAGE_INT = ("monthly_active_users", "annual_revenue_usd")
 USAGE_KEYS = (*_USAGE_BOOL, *_USAGE_INT, "region", "intended_uses")
-TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days")
+TOP_KEYS = ("usage", "licenses", "on", "exceptions", "datasets", "exceptions_warn_days", "paths")
 LICENSE_KEYS = ("allow", "deny")
 ON_KEYS = ("unknown", "unresolved", "inferred", "proprietary_api", "unscanned")
 DATASET_KEYS = ("evaluate",)
@@ -360,6 +364,9 @@ class _Reader:
             ),
             evaluate_datasets=bool(self._bool("datasets.evaluate", datasets.get("evaluate"))),
             exceptions_warn_days=DEFAULT_EXCEPTION_WARN_DAYS if warn_days is None else warn_days,
+            exclude=read_exclude(
+                self._table(data, "paths", PATHS_KEYS).get("exclude"), self.problem
+            ),
         )
 
     # -- structure -------------------------------------------------------------------------

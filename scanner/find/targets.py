@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,28 +41,39 @@ def plan(
     settings: Sequence[Path],
     *,
     changed: bool = False,
+    ignore: Sequence[str] = (),
 ) -> Plan:
     """The plan for scanning ``paths`` under ``root`` (see the module docstring).
 
     ``exclude`` are never scanned (the policy and baseline given by name); ``settings`` are the
-    files every finding depends on (the policy and baseline in use).
+    files every finding depends on (the policy and baseline in use); ``ignore`` are the policy's
+    ``[paths] exclude`` globs: files never reported on, read only as context.
     """
-    if not paths:
-        found = discover(root, (), exclude)
-        return Plan(found.files, found.skipped)
-    if changed and _any_same(paths, settings):
-        found = discover(root, (), exclude)
-        whole = "the policy or baseline changed: checking the whole repository"
-        return Plan(found.files, found.skipped, note=whole)
-    found = discover(root, paths, exclude)
-    graph = repository_graph(root)
-    files, note = (
-        _with_dependents(root, graph, found.files, exclude) if changed else (found.files, None)
-    )
-    reported = {f.path for f in files}
-    used = deps.providers(graph, reported)
+    whole = not paths or (changed and _any_same(paths, settings))
+    found = discover(root, () if whole else paths, exclude)
+    files, note = found.files, None
+    if whole and paths:
+        note = "the policy or baseline changed: checking the whole repository"
+    graph = None if whole else repository_graph(root)
+    if changed and graph is not None:
+        files, note = _with_dependents(root, graph, files, exclude)
+    kept = tuple(f for f in files if not excluded(f.path, ignore))
+    skipped = tuple(e for e in found.skipped if not excluded(e.path, ignore))
+    if whole and len(kept) == len(files):
+        return Plan(files, skipped, note=note)  # every file is reported: no context needed
+    reported = {f.path for f in kept}
+    used = deps.providers(graph or repository_graph(root), reported)
     context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
-    return Plan(files, found.skipped, tuple(f for f in context if f.path not in reported), note)
+    return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note)
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """True when ``path`` or one of its folders matches one of the glob ``patterns``."""
+    if not patterns:
+        return False
+    parts = path.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(p, pattern) for p in prefixes for pattern in patterns)
 
 
 def _with_dependents(
