@@ -74,3 +74,48 @@ def test_dependents_stop_at_the_depth_bound() -> None:
 )
 def test_providers_are_what_the_files_import(files: list[str], expected: set[str]) -> None:
     assert providers(ImportGraph(REPO), files) == expected
+
+
+PACKAGE = {
+    "lib/__init__.py": "from .encoder import Encoder\nfrom .ranker import Ranker as Reranker\n",
+    "lib/encoder.py": "from .util import fetch\nclass Encoder:\n    pass\n",
+    "lib/ranker.py": "class Ranker:\n    pass\n",
+    "lib/util.py": "def fetch(name):\n    return name\n",
+    "uses_encoder.py": "from lib import Encoder\n",
+    "uses_reranker.py": "from lib import Reranker\n",
+    "uses_package.py": "import lib\n",
+    "star.py": "from lib.encoder import *\n",
+    "uses_star.py": "from star import Encoder\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        (
+            ["lib/encoder.py"],
+            {"lib/__init__.py", "uses_encoder.py", "uses_package.py", "star.py", "uses_star.py"},
+        ),
+        (["lib/ranker.py"], {"lib/__init__.py", "uses_reranker.py", "uses_package.py"}),
+        (
+            ["lib/util.py"],  # two levels (the package __init__ is not one); not Reranker's users
+            {"lib/encoder.py", "lib/__init__.py", "star.py", "uses_encoder.py", "uses_package.py"},
+        ),
+    ],
+)
+def test_dependents_follow_re_exported_names_only(changed: list[str], expected: set[str]) -> None:
+    assert dependents(ImportGraph(PACKAGE), changed) == expected
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (["uses_encoder.py"], {"lib/__init__.py", "lib/encoder.py", "lib/util.py"}),
+        (["uses_reranker.py"], {"lib/__init__.py", "lib/ranker.py"}),
+        (["uses_star.py"], {"star.py", "lib/encoder.py", "lib/util.py"}),
+    ],
+)
+def test_providers_follow_re_exports_to_the_defining_module(
+    files: list[str], expected: set[str]
+) -> None:
+    assert providers(ImportGraph(PACKAGE), files) == expected

@@ -21,14 +21,26 @@ import ast
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 
-MAX_DEPTH = 3
-"""Import levels followed: the evaluator follows a value through at most this many modules."""
+MAX_DEPTH = 2
+"""Import levels followed (a package ``__init__`` passed through is not a level): a value reaches
+a loader through a constant imported once, or a caller of a caller (``MAX_CALLERS``)."""
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 NOTEBOOK_SUFFIX = ".ipynb"
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One name an import binds: ``name`` taken from module ``target`` (None: the module
+    itself), bound as ``bound`` (``*`` for a star import)."""
+
+    target: str
+    name: str | None
+    bound: str
 
 
 class ImportGraph:
@@ -37,7 +49,8 @@ class ImportGraph:
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self.texts = texts  # repo-relative path -> text, for .py modules and notebooks
-        self._imports: dict[str, frozenset[str]] = {}
+        self._edges: dict[str, tuple[Edge, ...]] = {}
+        self._defined: dict[str, frozenset[str] | None] = {}
 
     @cached_property
     def by_name(self) -> dict[str, frozenset[str]]:
@@ -49,23 +62,29 @@ class ImportGraph:
                     names.setdefault(name, set()).add(path)
         return {name: frozenset(paths) for name, paths in names.items()}
 
-    def imports(self, path: str) -> frozenset[str]:
-        """The repository modules ``path`` imports."""
-        if path not in self._imports:
+    def edges(self, path: str) -> tuple[Edge, ...]:
+        """The names ``path`` imports from modules of the repository."""
+        if path not in self._edges:
             found = self._resolve(path, _imported(path, self.texts.get(path, "")))
-            self._imports[path] = frozenset(found)
-        return self._imports[path]
+            self._edges[path] = tuple(dict.fromkeys(e for e in found if e.target != path))
+        return self._edges[path]
 
-    def _resolve(self, path: str, names: Iterable[tuple[int, str, tuple[str, ...]]]) -> set[str]:
-        found: set[str] = set()
-        for level, module, members in names:
+    def _resolve(self, path: str, bindings: Iterable[_Binding]) -> Iterator[Edge]:
+        for level, module, name, bound in bindings:
             base = _absolute(path, level, module)
             if base is None:
                 continue
-            for name in (base, *(f"{base}.{m}" if base else m for m in members)):
-                found |= self.by_name.get(name, frozenset())
-        found.discard(path)
-        return found
+            for target in self.by_name.get(base, ()):
+                yield Edge(target, None if name == "*" else name, bound)
+            if name is not None and name != "*":  # ``from pkg import module``
+                for target in self.by_name.get(f"{base}.{name}" if base else name, ()):
+                    yield Edge(target, None, bound)
+
+    def defined(self, path: str) -> frozenset[str] | None:
+        """The names a module defines at its top level (None when it does not parse)."""
+        if path not in self._defined:
+            self._defined[path] = _defined(self.texts.get(path, ""))
+        return self._defined[path]
 
     def importers(self, module: str) -> set[str]:
         """The files that import ``module``: those whose text names it, parsed."""
@@ -76,37 +95,71 @@ class ImportGraph:
         return {
             path
             for path, text in self.texts.items()
-            if path != module and word.search(text) and module in self.imports(path)
+            if path != module
+            and word.search(text)
+            and any(e.target == module for e in self.edges(path))
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Taint:
+    """The names of a module whose value may depend on a change: those it imports from a
+    changed module (``via``) and those it defines itself (``own``; None: any name)."""
+
+    via: frozenset[str] = frozenset()
+    own: frozenset[str] | None = None
+
+    def covers(self, name: str | None) -> bool:
+        if name is None or self.own is None:
+            return True
+        return "*" in self.via or name in self.via or name in self.own
+
+
 def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPTH) -> set[str]:
-    """The files whose findings may change with ``changed``: those importing them, transitively
-    up to ``depth`` levels (``changed`` itself not included)."""
+    """The files whose findings may change with ``changed``: those importing a changed module,
+    and transitively (up to ``depth`` levels) those importing a name that may depend on it (a
+    package ``__init__`` re-exporting one name does not make all its importers dependents, and
+    passing through one does not count as a level)."""
     seen = set(changed)
-    frontier = {path for path in seen if path in graph.texts}
+    frontier = {path: _Taint() for path in seen if path in graph.texts}
+    level = dict.fromkeys(frontier, 0)
     out: set[str] = set()
-    for _ in range(depth):
-        frontier = {user for module in frontier for user in graph.importers(module)} - seen
-        if not frontier:
-            break
-        seen |= frontier
-        out |= frontier
+    while frontier:
+        via: dict[str, set[str]] = {}
+        for module, taint in frontier.items():
+            for user in graph.importers(module) - seen:
+                hits = [e for e in graph.edges(user) if e.target == module and taint.covers(e.name)]
+                step = 0 if PurePosixPath(user).stem == "__init__" else 1
+                if hits and level[module] + step <= depth:
+                    via.setdefault(user, set()).update(e.bound for e in hits)
+                    level[user] = min(level.get(user, depth), level[module] + step)
+        frontier = {
+            user: _Taint(frozenset(names), graph.defined(user)) for user, names in via.items()
+        }
+        seen |= frontier.keys()
+        out |= frontier.keys()
     return out
 
 
 def providers(graph: ImportGraph, files: Iterable[str], depth: int = MAX_DEPTH) -> set[str]:
-    """The modules ``files`` import, transitively up to ``depth`` levels (``files`` excluded):
-    what must be read to find the references named in ``files``."""
-    seen = {path for path in files}
-    frontier = {path for path in seen if path in graph.texts}
+    """The modules ``files`` import (``files`` excluded): what must be read to find the
+    references named in ``files``. A name imported through re-exports (a package ``__init__``)
+    leads to the module defining it; a defining module's own imports count, up to ``depth``."""
+    given = set(files)
+    queue = [(e.target, e.name, depth) for f in given if f in graph.texts for e in graph.edges(f)]
+    done: set[tuple[str, str | None]] = set()
     out: set[str] = set()
-    for _ in range(depth):
-        frontier = {used for path in frontier for used in graph.imports(path)} - seen
-        if not frontier:
-            break
-        seen |= frontier
-        out |= frontier
+    while queue:
+        module, name, budget = queue.pop()
+        if (module, name) in done or module in given:
+            continue
+        done.add((module, name))
+        out.add(module)
+        edges = graph.edges(module)
+        named = [e for e in edges if name is not None and e.bound in (name, "*")]
+        queue += [(e.target, e.name if e.bound != "*" else name, budget) for e in named]
+        if budget > 1 and (name is None or not any(e.bound == name for e in named)):
+            queue += [(e.target, e.name, budget - 1) for e in edges]  # defined here
     return out
 
 
@@ -146,8 +199,12 @@ _AS = r"[\w.]+(?:\s+as\s+\w+)?"
 _IMPORT = re.compile(rf"^\s*import\s+({_AS}(?:\s*,\s*{_AS})*)", re.MULTILINE)
 
 
-def _imported(path: str, text: str) -> Iterator[tuple[int, str, tuple[str, ...]]]:
-    """(level, module, imported names) for each import statement of a module or notebook."""
+_Binding = tuple[int, str, "str | None", str]
+"""(level, module, name taken from it or None for the module itself, name bound)."""
+
+
+def _imported(path: str, text: str) -> Iterator[_Binding]:
+    """Every name an import statement of a module or notebook binds."""
     code = _notebook_code(text) if path.endswith(NOTEBOOK_SUFFIX) else text
     try:
         tree = ast.parse(code)
@@ -156,20 +213,46 @@ def _imported(path: str, text: str) -> Iterator[tuple[int, str, tuple[str, ...]]
         return
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            yield node.level, node.module or "", tuple(a.name for a in node.names)
+            for alias in node.names:
+                yield node.level, node.module or "", alias.name, alias.asname or alias.name
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                yield 0, alias.name, ()
+                yield 0, alias.name, None, alias.asname or alias.name.partition(".")[0]
 
 
-def _imported_by_text(code: str) -> Iterator[tuple[int, str, tuple[str, ...]]]:
-    """Imports of a module that does not parse, read line by line."""
+def _imported_by_text(code: str) -> Iterator[_Binding]:
+    """The imports of a module that does not parse, read line by line."""
     for match in _FROM.finditer(code):
-        names = tuple(n.strip().split()[0] for n in match.group(3).split(",") if n.strip())
-        yield len(match.group(1)), match.group(2), names
+        for item in match.group(3).split(","):
+            words = item.split()
+            if words:
+                yield len(match.group(1)), match.group(2), words[0], words[-1]
     for match in _IMPORT.finditer(code):
         for item in match.group(1).split(","):
-            yield 0, item.split()[0], ()
+            words = item.split()
+            bound = words[-1] if len(words) == 3 else words[0].partition(".")[0]
+            yield 0, words[0], None, bound
+
+
+def _defined(text: str) -> frozenset[str] | None:
+    """Names bound at a module's top level other than by import (None: it does not parse)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    names: set[str] = set()
+    body = list(tree.body)
+    while body:
+        node = body.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+            body += [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            body += [n for h in getattr(node, "handlers", []) for n in h.body]
+    return frozenset(names)
 
 
 def _notebook_code(text: str) -> str:

@@ -54,7 +54,8 @@ def plan(
     files, note = found.files, None
     if whole and paths:
         note = "the policy or baseline changed: checking the whole repository"
-    graph = None if whole else repository_graph(root)
+    code = any(deps.is_code(f.path) for f in files)
+    graph = repository_graph(root) if code and not whole else None
     if changed and graph is not None:
         files, note = _with_dependents(root, graph, files, exclude)
     kept = tuple(f for f in files if not excluded(f.path, ignore))
@@ -62,6 +63,8 @@ def plan(
     if whole and len(kept) == len(files):
         return Plan(files, skipped, note=note)  # every file is reported: no context needed
     reported = {f.path for f in kept}
+    if not any(deps.is_code(path) for path in reported):
+        return Plan(kept, skipped, note=note)  # only code imports code
     used = deps.providers(graph or repository_graph(root), reported)
     context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
     return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note)
