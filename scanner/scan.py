@@ -70,7 +70,8 @@ def scan(
     whose callers pass the model in): only references named in ``files`` are reported.
     """
     every = [*files, *(f for f in context if f not in set(files))]
-    extraction = named_in(merge(extract_all(inputs.root, every, inputs.jobs)), files)
+    extractions = extract_all(inputs.root, every, inputs.jobs)
+    extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
     refs = sorted(extraction.refs, key=_ref_order)
@@ -115,6 +116,10 @@ def _ref_order(ref: ModelRef) -> tuple[str, int, int, int, str]:
     return (ref.path, ref.cell or 0, ref.line, ref.column, ref.raw)
 
 
+def _stable(ref: ModelRef) -> tuple[object, ...]:
+    return (*_ref_order(ref), ref.kind.value, ref.extractor, ref.via or "")
+
+
 def _unresolved_order(ref: UnresolvedRef) -> tuple[str, int, int, int]:
     return (ref.path, ref.cell or 0, ref.line, ref.column)
 
@@ -141,7 +146,7 @@ def named_in(extraction: Extraction, files: Sequence[SourceFile]) -> Extraction:
     of ``files`` (internal errors of any file: they fail the run closed)."""
     paths = {f.path for f in files}
     refs: dict[tuple[object, ...], ModelRef] = {}
-    for ref in sorted(set(extraction.refs), key=lambda r: (*_ref_order(r), r.via or "")):
+    for ref in extraction.refs:
         if ref.path in paths:
             refs.setdefault((*_ref_order(ref), ref.kind), ref)
     unresolved: dict[tuple[object, ...], UnresolvedRef] = {}
@@ -152,6 +157,19 @@ def named_in(extraction: Extraction, files: Sequence[SourceFile]) -> Extraction:
             unresolved.setdefault(_unresolved_order(item), item)
     errors = [e for e in extraction.errors if e.path in paths or e.internal]
     return Extraction(tuple(refs.values()), tuple(unresolved.values()), tuple(errors))
+
+
+def _own_first(files: Sequence[SourceFile], extractions: Sequence[Extraction]) -> list[Extraction]:
+    """The references each file's own extraction found in it first (a loader call written
+    there, ``via`` the constant it reads), then those other files' loaders found in it (``via``
+    the loader), each group in a stable order: ``named_in`` keeps the first per place."""
+    own: list[ModelRef] = []
+    other: list[ModelRef] = []
+    for file, extraction in zip(files, extractions, strict=True):
+        for ref in extraction.refs:
+            (own if ref.path == file.path else other).append(ref)
+    refs = (*sorted(set(own), key=_stable), *sorted(set(other), key=_stable))
+    return [Extraction(refs=refs), *(replace(e, refs=()) for e in extractions)]
 
 
 def merge(extractions: Iterable[Extraction]) -> Extraction:
