@@ -135,7 +135,14 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     )
     _policy_options(parser)
     _hub_options(parser)
-    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, help="worker processes (0: cores)")
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (got {text!r})")
+    return int(text)
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:

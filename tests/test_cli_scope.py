@@ -210,6 +210,9 @@ def test_fail_on(tmp_path: Path, args: list[str], code: int) -> None:
         (["obligations", "-o", "missing/dir/NOTICE"], "cannot write missing/dir/NOTICE"),
         (["init", "--root", "src/pkg/lib.py"], "cannot write src/pkg/lib.py/.model-license"),
         (["scan", "--fail-on", "never"], "argument --fail-on: invalid choice: 'never'"),
+        (["scan", "--jobs", "-3"], "argument --jobs/-j: must be a whole number, 0 or more"),
+        (["scan", "-o", "src"], "cannot write src: Is a directory"),
+        (["scan", "--baseline", "src"], "cannot read baseline src: Is a directory"),
     ],
 )
 def test_errors_are_one_line_never_a_traceback(repo: Path, args: list[str], message: str) -> None:
