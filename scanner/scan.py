@@ -69,7 +69,8 @@ def scan(
     ``context`` files are extracted too, for the references they find in ``files`` (a loader
     whose callers pass the model in): only references named in ``files`` are reported.
     """
-    every = [*files, *(f for f in context if f not in set(files))]
+    reported = set(files)
+    every = [*files, *(f for f in context if f not in reported)]
     extractions = extract_all(inputs.root, every, inputs.jobs)
     extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
