@@ -31,6 +31,7 @@ a loader through a constant imported once, or a caller of a caller (``MAX_CALLER
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 NOTEBOOK_SUFFIX = ".ipynb"
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +75,27 @@ class ImportGraph:
             base = _absolute(path, level, module)
             if base is None:
                 continue
-            for target in self.by_name.get(base, ()):
+            for target in self._modules(path, base):
                 yield Edge(target, None if name == "*" else name, bound)
             if name is not None and name != "*":  # ``from pkg import module``
-                for target in self.by_name.get(f"{base}.{name}" if base else name, ()):
+                for target in self._modules(path, f"{base}.{name}" if base else name):
                     yield Edge(target, None, bound)
+
+    def _modules(self, importer: str, dotted: str) -> Iterable[str]:
+        """The modules an import of ``dotted`` in ``importer`` may load: the one at that path
+        under the importer's nearest folder that has it (a script's sibling ``utils.py``, the
+        repository root), else those at the shortest paths (``src/`` layouts)."""
+        found = self.by_name.get(dotted, frozenset())
+        if len(found) <= 1:
+            return found
+        tail = dotted.replace(".", "/")
+        for folder in PurePosixPath(importer).parents:
+            prefix = "" if str(folder) == "." else f"{folder}/"
+            near = {f"{prefix}{tail}.py", f"{prefix}{tail}/__init__.py"} & found
+            if near:
+                return near
+        shortest = min(len(PurePosixPath(f).parts) for f in found)
+        return {f for f in found if len(PurePosixPath(f).parts) == shortest}
 
     def defined(self, path: str) -> frozenset[str] | None:
         """The names a module defines at its top level (None when it does not parse)."""
@@ -87,18 +104,25 @@ class ImportGraph:
         return self._defined[path]
 
     def importers(self, module: str) -> set[str]:
-        """The files that import ``module``: those whose text names it, parsed."""
+        """The files that import ``module``: those whose text has its last name, parsed."""
         last = _dotted_names(module)[0].rpartition(".")[2]
-        if not last:
-            return set()
-        word = re.compile(rf"\b{re.escape(last)}\b")
-        return {
-            path
-            for path, text in self.texts.items()
-            if path != module
-            and word.search(text)
-            and any(e.target == module for e in self.edges(path))
-        }
+        users = self._mentions.get(last, ())
+        return {u for u in users if u != module and any(e.target == module for e in self.edges(u))}
+
+    @cached_property
+    def _mentions(self) -> dict[str, set[str]]:
+        """Each module's last name -> the files whose text has it as a word (one pass)."""
+        stems = {_dotted_names(path)[0].rpartition(".")[2] for path in self.modules}
+        found: dict[str, set[str]] = {}
+        for path, text in self.texts.items():
+            for word in stems.intersection(_WORD.findall(text)):
+                found.setdefault(word, set()).add(path)
+        return found
+
+    @cached_property
+    def modules(self) -> frozenset[str]:
+        """The modules (not notebooks) of the graph."""
+        return frozenset(p for p in self.texts if not p.endswith(NOTEBOOK_SUFFIX))
 
 
 @dataclass(frozen=True, slots=True)
