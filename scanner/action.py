@@ -30,12 +30,10 @@ from pathlib import Path
 
 from scanner.report import github, markdown, sarif
 from scanner.report import json as json_format
-from scanner.report.common import summarize
+from scanner.report.common import FAIL_ON, reaches, summarize
 from scanner.types import Report, Verdict
 
-FAIL_ON = {"fail": Verdict.FAIL, "warn": Verdict.WARN, "never": None}
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-DEFAULT_BASELINE = ".model-license-guard-baseline.json"
 
 
 class InputError(Exception):
@@ -106,11 +104,8 @@ def scan_command(inputs: Inputs, report_file: Path) -> list[str]:
     command += ["--format", "json", "--output", str(report_file), "--exit-zero"]
     if inputs.policy:
         command += ["--policy", str(workspace / inputs.policy)]
-    baseline = inputs.baseline
-    if baseline is None and (workspace / DEFAULT_BASELINE).is_file():
-        baseline = DEFAULT_BASELINE
-    if baseline:
-        command += ["--baseline", str(workspace / baseline)]
+    if inputs.baseline:  # else the CLI applies the default baseline file, as everywhere
+        command += ["--baseline", str(workspace / inputs.baseline)]
     return command
 
 
@@ -132,9 +127,7 @@ def counts(report: Report) -> tuple[int, int]:
 
 def exit_code(report: Report, fail_on: Verdict | None) -> int:
     """1 when the report's worst verdict reaches ``fail_on``, else 0."""
-    if fail_on is None:
-        return EXIT_OK
-    return EXIT_FAIL if report.worst.rank >= fail_on.rank else EXIT_OK
+    return EXIT_FAIL if reaches(report, fail_on) else EXIT_OK
 
 
 def write_outputs(target: Path, values: Mapping[str, str]) -> None:

@@ -25,9 +25,9 @@ from scanner.decide.policy_template import STARTER_POLICY
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
 from scanner.find import discover as discover_mod
-from scanner.find import git
-from scanner.find.discover import discover
+from scanner.find import git, targets
 from scanner.report import FORMATS
+from scanner.report.common import FAIL_ON, reaches
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
 from scanner.resolve import hub as hub_mod
@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     notice.set_defaults(handler=_cmd_obligations)
     explain = commands.add_parser("explain", help="a model's license, terms and verdict")
     explain.add_argument("model")
-    explain.add_argument("--kind", help="huggingface, api, spacy, ultralytics, ollama, package")
+    explain.add_argument("--kind", choices=[kind.value for kind in explain_mod.KIND_ORDER])
     _policy_options(explain)
     _hub_options(explain)
     _limit_options(explain)
@@ -128,7 +128,25 @@ def _scan_parser(parser: argparse.ArgumentParser) -> None:
     _scan_options(parser)
     parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="text")
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE")
-    parser.add_argument("--baseline", type=Path, help="accept findings listed in this baseline")
+    baseline = parser.add_mutually_exclusive_group()
+    baseline.add_argument(
+        "--baseline",
+        type=Path,
+        help=f"accept findings listed in this baseline (default: {BASELINE_FILE} when present)",
+    )
+    baseline.add_argument("--no-baseline", action="store_true", help="apply no baseline file")
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="PATHs are changed files: also check every file whose findings depend on them, "
+        "and the whole repository when the policy or baseline is among them (the hook)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("fail", "warn"),
+        default="fail",
+        help="the verdict that exits 1 (default: fail)",
+    )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when a finding fails")
     parser.add_argument(
         "--color",
@@ -157,7 +175,7 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _limit_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
+    parser.add_argument("--jobs", "-j", type=_jobs, default=0, help="worker processes (0: cores)")
     parser.add_argument(
         "--max-files",
         type=_positive,
@@ -183,6 +201,13 @@ def _positive(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
     return value
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (got {text!r})")
+    return int(text)
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:
@@ -254,7 +279,7 @@ def _hub_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    report = _run_scan(args, _load_baseline(args.baseline))
+    report = _run_scan(args, _load_baseline(_baseline_path(args)))
     seconds = time.monotonic() - started
     tty = args.output is None and sys.stdout.isatty()
     color = use_color(args.color, tty, os.environ)
@@ -266,14 +291,14 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     _emit(text, args.output)
     if args.format != "text":
         _print_diagnostics(report)
-    return _exit_code(report, args.exit_zero)
+    return _exit_code(report, args.exit_zero, FAIL_ON[args.fail_on])
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
     report = _run_scan(args, None)
     target = args.output or (_root(args) / BASELINE_FILE)
     accepted = baseline_mod.from_report(report)
-    target.write_text(baseline_mod.dumps(accepted), encoding="utf-8")
+    _write(target, baseline_mod.dumps(accepted))
     count = len(accepted.entries)
     print(
         f"wrote {count} baseline {'entry' if count == 1 else 'entries'} to {target}",
@@ -352,7 +377,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (use --force to overwrite)")
-    target.write_text(STARTER_POLICY, encoding="utf-8")
+    _write(target, STARTER_POLICY)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -373,12 +398,24 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
     own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
     if args.handler is _cmd_baseline and args.output is not None:
         own.append(args.output)
-    paths = [_under(root, path) for path in args.paths]
-    found = discover(root, paths, exclude=own, max_files=args.max_files)
+    given = [_under(root, path) for path in args.paths]
+    settings = [p for p in (_policy_path(args), _baseline_path(args)) if p is not None]
+    changed = getattr(args, "changed", False)
+    plan = targets.plan(
+        root,
+        given,
+        own,
+        settings,
+        changed=changed,
+        ignore=policy.exclude,
+        max_files=args.max_files,
+    )
+    if plan.note:
+        _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
     inputs = ScanInput(root, db, policy, today, args.jobs, baseline, hub, args.max_file_size)
-    return scan(found.files, inputs, found.skipped)
+    return scan(plan.files, inputs, plan.skipped, plan.context)
 
 
 def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:
@@ -401,11 +438,30 @@ def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | Non
 
 
 def _policy(args: argparse.Namespace, db: LicenseDB) -> Policy:
-    root = _root(args)
+    path = _policy_path(args)
+    return default_policy() if path is None else load_policy(_root(args), path, db)
+
+
+def _policy_path(args: argparse.Namespace) -> Path | None:
+    """``--policy``, else the scan root's policy, else the current folder's, else None (the
+    embedded default); the report names the one used."""
     if args.policy is not None and not args.policy.is_file():
         raise UsageError(f"policy file {args.policy} does not exist")
-    path = find_policy(root, args.policy)
-    return default_policy() if path is None else load_policy(root, args.policy, db)
+    root, here = _root(args), Path.cwd().resolve()
+    found = find_policy(root, args.policy)
+    return found if found is not None or here == root else find_policy(here)
+
+
+def _baseline_path(args: argparse.Namespace) -> Path | None:
+    """``--baseline``, else the root's default baseline file when present (as the Action and
+    the hook do), unless ``--no-baseline``."""
+    if getattr(args, "no_baseline", False):
+        return None
+    explicit: Path | None = getattr(args, "baseline", None)
+    if explicit is not None or args.handler is not _cmd_scan:
+        return explicit
+    default = _root(args) / BASELINE_FILE
+    return default if default.is_file() else None
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -453,7 +509,15 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        output.write_text(text, encoding="utf-8")
+        _write(output, text)
+
+
+def _write(target: Path, text: str) -> None:
+    """Write ``text`` to ``target``; a one-line UsageError when that is not possible."""
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
 
 
 def _say(line: str) -> None:
@@ -474,10 +538,10 @@ def _internal_errors(report: Report) -> bool:
     return any(error.internal for error in report.errors)
 
 
-def _exit_code(report: Report, exit_zero: bool) -> int:
+def _exit_code(report: Report, exit_zero: bool, fail_on: Verdict | None = Verdict.FAIL) -> int:
     if _internal_errors(report):
         return EXIT_ERROR
-    if report.worst is Verdict.FAIL and not exit_zero:
+    if reaches(report, fail_on) and not exit_zero:
         return EXIT_FAIL
     return EXIT_OK
 

@@ -67,17 +67,25 @@ class ScanInput:
 
 
 def scan(
-    files: Sequence[SourceFile], inputs: ScanInput, skipped: Sequence[FileError] = ()
+    files: Sequence[SourceFile],
+    inputs: ScanInput,
+    skipped: Sequence[FileError] = (),
+    context: Sequence[SourceFile] = (),
 ) -> Report:
     """Scan ``files`` and decide every reference against the policy.
 
     ``skipped`` are the files discovery passed over (reported, and counted in the totals).
+    ``context`` files are extracted too, for the references they find in ``files`` (a loader
+    whose callers pass the model in): only references named in ``files`` are reported.
     """
-    extraction = merge(extract_all(inputs.root, files, inputs.jobs, inputs.max_file_bytes))
+    reported = set(files)
+    every = [*files, *(f for f in context if f not in reported)]
+    extractions = extract_all(inputs.root, every, inputs.jobs, inputs.max_file_bytes)
+    extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
     uses, refs = account_uses(
-        extraction.uses, sorted(set(extraction.refs), key=_ref_order), inputs.policy
+        extraction.uses, sorted(extraction.refs, key=_ref_order), inputs.policy
     )
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
@@ -152,6 +160,10 @@ def _ref_order(ref: ModelRef) -> tuple[str, int, int, int, str]:
     return (ref.path, ref.cell or 0, ref.line, ref.column, ref.raw)
 
 
+def _stable(ref: ModelRef) -> tuple[object, ...]:
+    return (*_ref_order(ref), ref.kind.value, ref.extractor, ref.via or "")
+
+
 def _unresolved_order(ref: UnresolvedRef) -> tuple[str, int, int, int]:
     return (ref.path, ref.cell or 0, ref.line, ref.column)
 
@@ -170,6 +182,40 @@ def _licenses_of(decisions: Iterable[Decision], db: LicenseDB) -> tuple[LicenseT
             if terms is not None:
                 found[terms.id] = terms
     return tuple(found[key] for key in sorted(found))
+
+
+def named_in(extraction: Extraction, files: Sequence[SourceFile]) -> Extraction:
+    """The references, unresolved values and training places whose naming place is in ``files``,
+    one reference per place and model (two loaders reading the same caller's argument are one
+    finding), and the errors of ``files`` (internal errors of any file: they fail the run
+    closed)."""
+    paths = {f.path for f in files}
+    refs: dict[tuple[object, ...], ModelRef] = {}
+    for ref in extraction.refs:
+        if ref.path in paths:
+            refs.setdefault((*_ref_order(ref), ref.kind), ref)
+    unresolved: dict[tuple[object, ...], UnresolvedRef] = {}
+    for item in sorted(
+        set(extraction.unresolved), key=lambda u: (_unresolved_order(u), u.extractor, u.reason)
+    ):
+        if item.path in paths:
+            unresolved.setdefault(_unresolved_order(item), item)
+    errors = [e for e in extraction.errors if e.path in paths or e.internal]
+    uses = tuple(use for use in extraction.uses if use.path in paths)
+    return Extraction(tuple(refs.values()), tuple(unresolved.values()), tuple(errors), uses)
+
+
+def _own_first(files: Sequence[SourceFile], extractions: Sequence[Extraction]) -> list[Extraction]:
+    """The references each file's own extraction found in it first (a loader call written
+    there, ``via`` the constant it reads), then those other files' loaders found in it (``via``
+    the loader), each group in a stable order: ``named_in`` keeps the first per place."""
+    own: list[ModelRef] = []
+    other: list[ModelRef] = []
+    for file, extraction in zip(files, extractions, strict=True):
+        for ref in extraction.refs:
+            (own if ref.path == file.path else other).append(ref)
+    refs = (*sorted(set(own), key=_stable), *sorted(set(other), key=_stable))
+    return [Extraction(refs=refs), *(replace(e, refs=()) for e in extractions)]
 
 
 def merge(extractions: Iterable[Extraction]) -> Extraction:

@@ -138,11 +138,9 @@ def test_scan_command_passes_policy_and_baseline(tmp_path: Path) -> None:
         "--baseline",
         str(tmp_path / "b.json"),
     ]
-    (tmp_path / action.DEFAULT_BASELINE).write_text("{}", encoding="utf-8")
-    assert action.scan_command(_inputs(tmp_path), Path("/r.json"))[-2:] == [
-        "--baseline",
-        str(tmp_path / action.DEFAULT_BASELINE),
-    ]
+    (tmp_path / ".model-license-guard-baseline.json").write_text("{}", encoding="utf-8")
+    # the default baseline file is the CLI's to apply, as for the hook and a local scan
+    assert "--baseline" not in action.scan_command(_inputs(tmp_path), Path("/r.json"))
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Parameters resolved from their function's call sites in the same module: one reference per
-value passed, at the use inside the function, ``via`` the call; unknowable values unresolved at
-the call that passes them."""
+call-site argument that names a model, at that argument, ``via`` the loader that reads it;
+unknowable values unresolved at the call that passes them."""
 
 from __future__ import annotations
 
@@ -20,28 +20,29 @@ CASES = [
     (
         "positional literal",
         LOAD + 'load("org/x")\n',
-        [(4, 38, "org/x", "model_id from load() at app.py:5")],
+        [(5, 6, "org/x", "load(model_id) at app.py:4")],
         [],
     ),
     (
         "one reference per distinct value",
         LOAD + 'load("org/x")\nload(model_id="org/y")\nload("org/x")\n',
         [
-            (4, 38, "org/x", "model_id from load() at app.py:5"),
-            (4, 38, "org/y", "model_id from load() at app.py:6"),
+            (5, 6, "org/x", "load(model_id) at app.py:4"),
+            (6, 15, "org/y", "load(model_id) at app.py:4"),
+            (7, 6, "org/x", "load(model_id) at app.py:4"),
         ],
         [],
     ),
     (
         "constant argument",
         LOAD + 'M = "org/c"\nload(M)\n',
-        [(4, 38, "org/c", "model_id from load() at app.py:6")],
+        [(6, 6, "org/c", "load(model_id) at app.py:4")],
         [],
     ),
     (
         "unknowable argument is unresolved at the call",
         LOAD + 'load("org/x")\nload(args.model)\n',
-        [(4, 38, "org/x", "model_id from load() at app.py:5")],
+        [(5, 6, "org/x", "load(model_id) at app.py:4")],
         [(6, 6, "args.model")],
     ),
     (
@@ -54,7 +55,7 @@ CASES = [
         "default and call-site values",
         'def load(m="org/d", rev=None):\n    AutoModel.from_pretrained(m)\n'
         'load(rev="main")\nload("org/x")\n',
-        [(4, 31, "org/d", "m at app.py:3"), (4, 31, "org/x", "m from load() at app.py:6")],
+        [(4, 31, "org/d", "m at app.py:3"), (6, 6, "org/x", "load(m) at app.py:4")],
         [],
     ),
     (
@@ -62,8 +63,8 @@ CASES = [
         "class T:\n    def helper(self, mid):\n        AutoModel.from_pretrained(mid)\n"
         '    def run(self):\n        self.helper("org/a")\n        self.helper(mid="org/b")\n',
         [
-            (5, 35, "org/a", "mid from helper() at app.py:7"),
-            (5, 35, "org/b", "mid from helper() at app.py:8"),
+            (7, 21, "org/a", "helper(mid) at app.py:5"),
+            (8, 25, "org/b", "helper(mid) at app.py:5"),
         ],
         [],
     ),
@@ -72,14 +73,14 @@ CASES = [
         "class T:\n    @staticmethod\n    def helper(mid):\n"
         "        AutoModel.from_pretrained(mid)\n"
         '    def run(self):\n        self.helper("org/a")\n',
-        [(6, 35, "org/a", "mid from helper() at app.py:8")],
+        [(8, 21, "org/a", "helper(mid) at app.py:6")],
         [],
     ),
     (
         "constructor arguments reach __init__",
         "class Loader:\n    def __init__(self, name):\n"
         '        self.m = AutoModel.from_pretrained(name)\nLoader("org/a")\n',
-        [(5, 44, "org/a", "name from __init__() at app.py:6")],
+        [(6, 8, "org/a", "Loader(name) at app.py:5")],
         [],
     ),
     (
@@ -87,15 +88,15 @@ CASES = [
         LOAD + '@pytest.mark.parametrize("mid", ["org/p1", "org/p2"])\n'
         "def test_load(mid):\n    load(mid)\n",
         [
-            (4, 38, "org/p1", "model_id from load() at app.py:7"),
-            (4, 38, "org/p2", "model_id from load() at app.py:7"),
+            (7, 10, "org/p1", "load(model_id) at app.py:4"),
+            (7, 10, "org/p2", "load(model_id) at app.py:4"),
         ],
         [],
     ),
     (
         "two levels of callers",
         LOAD + 'def outer(a):\n    load(a)\nouter("org/two")\n',
-        [(4, 38, "org/two", "model_id from load() at app.py:6")],
+        [(7, 7, "org/two", "load(model_id) at app.py:4")],
         [],
     ),
     (

@@ -33,30 +33,34 @@ MIXIN = (
 )
 
 # (case, files written to the repository, the module extracted,
-#  expected [(line, column, raw, via)], expected unresolved [(line, column, expression)])
+#  expected [(path, line, column, raw, via)],
+#  expected unresolved [(path, line, column, expression)])
 CROSS_MODULE = [
     (
         "relative import of the function",
         {"pkg/__init__.py": "", "pkg/app.py": 'from .helpers import load\nload("org/x")\n'},
         "pkg/helpers.py",
-        [(3, 38, "org/x", "model_id from load() at pkg/app.py:2")],
+        [("pkg/app.py", 2, 6, "org/x", "load(model_id) at pkg/helpers.py:3")],
         [],
     ),
     (
-        "absolute import, keyword argument, one reference per value",
+        "absolute import, keyword argument, one reference per call",
         {
             "pkg/__init__.py": "",
             "main.py": 'from pkg.helpers import load\nload(model_id="org/x")\nload("org/x")\n',
         },
         "pkg/helpers.py",
-        [(3, 38, "org/x", "model_id from load() at main.py:2")],
+        [
+            ("main.py", 2, 15, "org/x", "load(model_id) at pkg/helpers.py:3"),
+            ("main.py", 3, 6, "org/x", "load(model_id) at pkg/helpers.py:3"),
+        ],
         [],
     ),
     (
         "called through its module",
         {"pkg/__init__.py": "", "run.py": 'from pkg import helpers\nhelpers.load("org/m")\n'},
         "pkg/helpers.py",
-        [(3, 38, "org/m", "model_id from load() at run.py:2")],
+        [("run.py", 2, 14, "org/m", "load(model_id) at pkg/helpers.py:3")],
         [],
     ),
     (
@@ -66,7 +70,7 @@ CROSS_MODULE = [
             "run.py": 'from pkg.helpers import (\n    load,\n)\nM = "org/c"\nload(M)\n',
         },
         "pkg/helpers.py",
-        [(3, 38, "org/c", "model_id from load() at run.py:5")],
+        [("run.py", 5, 6, "org/c", "load(model_id) at pkg/helpers.py:3")],
         [],
     ),
     (
@@ -81,8 +85,8 @@ CROSS_MODULE = [
         },
         "tests/common.py",
         [
-            (4, 35, "org/p1", "model_id from _test_model() at tests/test_a.py:6"),
-            (4, 35, "org/p2", "model_id from _test_model() at tests/test_a.py:6"),
+            ("tests/test_a.py", 6, 26, "org/p1", "_test_model(model_id) at tests/common.py:4"),
+            ("tests/test_a.py", 6, 26, "org/p2", "_test_model(model_id) at tests/common.py:4"),
         ],
         [],
     ),
@@ -90,7 +94,7 @@ CROSS_MODULE = [
         "subclass in the same module",
         {},
         "tests/common.py",
-        [(4, 35, "org/s", "model_id from _test_model() at tests/common.py:7")],
+        [("tests/common.py", 7, 26, "org/s", "_test_model(model_id) at tests/common.py:4")],
         [],
     ),
     (
@@ -100,18 +104,18 @@ CROSS_MODULE = [
             "loader.py": "",  # replaced by the module extracted
         },
         "loader.py",
-        [(4, 44, "org/l", "name from __init__() at app.py:2")],
+        [("app.py", 2, 8, "org/l", "Loader(name) at loader.py:4")],
         [],
     ),
     (
-        "unknowable argument in another module stays unresolved at the use",
+        "unknowable argument in another module is unresolved at its call",
         {
             "pkg/__init__.py": "",
             "pkg/app.py": 'from .helpers import load\nload(args.m)\nload("org/x")\n',
         },
         "pkg/helpers.py",
-        [(3, 38, "org/x", "model_id from load() at pkg/app.py:3")],
-        [(3, 38, "model_id")],
+        [("pkg/app.py", 3, 6, "org/x", "load(model_id) at pkg/helpers.py:3")],
+        [("pkg/app.py", 2, 6, "args.m")],
     ),
     (
         "a same-named function of another module is not a caller",
@@ -122,7 +126,7 @@ CROSS_MODULE = [
         },
         "pkg/helpers.py",
         [],
-        [(3, 38, "model_id")],
+        [("pkg/helpers.py", 3, 38, "model_id")],
     ),
     (
         "a class that does not inherit the method is not a caller",
@@ -133,7 +137,7 @@ CROSS_MODULE = [
         },
         "tests/common.py",
         [],
-        [(4, 35, "model_id")],
+        [("tests/common.py", 4, 35, "model_id")],
     ),
     (
         "a subclass overriding the method calls its own",
@@ -144,21 +148,21 @@ CROSS_MODULE = [
         },
         "tests/common.py",
         [],
-        [(4, 35, "model_id")],
+        [("tests/common.py", 4, 35, "model_id")],
     ),
     (
         "a nested function cannot be imported",
         {"app.py": 'from helpers import load\nload("org/no")\n'},
         "helpers.py",
         [],
-        [(4, 42, "m")],
+        [("helpers.py", 4, 42, "m")],
     ),
     (
         "no caller anywhere",
         {"pkg/__init__.py": "", "pkg/app.py": "import os\n"},
         "pkg/helpers.py",
         [],
-        [(3, 38, "model_id")],
+        [("pkg/helpers.py", 3, 38, "model_id")],
     ),
 ]
 
@@ -184,7 +188,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
                          ids=[c[0] for c in CROSS_MODULE])  # fmt: skip
 def test_parameter_from_callers_in_other_modules(
     tmp_path: Path, case: str, files: dict[str, str], path: str,
-    refs: list[tuple[int, int, str, str]], unresolved: list[tuple[int, int, str]],
+    refs: list[tuple[str, int, int, str, str]], unresolved: list[tuple[str, int, int, str]],
 ) -> None:  # fmt: skip
     source = SOURCES[path]
     if case == "subclass in the same module":
@@ -193,8 +197,8 @@ def test_parameter_from_callers_in_other_modules(
         )
     _write(tmp_path, {**files, path: source})
     result = extract(path, source, RepoContext(tmp_path))
-    assert [(r.line, r.column, r.raw, r.via) for r in result.refs] == refs
-    assert [(u.line, u.column, u.expression) for u in result.unresolved] == unresolved
+    assert [(r.path, r.line, r.column, r.raw, r.via) for r in result.refs] == refs
+    assert [(u.path, u.line, u.column, u.expression) for u in result.unresolved] == unresolved
     assert result.errors == ()
 
 
@@ -254,7 +258,9 @@ def test_imported_but_uncalled_module_is_not_parsed(tmp_path: Path) -> None:
     })  # fmt: skip
     ctx = RepoContext(tmp_path)
     result = extract("helpers.py", HELPERS, ctx)
-    assert [(r.raw, r.via) for r in result.refs] == [("org/b", "model_id from load() at b.py:2")]
+    assert [(r.path, r.raw, r.via) for r in result.refs] == [
+        ("b.py", "org/b", "load(model_id) at helpers.py:3")
+    ]
     assert result.unresolved == ()
     assert sorted(python_loader._parsed(ctx).modules) == ["b.py", "helpers.py"]
 

@@ -4,9 +4,9 @@ The hooks are taken verbatim from this repository's .pre-commit-hooks.yaml into 
 configuration, with one change: ``language: system`` instead of ``python``. ``language: python``
 would make pre-commit pip-install this repository and its dependencies into a fresh virtualenv
 (network, minutes), and ``pre-commit try-repo`` would clone the last commit, not the working tree
-under test. With ``system`` the verbatim ``entry`` (``model-license-guard scan``) runs from PATH,
-where a shim runs this checkout's code with the test interpreter. Everything else (ids, stages,
-pass_filenames, types, always_run) is what users get.
+under test. With ``system`` the verbatim ``entry`` (``model-license-guard scan --changed``) runs
+from PATH, where a shim runs this checkout's code with the test interpreter. Everything else (ids,
+stages, pass_filenames, types, always_run) is what users get.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_hook_definitions() -> None:
     assert sorted(by_id) == ["model-license-guard", "model-license-guard-all"]
     staged, everything = by_id["model-license-guard"], by_id["model-license-guard-all"]
     assert (staged["entry"], staged["language"], staged["pass_filenames"]) == (
-        "model-license-guard scan",
+        "model-license-guard scan --changed",
         "python",
         True,
     )

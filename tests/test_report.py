@@ -157,7 +157,11 @@ def sample_report() -> Report:
         ),
         decision(
             ref(
-                "src/serve.py", 4, 12, "meta-llama/Llama-3.1-8B", via="src/config.py:2 (MODEL_NAME)"
+                "src/serve.py",
+                4,
+                12,
+                "meta-llama/Llama-3.1-8B",
+                via="MODEL_NAME at src/config.py:2",
             ),
             "llama3.1",
             Verdict.WARN,

@@ -25,6 +25,7 @@ from license_db.schema import LicenseTerms
 from license_db.vocabulary import USE_CATEGORIES
 from scanner import tomlsafe
 from scanner.decide.policy_lines import key_lines
+from scanner.decide.policy_paths import PATHS_KEYS, read_exclude
 from scanner.decide.policy_privacy import (
     PRIVACY_KEYS,
     DatasetLists,
@@ -132,6 +133,7 @@ class Policy:
     selection: Selection = field(default_factory=Selection)  # decide.select: codes to report
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     datasets: DatasetLists = field(default_factory=DatasetLists)
+    exclude: tuple[str, ...] = ()  # [paths] exclude: globs of files not reported on
 
     @property
     def is_default(self) -> bool:
@@ -300,6 +302,7 @@ TOP_KEYS = (
     "datasets",
     "exceptions_warn_days",
     "privacy",
+    "paths",
     *("scopes", "select", "ignore"),  # scopes and selection (decide.scopes, decide.select)
 )
 LICENSE_KEYS = ("allow", "deny")
@@ -375,6 +378,9 @@ class _Reader:
             selection=selection,
             privacy=read_privacy(self._table(data, "privacy", PRIVACY_KEYS), self.problem),
             datasets=read_dataset_lists(datasets, self.problem),
+            exclude=read_exclude(
+                self._table(data, "paths", PATHS_KEYS).get("exclude"), self.problem
+            ),
         )
 
     # -- scopes and selection (decide.scopes, decide.select) -------------------------------

@@ -45,6 +45,11 @@ intended_uses = []
 # Do model outputs train other models (distillation, synthetic training data)?
 outputs_train_models = false
 
+[paths]
+# Files whose model references are not reported: globs from the repository root ("*" also
+# crosses "/"; a folder excludes everything under it), e.g. ["third_party/", "benchmarks/*.py"].
+exclude = []
+
 [licenses]
 # License expressions or database ids. An empty allow-list decides from the license terms alone;
 # a non-empty one also fails every license not on it. An entry such as "MIT OR Apache-2.0"

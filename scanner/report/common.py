@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -56,6 +57,38 @@ def where(ref: ModelRef | UnresolvedRef) -> str:
     """``path:line:column``, with the notebook cell when there is one."""
     cell = f"cell {ref.cell}:" if ref.cell is not None else ""
     return f"{ref.path}:{cell}{ref.line}:{ref.column}"
+
+
+_VIA = re.compile(r"(?P<what>.*) at (?P<path>.+?)(?::cell (?P<cell>\d+))?:(?P<line>\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ViaPlace:
+    """Where a reference's value was read or came from (``ModelRef.via``), as a place."""
+
+    what: str  # ``load(model_id)``, ``MODEL``
+    path: str
+    line: int
+    cell: int | None = None
+
+
+def via_place(via: str | None) -> ViaPlace | None:
+    """The place ``via`` names (``load(model_id) at src/lib.py:12``), or None."""
+    match = _VIA.fullmatch(via or "")
+    if match is None:
+        return None
+    cell = match.group("cell")
+    return ViaPlace(match.group("what"), match.group("path"), int(match.group("line")),
+                    int(cell) if cell else None)  # fmt: skip
+
+
+FAIL_ON: dict[str, Verdict | None] = {"fail": Verdict.FAIL, "warn": Verdict.WARN, "never": None}
+"""The ``--fail-on`` / ``fail-on`` choices: the verdict from which a run fails (never: none)."""
+
+
+def reaches(report: Report, fail_on: Verdict | None) -> bool:
+    """True when the report's worst verdict is at least ``fail_on`` (the CLI and the Action)."""
+    return fail_on is not None and report.worst.rank >= fail_on.rank
 
 
 def error_where(error: FileError) -> str:

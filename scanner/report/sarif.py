@@ -26,6 +26,7 @@ from scanner.report.common import (
     ordered_errors,
     ordered_unresolved,
     tool_version,
+    via_place,
 )
 from scanner.report.usage import privacy_text, use_text
 from scanner.rules import RULES, RuleInfo
@@ -118,6 +119,9 @@ def _decision_result(decision: Decision, reasons: list[Reason]) -> dict[str, Any
     head = f"{decision.model} ({decision.license or 'unknown license'}):"
     message = " ".join([head, *(_message(reason) for reason in reasons)])
     result = _result(code, level, message, _location(ref))
+    related = _related(ref.via)
+    if related is not None:
+        result["relatedLocations"] = [related]
     result["partialFingerprints"] = {FINGERPRINT: _digest(code, ref.path, decision.model)}
     result["properties"] = {
         "model": decision.model,
@@ -230,6 +234,21 @@ def uri(path: str) -> str:
     """A repo-relative path as a relative URI reference: every byte outside the unreserved
     characters and ``/`` percent-encoded (spaces, ``%``, ``#``, ``?``, ``:``, controls)."""
     return quote(path, safe="/", errors="backslashreplace")
+
+
+def _related(via: str | None) -> dict[str, Any] | None:
+    """The ``via`` place (the loader a caller's value reaches, or a constant's definition)."""
+    place = via_place(via)
+    if place is None:
+        return None
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(place.path)}}
+    if place.cell is None:
+        physical["region"] = {"startLine": place.line}
+    related: dict[str, Any] = {"id": 0, "physicalLocation": physical}
+    related["message"] = {"text": f"via {place.what}"}
+    if place.cell is not None:
+        related["properties"] = {"cell": place.cell, "line": place.line}
+    return related
 
 
 def _digest(code: str, path: str, subject: str) -> str:

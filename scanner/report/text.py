@@ -167,7 +167,7 @@ def _places(group: ModelGroup, limit: int | None) -> Iterator[str]:
         yield f"  {total} ({scopes}): {listed}{tail}"
         via = next((d.ref.via for d in shown if d.ref.via), None)
         if via:
-            yield f"  value from {terminal(via)}"
+            yield f"  via {terminal(via)}"
         return
     yield f"  {total} ({scopes}):"
     for decision in shown:
@@ -179,7 +179,7 @@ def _place(decision: Decision) -> str:
     if decision.suppressed is not None:
         text += f" (suppressed: {terminal(decision.suppressed)})"
     if decision.ref.via:
-        text += f"  value from {terminal(decision.ref.via)}"
+        text += f"  via {terminal(decision.ref.via)}"
     return text
 
 

@@ -460,8 +460,10 @@ def parses(source: str) -> bool:
 def remap(result: Extraction, path: str, where: Where) -> Extraction:
     """``result`` with lines mapped to (cell, line in cell) and the notebook as source."""
     return Extraction(
-        refs=tuple(_moved(ref, where) for ref in result.refs),
-        unresolved=tuple(_moved(ref, where) for ref in result.unresolved),
+        refs=tuple(_moved(ref, where) if ref.path == path else ref for ref in result.refs),
+        unresolved=tuple(
+            _moved(ref, where) if ref.path == path else ref for ref in result.unresolved
+        ),
         errors=tuple(_moved_error(error, path, where) for error in result.errors),
         uses=tuple(_moved_use(use, where) for use in result.uses),
     )

@@ -97,6 +97,7 @@ class _Found:
     pattern: CallPattern
     named: Named
     origin: Origin | None
+    site: Origin | None = None  # the caller's argument that names the model, when passed in
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,7 @@ class _Missing:
     node: cst.CSTNode
     pattern: CallPattern
     reason: str
+    path: str | None = None  # the module of ``node`` when not this one (a caller's argument)
 
 
 @dataclass(slots=True)
@@ -211,13 +213,14 @@ class _Finder:
 
     def unknowns(self, node: cst.BaseExpression, items: Items, pattern: CallPattern) -> None:
         """Unresolved records: at the call site that passed an unknown value for a parameter
-        (when that call is in this module), else one at the use."""
+        (in this module or another), else one at the use."""
         at_use = False
         for item in items:
             if not isinstance(item, Unknown):
                 continue
-            if item.site is not None and item.site.path == self.module.path:
-                self.missing.append(_Missing(item.site.target, pattern, item.reason))
+            if item.site is not None:
+                site = item.site
+                self.missing.append(_Missing(site.target, pattern, item.reason, site.path))
             elif not at_use:
                 at_use = True
                 self.missing.append(_Missing(node, pattern, item.reason))
@@ -229,7 +232,7 @@ class _Finder:
             if isinstance(item, Text):
                 named = classify(path, self.ctx, pattern, item.value, pair, option, item.path)
                 if named is not None:
-                    self.found.append(_Found(node, pattern, named, item.origin))
+                    self.found.append(_Found(node, pattern, named, item.origin, item.site))
 
     def pair_values(self, node: cst.Call, spec: ArgSpec, pattern: CallPattern,
                     scope: Scope) -> list[str | None]:  # fmt: skip
@@ -258,43 +261,58 @@ class _Finder:
         return literals.pop() if len(literals) == 1 and len(items) == 1 else UNKNOWN_OPTION
 
     def records(self) -> Extraction:
+        """One reference per place that names a model (a caller's argument when the value was
+        passed in, the loader's argument otherwise), the training and distribution places that
+        use them, and one unresolved record per place."""
         places = UsageFinder(self.module, self.evaluator, self.loaded).run()
         where = self.locate([p.node for p in places if p.kind is not None])
-        path, module = self.module.path, self.module
         refs: dict[tuple[object, ...], ModelRef] = {}
-        for f in self.found:
-            line, column = where[id(f.node)]
-            via = self.via(f.origin, where)
-            ref = ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
-                           SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
-            refs.setdefault((line, column, ref.kind, ref.raw), ref)
-        keyed = [(f.node, (*where[id(f.node)], f.named.kind, f.named.raw)) for f in self.found]
-        refs, uses = attach_uses(refs, places, keyed, where, path)
-        unresolved: dict[tuple[int, int], UnresolvedRef] = {}
+        keyed: list[tuple[cst.CSTNode, tuple[object, ...]]] = []
+        for f in sorted(self.found, key=lambda f: where[id(f.node)]):
+            ref = self.reference(f, where)
+            key = (ref.path, ref.line, ref.column, ref.kind, ref.raw)
+            refs.setdefault(key, ref)
+            keyed.append((f.node, key))
+        refs, uses = attach_uses(refs, places, keyed, where, self.module.path)
+        unresolved: dict[tuple[str, int, int], UnresolvedRef] = {}
         for m in self.missing:
+            path = m.path or self.module.path
             line, column = where[id(m.node)]
-            expression = module.tree.code_for_node(m.node)
-            unresolved.setdefault(
-                (line, column),
-                UnresolvedRef(
-                    path, line, column, expression, m.pattern.id, SourceKind.PYTHON, reason=m.reason
-                ),
+            info = self.evaluator.modules.get(path)
+            expression = info.tree.code_for_node(m.node) if info else ""
+            record = UnresolvedRef(
+                path, line, column, expression, m.pattern.id, SourceKind.PYTHON, reason=m.reason
             )
+            unresolved.setdefault((path, line, column), record)
         return Extraction(
-            tuple(sorted(refs.values(), key=lambda r: (r.line, r.column, r.raw))),
+            tuple(sorted(refs.values(), key=lambda r: (r.path, r.line, r.column, r.raw))),
             tuple(unresolved[k] for k in sorted(unresolved)),
             uses=uses,
         )
+
+    def reference(self, f: _Found, where: dict[int, tuple[int, int]]) -> ModelRef:
+        """The reference for one found model: at the caller's argument with the loader as
+        ``via`` when a caller passed the value in; else at the loader's argument."""
+        path, (line, column) = self.module.path, where[id(f.node)]
+        via = self.via(f.origin, where)
+        if f.site is not None and id(f.site.target) in where:
+            name = f.origin.name if f.origin is not None else "loaded"
+            via = f"{name} at {path}:{line}"
+            path, (line, column) = f.site.path, where[id(f.site.target)]
+        return ModelRef(path, line, column, f.named.kind, f.named.raw, f.pattern.id,
+                        SourceKind.PYTHON, provider=f.named.provider, via=via)  # fmt: skip
 
     def locate(self, extra: list[cst.CSTNode]) -> dict[int, tuple[int, int]]:
         """Positions of every reported node (and ``extra`` nodes of this module), in this module
         and in modules values came from: one code generation pass per module."""
         by_module: dict[str, list[cst.CSTNode]] = {self.module.path: list(extra)}
         by_module[self.module.path].extend(f.node for f in self.found)
-        by_module[self.module.path].extend(m.node for m in self.missing)
+        for m in self.missing:
+            by_module.setdefault(m.path or self.module.path, []).append(m.node)
         for f in self.found:
-            if f.origin is not None:
-                by_module.setdefault(f.origin.path, []).append(f.origin.target)
+            for origin in (f.origin, f.site):
+                if origin is not None:
+                    by_module.setdefault(origin.path, []).append(origin.target)
         where: dict[int, tuple[int, int]] = {}
         for rel, nodes in by_module.items():
             info = self.evaluator.modules.get(rel)

@@ -31,11 +31,13 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A string value; ``path`` when it was built as a file-system path."""
+    """A string value; ``path`` when it was built as a file-system path; ``site`` is the
+    outermost call-site argument that passed it for a parameter (the place naming the model)."""
 
     value: str
     origin: Origin | None = None
     path: bool = False
+    site: Origin | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,8 @@ def dedupe(items: Iterable[Item]) -> Items:
             type(item),
             item.value if isinstance(item, (Text, Const)) else id(item),
         )
+        if isinstance(item, Text) and item.site is not None:
+            key = (Text, item.value, id(item.site.target))
         if isinstance(item, Unknown):
             key = (Unknown, item.reason, id(item.site.target) if item.site else None)
         out.setdefault(key, item)

@@ -24,7 +24,15 @@ from scanner.find.extractors.python.callers import (
     method_class,
     passed_at,
 )
-from scanner.find.extractors.python.items import ClassRef, Item, Items, Origin, Unknown, unknown
+from scanner.find.extractors.python.items import (
+    ClassRef,
+    Item,
+    Items,
+    Origin,
+    Text,
+    Unknown,
+    unknown,
+)
 from scanner.find.extractors.python.options import OptionValues
 from scanner.find.extractors.python.repo import caller_pattern, may_call, modules_matching
 from scanner.find.extractors.python.scope import Binding, CallSite, Scope, ScopeKind
@@ -50,12 +58,12 @@ class ParameterValues(OptionValues):
                 or self.cli_option(binding.name, binding.scope)
                 or unknown(f"parameter {binding.name} has no default")
             )
-        function = binding.owner.name if binding.owner else "function"
+        function = _call_name(binding.owner)
         out: list[Item] = list(default)
         if overflow:
             out.append(Unknown(f"{function}() is called from more modules than are followed"))
         for arg in passed:
-            origin = Origin(f"{binding.name} from {function}()", module_path(arg.site.scope),
+            origin = Origin(f"{function}({binding.name})", module_path(arg.site.scope),
                             arg.site.node)  # fmt: skip
             out.extend(self._passed_items(arg, origin))
         return tuple(out)
@@ -152,11 +160,24 @@ class ParameterValues(OptionValues):
             items = self.evaluate(arg.value, arg.site.scope)
         finally:
             self.callers -= 1
-        return tuple(
-            (
-                replace(i, site=i.site or site)
-                if isinstance(i, Unknown)
-                else replace(i, origin=origin)
-            )
-            for i in items
-        )
+        return tuple(_passed(i, origin, site) for i in items)
+
+
+def _call_name(function: Scope | None) -> str:
+    """How calls name ``function``: its name, or its class for ``__init__``."""
+    if function is None:
+        return "function"
+    if function.name == "__init__" and function.parent is not None:
+        return function.parent.name
+    return function.name
+
+
+def _passed(item: Item, origin: Origin, site: Origin) -> Item:
+    """An item a call site passed: its origin is the parameter; an unknown or a text keeps the
+    outermost call site that passed it (where it is reported)."""
+    match item:
+        case Unknown():
+            return replace(item, site=item.site or site)
+        case Text():
+            return replace(item, origin=origin, site=item.site or site)
+    return replace(item, origin=origin)

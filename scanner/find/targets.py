@@ -1,0 +1,117 @@
+"""Which files a scan reports on, and which it only reads for them.
+
+* No paths: the whole repository is reported.
+* ``scan PATH``: the files under PATH are reported (references named there, wherever the loader
+  that reads them is); the modules they import are read as context, so a model a file passes
+  to a loader elsewhere in the repository is found.
+* ``scan --changed FILE...`` (the pre-commit hook): the changed files and every file whose
+  findings depend on them (``dependents``) are reported; the whole repository when a changed
+  file is a setting every finding depends on (the policy, the baseline).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scanner.context import RepoContext
+from scanner.find import dependents as deps
+from scanner.find.discover import MAX_FILES, SourceFile, discover, git_files, walk
+from scanner.types import FileError
+
+MAX_GRAPH_BYTES = 1_500_000  # larger files are not parsed by the extractor either
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The files reported on, those passed over, the files only read, and a note on why."""
+
+    files: tuple[SourceFile, ...]
+    skipped: tuple[FileError, ...] = ()
+    context: tuple[SourceFile, ...] = ()
+    note: str | None = None
+
+
+def plan(
+    root: Path,
+    paths: Sequence[Path],
+    exclude: Sequence[Path],
+    settings: Sequence[Path],
+    *,
+    changed: bool = False,
+    ignore: Sequence[str] = (),
+    max_files: int = MAX_FILES,
+) -> Plan:
+    """The plan for scanning ``paths`` under ``root`` (see the module docstring).
+
+    ``exclude`` are never scanned (the policy and baseline given by name); ``settings`` are the
+    files every finding depends on (the policy and baseline in use); ``ignore`` are the policy's
+    ``[paths] exclude`` globs: files never reported on, read only as context; at most
+    ``max_files`` files are scanned (the rest are reported as skipped).
+    """
+    whole = not paths or (changed and _any_same(paths, settings))
+    found = discover(root, () if whole else paths, exclude, max_files)
+    files, note = found.files, None
+    if whole and paths:
+        note = "the policy or baseline changed: checking the whole repository"
+    code = any(deps.is_code(f.path) for f in files)
+    graph = repository_graph(root) if code and not whole else None
+    if changed and graph is not None:
+        files, note = _with_dependents(root, graph, files, exclude)
+    kept = tuple(f for f in files if not excluded(f.path, ignore))
+    skipped = tuple(e for e in found.skipped if not excluded(e.path, ignore))
+    if whole and len(kept) == len(files):
+        return Plan(files, skipped, note=note)  # every file is reported: no context needed
+    reported = {f.path for f in kept}
+    if not any(deps.is_code(path) for path in reported):
+        return Plan(kept, skipped, note=note)  # only code imports code
+    used = deps.providers(graph or repository_graph(root), reported)
+    context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
+    return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note)
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """True when ``path`` or one of its folders matches one of the glob ``patterns``."""
+    if not patterns:
+        return False
+    parts = path.split("/")
+    prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+    return any(fnmatch.fnmatchcase(p, pattern) for p in prefixes for pattern in patterns)
+
+
+def _with_dependents(
+    root: Path, graph: deps.ImportGraph, files: tuple[SourceFile, ...], exclude: Sequence[Path]
+) -> tuple[tuple[SourceFile, ...], str | None]:
+    """``files`` and the files whose findings depend on them, with a note when there are any."""
+    extra = deps.dependents(graph, [f.path for f in files])
+    if not extra:
+        return files, None
+    more = set(discover(root, [root / path for path in sorted(extra)], exclude).files)
+    more -= set(files)
+    note = f"also checking {_count(len(more), 'file')} whose findings depend on the change"
+    return tuple(sorted({*files, *more}, key=lambda f: f.path)), note
+
+
+def repository_graph(root: Path) -> deps.ImportGraph:
+    """The import graph of the Python modules and notebooks git lists (or a walk finds)."""
+    listed = git_files(root)
+    paths = listed if listed is not None else list(walk(root))
+    ctx = RepoContext(root)
+    texts: dict[str, str] = {}
+    for rel in paths:
+        if deps.is_code(rel):
+            text = ctx.read_text(rel)
+            if text is not None and len(text) <= MAX_GRAPH_BYTES:
+                texts[rel] = text
+    return deps.ImportGraph(texts)
+
+
+def _any_same(paths: Sequence[Path], settings: Sequence[Path]) -> bool:
+    wanted = {path.resolve() for path in settings}
+    return any(path.resolve() in wanted for path in paths)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

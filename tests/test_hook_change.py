@@ -1,0 +1,118 @@
+"""The pre-commit hook judges the change, not only the staged files (real pre-commit, real git).
+
+A staged module re-checks the files that import it (a changed constant, a changed loader); a
+staged policy or baseline re-checks the whole repository; the default baseline file is applied
+by the hook as by ``scan`` and the Action. The harness (``Repo``: the hooks of
+.pre-commit-hooks.yaml as a ``repo: local`` configuration, no network) is test_precommit's.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_precommit import FAILING, PASSING, Repo, pytestmark  # noqa: F401
+
+POLICY = "[usage]\ncommercial = true\n"
+EXCEPTION = (
+    "\n[[exceptions]]\n"
+    f'model = "{FAILING}"\n'
+    'license = "cohere-c4ai-cc-by-nc-4.0"\n'
+    'reason = "research prototype"\n'
+    'approved_by = "legal"\n'
+)
+FILES = {
+    "src/app/__init__.py": "",
+    "src/app/config.py": f'MODEL = "{PASSING}"\n',
+    "src/app/serve.py": "from transformers import AutoModel\nfrom app.config import MODEL\n\n"
+    "model = AutoModel.from_pretrained(MODEL)\n",
+    "src/app/lib.py": "from transformers import AutoModel\n\n\ndef load(model_id):\n"
+    "    return AutoModel.from_pretrained(model_id)\n",
+    "src/app/main.py": f'from app.lib import load\n\nload("{PASSING}")\n',
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repo:
+    """A clean repository (everything passes) with the hook installed."""
+    repo = Repo(tmp_path)
+    for name, text in FILES.items():
+        repo.write(name, text)
+    repo.write(".model-license-guard.toml", POLICY)
+    repo.git("add", ".")
+    repo.git("commit", "-q", "-m", "initial")
+    installed = repo.pre_commit("install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return repo
+
+
+def _commit(repo: Repo, *names: str) -> tuple[int, str]:
+    repo.git("add", *names)
+    result = repo.commit("change")
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_changed_constant_rechecks_the_file_that_loads_it(repo: Repo) -> None:
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
+    code, output = _commit(repo, "src/app/config.py")
+    assert code != 0, output
+    assert f"src/app/serve.py:4:35  {FAILING}" in output
+    assert "MODEL at src/app/config.py:1" in output  # the constant, as via
+    assert "1 file whose findings depend on the change" in output
+
+
+def test_changed_caller_is_reported_at_the_caller_with_the_loader_as_via(repo: Repo) -> None:
+    repo.write("src/app/main.py", f'from app.lib import load\n\nload("{FAILING}")\n')
+    code, output = _commit(repo, "src/app/main.py")
+    assert code != 0, output
+    assert f"src/app/main.py:3:6  {FAILING}" in output
+    assert "via load(model_id) at src/app/lib.py:5" in output
+    assert "src/app/lib.py:5:" not in output  # not at the library's loader line
+
+
+def test_changed_loader_rechecks_its_callers(repo: Repo) -> None:
+    repo.write("src/app/main.py", f'from app.lib import load\n\nload("{FAILING}")\n')
+    repo.git("add", "src/app/main.py")
+    repo.git("commit", "-q", "--no-verify", "-m", "a caller, committed without the hook")
+    repo.write("src/app/lib.py", FILES["src/app/lib.py"] + "\n\nVERSION = 2\n")
+    code, output = _commit(repo, "src/app/lib.py")
+    assert code != 0, output
+    assert f"src/app/main.py:3:6  {FAILING}" in output
+
+
+def test_policy_only_commit_rechecks_the_whole_repository(repo: Repo) -> None:
+    repo.write(".model-license-guard.toml", POLICY + EXCEPTION)
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
+    code, output = _commit(repo, ".model-license-guard.toml", "src/app/config.py")
+    assert code == 0, output  # the exception approves the model
+    repo.write(".model-license-guard.toml", POLICY)  # remove the exception
+    code, output = _commit(repo, ".model-license-guard.toml")
+    assert code != 0, output
+    assert f"src/app/serve.py:4:35  {FAILING}" in output
+    assert "the policy or baseline changed: checking the whole repository" in output
+
+
+def test_default_baseline_is_applied_by_the_hook_and_a_baseline_change_rechecks(
+    repo: Repo,
+) -> None:
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
+    repo.git("add", "src/app/config.py")
+    repo.git("commit", "-q", "--no-verify", "-m", "a failing model, accepted below")
+    written = _cli(repo, "baseline")
+    assert written.returncode == 0, written.stderr
+    code, output = _commit(repo, ".model-license-guard-baseline.json")
+    assert code == 0, output  # the whole repository is checked, with the new baseline
+    repo.write("src/app/serve.py", FILES["src/app/serve.py"] + "# touched\n")
+    code, output = _commit(repo, "src/app/serve.py")
+    assert code == 0, output  # the hook applies the default baseline file
+    repo.write(".model-license-guard-baseline.json", json.dumps({"version": 1, "entries": []}))
+    code, output = _commit(repo, ".model-license-guard-baseline.json")
+    assert code != 0, output
+    assert f"src/app/serve.py:4:35  {FAILING}" in output
+
+
+def _cli(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    return repo.run(sys.executable, "-m", "scanner", *args)
