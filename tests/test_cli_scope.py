@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from text_report import lists_place
 
 SCRIPT = shutil.which("model-license-guard", path=str(Path(sys.executable).parent))
 pytestmark = pytest.mark.skipif(SCRIPT is None, reason="console script not installed")
@@ -99,8 +100,8 @@ def test_a_finding_is_reported_once_at_the_caller_and_only_in_the_paths_scanned(
 
 def test_via_in_text_and_sarif(repo: Path) -> None:
     text = run(repo, "scan", "tests").stdout
-    assert f"tests/test_lib.py:5:13  {FAILING}" in text
-    assert f"    via {VIA}\n" in text
+    assert lists_place(text, "FAIL", FAILING, "tests/test_lib.py:5:13"), text
+    assert f"  via {VIA}\n" in text
     sarif = json.loads(run(repo, "scan", "tests", "--format", "sarif").stdout)
     results = sarif["runs"][0]["results"]
     (result,) = [r for r in results if r["ruleId"] == "MDL003"]  # commercial use not permitted

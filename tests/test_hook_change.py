@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from test_precommit import FAILING, PASSING, Repo, pytestmark  # noqa: F401
+from text_report import lists_place
 
 POLICY = "[usage]\ncommercial = true\n"
 EXCEPTION = (
@@ -59,7 +60,7 @@ def test_changed_constant_rechecks_the_file_that_loads_it(repo: Repo) -> None:
     repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
     code, output = _commit(repo, "src/app/config.py")
     assert code != 0, output
-    assert f"src/app/serve.py:4:35  {FAILING}" in output
+    assert lists_place(output, "FAIL", FAILING, "src/app/serve.py:4:35"), output
     assert "MODEL at src/app/config.py:1" in output  # the constant, as via
     assert "1 file whose findings depend on the change" in output
 
@@ -68,7 +69,7 @@ def test_changed_caller_is_reported_at_the_caller_with_the_loader_as_via(repo: R
     repo.write("src/app/main.py", f'from app.lib import load\n\nload("{FAILING}")\n')
     code, output = _commit(repo, "src/app/main.py")
     assert code != 0, output
-    assert f"src/app/main.py:3:6  {FAILING}" in output
+    assert lists_place(output, "FAIL", FAILING, "src/app/main.py:3:6"), output
     assert "via load(model_id) at src/app/lib.py:5" in output
     assert "src/app/lib.py:5:" not in output  # not at the library's loader line
 
@@ -80,7 +81,7 @@ def test_changed_loader_rechecks_its_callers(repo: Repo) -> None:
     repo.write("src/app/lib.py", FILES["src/app/lib.py"] + "\n\nVERSION = 2\n")
     code, output = _commit(repo, "src/app/lib.py")
     assert code != 0, output
-    assert f"src/app/main.py:3:6  {FAILING}" in output
+    assert lists_place(output, "FAIL", FAILING, "src/app/main.py:3:6"), output
 
 
 def test_policy_only_commit_rechecks_the_whole_repository(repo: Repo) -> None:
@@ -91,7 +92,7 @@ def test_policy_only_commit_rechecks_the_whole_repository(repo: Repo) -> None:
     repo.write(".model-license-guard.toml", POLICY)  # remove the exception
     code, output = _commit(repo, ".model-license-guard.toml")
     assert code != 0, output
-    assert f"src/app/serve.py:4:35  {FAILING}" in output
+    assert lists_place(output, "FAIL", FAILING, "src/app/serve.py:4:35"), output
     assert "the policy or baseline changed: checking the whole repository" in output
 
 
@@ -111,7 +112,7 @@ def test_default_baseline_is_applied_by_the_hook_and_a_baseline_change_rechecks(
     repo.write(".model-license-guard-baseline.json", json.dumps({"version": 1, "entries": []}))
     code, output = _commit(repo, ".model-license-guard-baseline.json")
     assert code != 0, output
-    assert f"src/app/serve.py:4:35  {FAILING}" in output
+    assert lists_place(output, "FAIL", FAILING, "src/app/serve.py:4:35"), output
 
 
 def _cli(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
