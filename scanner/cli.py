@@ -18,8 +18,11 @@ from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
 from scanner.decide.policy_template import STARTER_POLICY
+from scanner.find import cache as cache_mod
 from scanner.find import git
+from scanner.find.cache import ExtractionCache
 from scanner.find.discover import discover
+from scanner.progress import progress_meter
 from scanner.report import FORMATS
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
@@ -118,6 +121,15 @@ def _scan_options(parser: argparse.ArgumentParser) -> None:
     _policy_options(parser)
     _hub_options(parser)
     parser.add_argument("--jobs", "-j", type=int, default=0, help="worker processes (0: cores)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="extract every file again (no extraction cache)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="extraction cache folder (default: $MLG_CACHE_DIR or the user cache)",
+    )
 
 
 def _policy_options(parser: argparse.ArgumentParser) -> None:
@@ -223,8 +235,22 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
         own.append(args.output)
     found = discover(root, [_under(root, path) for path in args.paths], exclude=own)
     today = args.today or date.today()
-    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root))
+    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, _hub_client(args, root),
+                       _extraction_cache(args, root), progress_meter(sys.stderr))  # fmt: skip
     return scan(found.files, inputs, found.skipped)
+
+
+def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:
+    """The extraction cache, unless ``--no-cache`` or its folder is inside the repository."""
+    if args.no_cache:
+        return None
+    folder = cache_mod.cache_dir(os.environ, args.cache_dir).resolve()
+    if folder.is_relative_to(root):
+        _say(f"model-license-guard: note: cache {folder} is inside the repository: not used")
+        return None
+    manifest = Path(license_db.__file__).parent / "data" / "manifest.json"
+    salt = cache_mod.salt(license_db.DB_VERSION, manifest)
+    return ExtractionCache(folder, salt, cache_mod.max_bytes(os.environ))
 
 
 def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -17,13 +16,16 @@ from pathlib import Path
 from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import LicenseTerms
-from scanner.context import ReadProblem, RepoContext, read_bytes
+from scanner.context import Observations, ReadProblem, RepoContext, read_bytes
 from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate, evaluate_unresolved
 from scanner.decide.policy import Policy
+from scanner.find import isolate
+from scanner.find.cache import Dependencies, ExtractionCache, Probe, dependencies, digest, universe
 from scanner.find.discover import SourceFile
 from scanner.find.extractors import EXTRACTORS, python
+from scanner.find.isolate import Budget, Crash
 from scanner.resolve.database import resolve
 from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
@@ -42,6 +44,7 @@ MAX_PARSE_BYTES = 1_500_000
 """Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
 MAX_READ_BYTES = 50_000_000
 PARALLEL_THRESHOLD = 48
+ScanProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class ScanInput:
     jobs: int = 0  # 0: one worker per core
     baseline: baseline_mod.Baseline | None = None
     hub: HubClient | None = None  # opt-in: ask the Hugging Face Hub about unknown Hub models
+    cache: ExtractionCache | None = None  # reuse extractions of unchanged files (None: off)
+    progress: ScanProgress | None = None  # told (files done, files) as extraction goes
 
 
 def scan(
@@ -64,7 +69,8 @@ def scan(
 
     ``skipped`` are the files discovery passed over (reported, and counted in the totals).
     """
-    extraction = merge(extract_all(inputs.root, files, inputs.jobs))
+    extracted = extract_all(inputs.root, files, inputs.jobs, inputs.cache, inputs.progress)
+    extraction = merge(extracted)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
     refs = sorted(set(extraction.refs), key=_ref_order)
@@ -141,30 +147,91 @@ def merge(extractions: Iterable[Extraction]) -> Extraction:
     return Extraction(tuple(refs), tuple(unresolved), tuple(errors))
 
 
-def extract_all(root: Path, files: Sequence[SourceFile], jobs: int = 0) -> list[Extraction]:
-    """Extract every file, across processes when there are many."""
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [extract_file(root, file) for file in files]
-    chunk = max(1, len(files) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(extract_file, [root] * len(files), files, chunksize=chunk))
+def extract_all(
+    root: Path,
+    files: Sequence[SourceFile],
+    jobs: int = 0,
+    cache: ExtractionCache | None = None,
+    progress: ScanProgress | None = None,
+) -> list[Extraction]:
+    """Extract every file: from the cache while still valid, else in supervised workers (one
+    worker for a few files, so they share parsed modules; one per core, or ``jobs``, for many)."""
+    probe = Probe(root)
+    contents = [_content(root, file) if cache is not None else None for file in files]
+    found: list[Extraction | None] = [
+        cache.get(file, content, probe) if cache is not None and content is not None else None
+        for file, content in zip(files, contents, strict=True)
+    ]
+    todo = [index for index, hit in enumerate(found) if hit is None]
+    hits = len(files) - len(todo)
+    workers = (jobs or os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
+    tasks = [(root, files[index], cache is not None) for index in todo]
+    tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
+    outcomes = isolate.run(_work, tasks, workers, Budget.from_env(os.environ), _label, tell)
+    for index, outcome in zip(todo, outcomes, strict=True):
+        match outcome:
+            case Crash(reason=reason):
+                found[index] = crashed(root, files[index], reason)
+            case (Extraction() as extraction, deps):
+                found[index] = extraction
+                content = contents[index]
+                if cache is not None and content is not None and deps is not None:
+                    cache.put(files[index], content, extraction, deps)
+    if cache is not None:
+        cache.prune()
+    return [item if item is not None else Extraction() for item in found]
 
 
-def extract_file(root: Path, file: SourceFile) -> Extraction:
+def _content(root: Path, file: SourceFile) -> str | None:
+    """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
+    try:
+        return digest(read_bytes(root, root / file.path, MAX_READ_BYTES))
+    except ReadProblem:
+        return None
+
+
+def _label(task: tuple[Path, SourceFile, bool]) -> str:
+    return task[1].path
+
+
+def _work(task: tuple[Path, SourceFile, bool]) -> tuple[Extraction, Dependencies | None]:
+    """A worker's job: one file's extraction, with what it depends on when caching."""
+    root, file, observe = task
+    ctx = RepoContext(root, Observations() if observe else None)
+    extraction = extract_file(root, file, ctx)
+    if ctx.observed is None:
+        return extraction, None
+    searched = universe(ctx) if ctx.observed.searches else None
+    return extraction, dependencies(file.path, ctx.observed, searched)
+
+
+def crashed(root: Path, file: SourceFile, reason: str) -> Extraction:
+    """A file whose worker crashed or overran its budget: the reason, and for Python what the
+    fallback tokenizer finds in it."""
+    text, _ = read_text(root / file.path, file.path, root)
+    if text is None or file.kind is not SourceKind.PYTHON:
+        message = f"{reason} while scanning it (or a module it imports); not scanned"
+        return Extraction(errors=(FileError(file.path, message, unscanned=Unscanned.SKIPPED),))
+    message = (
+        f"{reason} while parsing it (or a module it imports); searched by the fallback tokenizer"
+    )
+    error = FileError(file.path, message, unscanned=Unscanned.SKIPPED)
+    return Extraction(python.fallback(file.path, text, RepoContext(root)), (), (error,))
+
+
+def extract_file(root: Path, file: SourceFile, ctx: RepoContext | None = None) -> Extraction:
     """Everything found in one file; never raises (surprises become internal FileErrors)."""
     try:
-        return _extract(root, file)
+        return _extract(root, file, ctx or RepoContext(root))
     except Exception:
         message = "internal error while scanning:\n" + traceback.format_exc()
         return Extraction(errors=(FileError(file.path, message, internal=True),))
 
 
-def _extract(root: Path, file: SourceFile) -> Extraction:
+def _extract(root: Path, file: SourceFile, ctx: RepoContext) -> Extraction:
     text, problems = read_text(root / file.path, file.path, root)
     if text is None:
         return Extraction(errors=problems)
-    ctx = RepoContext(root)
     if file.kind is SourceKind.PYTHON and len(text) > MAX_PARSE_BYTES:
         size = f"{len(text) / 1_000_000:.1f} MB"
         problems += (
