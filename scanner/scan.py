@@ -22,7 +22,15 @@ from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate, evaluate_unresolved
 from scanner.decide.policy import Policy
 from scanner.find import isolate
-from scanner.find.cache import Dependencies, ExtractionCache, Probe, dependencies, digest, universe
+from scanner.find.cache import (
+    Dependencies,
+    ExtractionCache,
+    Probe,
+    dependencies,
+    digest,
+    forget_previous_run,
+    universe,
+)
 from scanner.find.discover import SourceFile
 from scanner.find.extractors import EXTRACTORS, python
 from scanner.find.isolate import Budget, Crash
@@ -156,6 +164,7 @@ def extract_all(
 ) -> list[Extraction]:
     """Extract every file: from the cache while still valid, else in supervised workers (one
     worker for a few files, so they share parsed modules; one per core, or ``jobs``, for many)."""
+    forget_previous_run()
     probe = Probe(root)
     contents = [_content(root, file) if cache is not None else None for file in files]
     found: list[Extraction | None] = [

@@ -22,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -30,6 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from scanner import context as context_mod
 from scanner.context import Observations, RepoContext
 from scanner.find import cache_codec
 from scanner.find.discover import SourceFile
@@ -212,6 +214,18 @@ def universe(ctx: RepoContext) -> str:
         hasher.update(f"{len(rel)}:{rel}{len(text)}:".encode())
         hasher.update(text.encode("utf-8", "surrogatepass"))
     return hasher.hexdigest()
+
+
+def forget_previous_run() -> None:
+    """Empty the caches that hold the repository's files for one run (read texts, listed and
+    parsed modules): a second scan in the same process (and its forked workers) must see the
+    files as they are now, and so must ``Probe``."""
+    context_mod._read_text.cache_clear()
+    for cached in (repo.python_modules, repo._matching, repo._texts, universe):
+        cached.cache_clear()
+    loader = sys.modules.get("scanner.find.extractors.python.loader")  # imported with libcst
+    if loader is not None:
+        loader._parsed.cache_clear()
 
 
 class ExtractionCache:

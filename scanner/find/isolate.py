@@ -7,7 +7,8 @@ a time each; the supervisor knows which file every worker holds. A worker that d
 failed allocation) or overruns its budget is replaced, and its file comes back as ``Crash`` with
 the reason; every other result is kept. Budgets per worker: CPU seconds per file
 (``RLIMIT_CPU``, raised before each file: the kernel stops a runaway parse, however loaded the
-machine; a wall-clock deadline of ``WALL_FACTOR`` times that catches a blocked one) and address
+machine; a wall-clock deadline of ``WALL_FACTOR`` times that, at least ``MIN_WALL_SECONDS``,
+catches a blocked one) and address
 space (``RLIMIT_AS``: an allocation over it fails, as ``MemoryError`` or a native abort).
 
 Workers are forked where the platform can (cheap on Linux: they share the parent's imports),
@@ -35,6 +36,7 @@ CPU_SECONDS = 10
 MEMORY_MB = 2048
 """Address space of a worker, in MB (``MLG_WORKER_MEMORY_MB`` overrides; 0: no cap)."""
 WALL_FACTOR = 12  # wall-clock deadline per file, in CPU budgets (a loaded machine is slow)
+MIN_WALL_SECONDS = 60
 TEST_FAULT_ENV = "MLG_TEST_WORKER_FAULT"
 """Tests only, honoured by workers alone: ``KIND:NAME`` makes a worker fail on a task whose
 label ends with ``NAME``; KIND is ``segv``, ``abort``, ``exit``, ``spin`` or ``memory``."""
@@ -183,7 +185,7 @@ class _Pool(Generic[Task, Result]):
             self._assign(self._start())
 
     def _wall_limit(self) -> float:
-        return float(self.budget.cpu_seconds * WALL_FACTOR)
+        return float(max(MIN_WALL_SECONDS, self.budget.cpu_seconds * WALL_FACTOR))
 
     def _until_deadline(self, busy: list[_Worker]) -> float:
         if not busy:
