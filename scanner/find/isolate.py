@@ -37,6 +37,7 @@ MEMORY_MB = 2048
 """Address space of a worker, in MB (``MLG_WORKER_MEMORY_MB`` overrides; 0: no cap)."""
 WALL_FACTOR = 12  # wall-clock deadline per file, in CPU budgets (a loaded machine is slow)
 MIN_WALL_SECONDS = 60
+TICK_SECONDS = 0.25  # how often progress hears from the supervisor while files take long
 TEST_FAULT_ENV = "MLG_TEST_WORKER_FAULT"
 """Tests only, honoured by workers alone: ``KIND:NAME`` makes a worker fail on a task whose
 label ends with ``NAME``; KIND is ``segv``, ``abort``, ``exit``, ``spin`` or ``memory``."""
@@ -120,7 +121,10 @@ class _Pool(Generic[Task, Result]):
             busy = [w for w in self.workers if w.task is not None]
             if not busy:  # cannot happen while every task is assigned: never spin
                 raise RuntimeError("worker pool: tasks left but no worker holds one")
-            ready = wait([w.conn for w in busy], timeout=self._until_deadline(busy))
+            timeout = self._until_deadline(busy)
+            if progress is not None:  # wake up now and then: the meter may be due to appear
+                timeout = min(timeout, TICK_SECONDS)
+            ready = wait([w.conn for w in busy], timeout=timeout)
             for worker in busy:
                 if worker.conn in ready:
                     self._collect(worker)
