@@ -10,10 +10,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import license_db
 from license_db import LicenseDB
-from scanner import explain as explain_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
@@ -26,10 +26,12 @@ from scanner.progress import progress_meter
 from scanner.report import FORMATS
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
-from scanner.resolve import hub as hub_mod
 from scanner.rules import describe
 from scanner.scan import ScanInput, scan
 from scanner.types import Report, Verdict
+
+if TYPE_CHECKING:
+    from scanner.resolve.hub import HubClient
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 POLICY_FILE = ".model-license-guard.toml"
@@ -191,6 +193,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     policy = _policy(args, db)
     today = args.today or date.today()
     hub = _hub_client(args, _root(args)) if args.hub else None
+    from scanner import explain as explain_mod  # imported by the one command that needs it
+
     explanation = explain_mod.explain(args.model, db, policy, today, args.kind, hub)
     if args.json:
         print(json.dumps(explain_mod.to_json(explanation), indent=2))
@@ -253,10 +257,12 @@ def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache |
     return ExtractionCache(folder, salt, cache_mod.max_bytes(os.environ))
 
 
-def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:
+def _hub_client(args: argparse.Namespace, root: Path) -> HubClient | None:
     """The opt-in Hub client for ``--hub``; None without it or when HF_HUB_OFFLINE is set."""
     if not args.hub:
         return None
+    from scanner.resolve import hub as hub_mod  # HTTP and TLS modules: only for --hub
+
     if hub_mod.offline(os.environ):
         print("model-license-guard: note: HF_HUB_OFFLINE is set: --hub is off", file=sys.stderr)
         return None

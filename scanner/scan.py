@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse
@@ -21,7 +22,6 @@ from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate, evaluate_unresolved
 from scanner.decide.policy import Policy
-from scanner.find import isolate
 from scanner.find.cache import (
     Dependencies,
     ExtractionCache,
@@ -32,10 +32,7 @@ from scanner.find.cache import (
     universe,
 )
 from scanner.find.discover import SourceFile
-from scanner.find.extractors import EXTRACTORS, python
-from scanner.find.isolate import Budget, Crash
 from scanner.resolve.database import resolve
-from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
     Decision,
     Extraction,
@@ -47,6 +44,9 @@ from scanner.types import (
     UnresolvedRef,
     Unscanned,
 )
+
+if TYPE_CHECKING:
+    from scanner.resolve.hub import HubClient
 
 MAX_PARSE_BYTES = 1_500_000
 """Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
@@ -84,6 +84,8 @@ def scan(
     refs = sorted(set(extraction.refs), key=_ref_order)
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
+        from scanner.resolve.hub import resolve_unknowns  # HTTP modules: only for --hub
+
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
     evaluated = [evaluate(item, inputs.policy, inputs.db, inputs.today) for item in resolved]
     decisions = suppress.apply_inline(evaluated, ctx)
@@ -162,8 +164,7 @@ def extract_all(
     cache: ExtractionCache | None = None,
     progress: ScanProgress | None = None,
 ) -> list[Extraction]:
-    """Extract every file: from the cache while still valid, else in supervised workers (one
-    worker for a few files, so they share parsed modules; one per core, or ``jobs``, for many)."""
+    """Extract every file: from the cache while still valid, else in supervised workers."""
     forget_previous_run()
     probe = Probe(root)
     contents = [_content(root, file) if cache is not None else None for file in files]
@@ -172,23 +173,41 @@ def extract_all(
         for file, content in zip(files, contents, strict=True)
     ]
     todo = [index for index, hit in enumerate(found) if hit is None]
-    hits = len(files) - len(todo)
-    workers = (jobs or os.cpu_count() or 1) if len(todo) >= PARALLEL_THRESHOLD else 1
-    tasks = [(root, files[index], cache is not None) for index in todo]
-    tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
-    outcomes = isolate.run(_work, tasks, workers, Budget.from_env(os.environ), _label, tell)
-    for index, outcome in zip(todo, outcomes, strict=True):
-        match outcome:
-            case Crash(reason=reason):
-                found[index] = crashed(root, files[index], reason)
-            case (Extraction() as extraction, deps):
-                found[index] = extraction
-                content = contents[index]
-                if cache is not None and content is not None and deps is not None:
-                    cache.put(files[index], content, extraction, deps)
+    if todo:
+        hits = len(files) - len(todo)
+        tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
+        fresh = _extract_isolated(root, [files[i] for i in todo], jobs, cache is not None, tell)
+        for index, (extraction, deps) in zip(todo, fresh, strict=True):
+            found[index] = extraction
+            content = contents[index]
+            if cache is not None and content is not None and deps is not None:
+                cache.put(files[index], content, extraction, deps)
     if cache is not None:
         cache.prune()
     return [item if item is not None else Extraction() for item in found]
+
+
+def _extract_isolated(
+    root: Path,
+    files: Sequence[SourceFile],
+    jobs: int,
+    observe: bool,
+    progress: Callable[[int], None] | None,
+) -> list[tuple[Extraction, Dependencies | None]]:
+    """Each file extracted in a supervised worker (one worker for a few files, so they share
+    parsed modules; one per core, or ``jobs``, for many); a crash becomes that file's error."""
+    from scanner.find import isolate  # multiprocessing: only when something is extracted
+
+    workers = (jobs or os.cpu_count() or 1) if len(files) >= PARALLEL_THRESHOLD else 1
+    tasks = [(root, file, observe) for file in files]
+    budget = isolate.Budget.from_env(os.environ)
+    outcomes = isolate.run(_work, tasks, workers, budget, _label, progress)
+    return [
+        (crashed(root, file, outcome.reason), None)
+        if isinstance(outcome, isolate.Crash)
+        else outcome
+        for file, outcome in zip(files, outcomes, strict=True)
+    ]
 
 
 def _content(root: Path, file: SourceFile) -> str | None:
@@ -225,6 +244,8 @@ def crashed(root: Path, file: SourceFile, reason: str) -> Extraction:
         f"{reason} while parsing it (or a module it imports); searched by the fallback tokenizer"
     )
     error = FileError(file.path, message, unscanned=Unscanned.SKIPPED)
+    from scanner.find.extractors import python
+
     return Extraction(python.fallback(file.path, text, RepoContext(root)), (), (error,))
 
 
@@ -238,6 +259,8 @@ def extract_file(root: Path, file: SourceFile, ctx: RepoContext | None = None) -
 
 
 def _extract(root: Path, file: SourceFile, ctx: RepoContext) -> Extraction:
+    from scanner.find.extractors import EXTRACTORS, python  # in workers (or after a fork)
+
     text, problems = read_text(root / file.path, file.path, root)
     if text is None:
         return Extraction(errors=problems)

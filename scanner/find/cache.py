@@ -35,7 +35,6 @@ from scanner import context as context_mod
 from scanner.context import Observations, RepoContext
 from scanner.find import cache_codec
 from scanner.find.discover import SourceFile
-from scanner.find.extractors.python import repo
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 1
@@ -202,6 +201,8 @@ class Probe:
         """A cross-module search run again on the modules as they are now."""
         key = (word, pattern)
         if key not in self.found:
+            from scanner.find.extractors.python import repo
+
             self.found[key] = repo.modules_matching(self.ctx, word, pattern)
         return self.found[key]
 
@@ -209,6 +210,8 @@ class Probe:
 @lru_cache(maxsize=4)
 def universe(ctx: RepoContext) -> str:
     """The hash of every module (path and text) cross-module searches read."""
+    from scanner.find.extractors.python import repo  # the extractor's own module list
+
     hasher = hashlib.blake2b(digest_size=20)
     for rel, text in repo.python_modules(ctx):
         hasher.update(f"{len(rel)}:{rel}{len(text)}:".encode())
@@ -221,9 +224,12 @@ def forget_previous_run() -> None:
     parsed modules): a second scan in the same process (and its forked workers) must see the
     files as they are now, and so must ``Probe``."""
     context_mod._read_text.cache_clear()
-    for cached in (repo.python_modules, repo._matching, repo._texts, universe):
-        cached.cache_clear()
-    loader = sys.modules.get("scanner.find.extractors.python.loader")  # imported with libcst
+    universe.cache_clear()
+    repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
+    if repo is not None:
+        for cached in (repo.python_modules, repo._matching, repo._texts):
+            cached.cache_clear()
+    loader = sys.modules.get("scanner.find.extractors.python.loader")
     if loader is not None:
         loader._parsed.cache_clear()
 
