@@ -167,7 +167,7 @@ def extract_all(
     """Extract every file: from the cache while still valid, else in supervised workers."""
     forget_previous_run()
     probe = Probe(root)
-    contents = [_content(root, file) if cache is not None else None for file in files]
+    contents = [_content(root, file, probe) if cache is not None else None for file in files]
     found: list[Extraction | None] = [
         cache.get(file, content, probe) if cache is not None and content is not None else None
         for file, content in zip(files, contents, strict=True)
@@ -210,12 +210,15 @@ def _extract_isolated(
     ]
 
 
-def _content(root: Path, file: SourceFile) -> str | None:
+def _content(root: Path, file: SourceFile, probe: Probe) -> str | None:
     """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
     try:
-        return digest(read_bytes(root, root / file.path, MAX_READ_BYTES))
+        data = read_bytes(root, root / file.path, MAX_READ_BYTES)
     except ReadProblem:
         return None
+    if file.path.endswith(".py"):
+        probe.preload(file.path, data)  # validity checks may need its text: read once
+    return digest(data)
 
 
 def _label(task: tuple[Path, SourceFile, bool]) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scanner.cli import main
+from scanner.context import RepoContext
 from scanner.find import cache as cache_mod
 from scanner.find import cache_codec, isolate
 from scanner.find.cache import Dependencies, ExtractionCache, Probe
@@ -256,3 +257,26 @@ def test_a_probe_answers_like_the_repository(tmp_path: Path) -> None:
     assert answers == [("a", True, True), ("a/b.py", True, False), ("a/c.py", False, False),
                        ("x/y.py", False, False), ("a/", True, True), ("link", False, False),
                        ("../a", False, False), ("", False, False)]  # fmt: skip
+
+
+def test_the_probe_s_module_list_is_the_extractor_s() -> None:
+    """``Probe.universe`` lists modules by the same rule as the extractor's searches."""
+    from scanner.find.extractors.python import repo
+
+    assert cache_mod.MAX_MODULE_CHARS == repo.MAX_MODULE_BYTES
+
+
+def test_the_probe_hashes_the_modules_as_a_worker_does(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo", {**IMPORTED, **CALLED, "big.py": "x" * 1_500_001,
+                                     "bad.py": "", "sub/c.py": "Y = 1\n"})  # fmt: skip
+    (root / "bad.py").write_bytes(b"\xff\xfe not UTF-8")
+    cache_mod.forget_previous_run()
+    worker = cache_mod.universe(RepoContext(root))
+    cold = Probe(root)
+    warm = Probe(root)
+    for name in ("main.py", "big.py", "bad.py"):
+        warm.preload(name, (root / name).read_bytes())
+    assert cold.universe() == warm.universe() == worker
+    _repo(root, {"sub/c.py": "Y = 2\n"})
+    cache_mod.forget_previous_run()  # a new run
+    assert Probe(root).universe() != worker

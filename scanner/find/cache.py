@@ -25,7 +25,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Any
 from scanner import context as context_mod
 from scanner.context import Observations, RepoContext
 from scanner.find import cache_codec
-from scanner.find.discover import SourceFile
+from scanner.find.discover import SourceFile, git_files, walk
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 1
@@ -133,10 +133,11 @@ class Probe:
 
     def __init__(self, root: Path) -> None:
         self.ctx = RepoContext(root)
-        self.texts: dict[str, str | None] = {}
+        self.texts: dict[str, tuple[str | None, int]] = {}
         self.paths: dict[tuple[str, bool], bool] = {}
         self.found: dict[tuple[str, str], tuple[str, ...]] = {}
-        self.listings: dict[str, frozenset[str] | None] = {}
+        self.listings: dict[str, dict[str, str] | None] = {}
+        self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
 
     def holds(self, deps: Dependencies) -> bool:
@@ -152,49 +153,85 @@ class Probe:
             )
         )
 
+    def preload(self, rel: str, data: bytes) -> None:
+        """The bytes of a scanned Python module, read for its key: not read again here."""
+        self.loaded[rel] = data
+
     def text(self, rel: str) -> str | None:
         """The hash of the text ``RepoContext.read_text`` gives for ``rel``."""
+        return self._text(rel)[0]
+
+    def _text(self, rel: str) -> tuple[str | None, int]:
+        """The hash and length of ``rel``'s text (read once per run)."""
         if rel not in self.texts:
-            self.texts[rel] = text_digest(self.ctx.read_text(rel))
+            text = self._read(rel)
+            self.texts[rel] = (text_digest(text), -1 if text is None else len(text))
         return self.texts[rel]
+
+    def _read(self, rel: str) -> str | None:
+        """``RepoContext.read_text``, from the preloaded bytes when the scan read them."""
+        data = self.loaded.pop(rel, None)
+        if data is None or rel.startswith(("/", "\\")) or ".." in rel.split("/"):
+            return self.ctx.read_text(rel)
+        if len(data) > context_mod.MAX_READ_BYTES:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
     def path(self, rel: str, folder: bool) -> bool:
         """``RepoContext.is_dir`` (``folder``) or ``RepoContext.exists``."""
         key = (rel, folder)
         if key not in self.paths:
-            if self._absent(rel.rstrip("/")):  # most probes are misses: no resolve() for them
-                self.paths[key] = False
-            else:
-                self.paths[key] = self.ctx.is_dir(rel) if folder else self.ctx.exists(rel)
+            found = self._listed(rel.rstrip("/"))
+            if found is None:  # not a plain path, or through a symlink: RepoContext decides
+                found = self.ctx.is_dir(rel) if folder else self.ctx.exists(rel)
+            elif folder:
+                found = found == "dir"
+            self.paths[key] = bool(found)
         return self.paths[key]
 
-    def _absent(self, rel: str) -> bool:
-        """True when a plain relative path's name is missing from its folder's listing."""
+    def _listed(self, rel: str) -> str | bool | None:
+        """From folder listings, no ``resolve()``: False when a plain relative path is missing,
+        ``"dir"``/``"file"`` when present without a symlink on the way, else None."""
         parts = rel.split("/")
-        if not rel or any(part in ("", ".", "..") for part in parts):
-            return False  # not plain: RepoContext decides
-        folder = ""
+        if not rel or "\\" in rel or any(part in ("", ".", "..") for part in parts):
+            return None
+        folder, kind = "", None
         for part in parts:
             names = self._listing(folder)
             if names is None:
+                return None
+            kind = names.get(part)
+            if kind is None:
                 return False
-            if part not in names:
-                return True
+            if kind == "link":
+                return None
             folder = f"{folder}/{part}" if folder else part
-        return False
+        return kind
 
-    def _listing(self, folder: str) -> frozenset[str] | None:
+    def _listing(self, folder: str) -> dict[str, str] | None:
         if folder not in self.listings:
             try:
-                self.listings[folder] = frozenset(os.listdir(self.ctx.root / folder))
+                with os.scandir(self.ctx.root / folder) as entries:
+                    self.listings[folder] = {entry.name: _kind(entry) for entry in entries}
             except OSError:  # not a folder, unreadable: RepoContext decides
                 self.listings[folder] = None
         return self.listings[folder]
 
     def universe(self) -> str:
-        """The hash of every module a cross-module search reads (once per run)."""
+        """The hash of every module cross-module searches read, as they are now."""
         if not self._universe:
-            self._universe.append(universe(self.ctx))
+            files = git_files(self.ctx.root)
+            paths = files if files is not None else list(walk(self.ctx.root))
+            modules = []
+            for rel in paths:
+                if rel.endswith(".py"):
+                    hashed, length = self._text(rel)
+                    if hashed is not None and length <= MAX_MODULE_CHARS:
+                        modules.append((rel, hashed))
+            self._universe.append(_combine(modules))
         return self._universe[0]
 
     def search(self, word: str, pattern: str) -> tuple[str, ...]:
@@ -207,15 +244,27 @@ class Probe:
         return self.found[key]
 
 
+def _kind(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink():
+        return "link"
+    return "dir" if entry.is_dir(follow_symlinks=False) else "file"
+
+
+MAX_MODULE_CHARS = 1_500_000  # ``repo.MAX_MODULE_BYTES``: larger modules are never searched
+
+
 @lru_cache(maxsize=4)
 def universe(ctx: RepoContext) -> str:
     """The hash of every module (path and text) cross-module searches read."""
     from scanner.find.extractors.python import repo  # the extractor's own module list
 
+    return _combine([(rel, text_digest(text)) for rel, text in repo.python_modules(ctx)])
+
+
+def _combine(modules: Sequence[tuple[str, str | None]]) -> str:
     hasher = hashlib.blake2b(digest_size=20)
-    for rel, text in repo.python_modules(ctx):
-        hasher.update(f"{len(rel)}:{rel}{len(text)}:".encode())
-        hasher.update(text.encode("utf-8", "surrogatepass"))
+    for rel, hashed in modules:
+        hasher.update(f"{rel}\0{hashed}\0".encode())
     return hasher.hexdigest()
 
 
