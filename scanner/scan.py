@@ -177,11 +177,12 @@ def extract_all(
         hits = len(files) - len(todo)
         tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
         fresh = _extract_isolated(root, [files[i] for i in todo], jobs, cache is not None, tell)
-        for index, (extraction, deps) in zip(todo, fresh, strict=True):
+        for index, (extraction, deps, after) in zip(todo, fresh, strict=True):
             found[index] = extraction
             content = contents[index]
-            if cache is not None and content is not None and deps is not None:
-                cache.put(files[index], content, extraction, deps)
+            internal = any(error.internal for error in extraction.errors)  # may not recur
+            if cache is not None and content is not None and content == after and not internal:
+                cache.put(files[index], content, extraction, deps or Dependencies())
     if cache is not None:
         cache.prune()
     return [item if item is not None else Extraction() for item in found]
@@ -193,7 +194,7 @@ def _extract_isolated(
     jobs: int,
     observe: bool,
     progress: Callable[[int], None] | None,
-) -> list[tuple[Extraction, Dependencies | None]]:
+) -> list[Fresh]:
     """Each file extracted in a supervised worker (one worker for a few files, so they share
     parsed modules; one per core, or ``jobs``, for many); a crash becomes that file's error."""
     from scanner.find import isolate  # multiprocessing: only when something is extracted
@@ -203,20 +204,20 @@ def _extract_isolated(
     budget = isolate.Budget.from_env(os.environ)
     outcomes = isolate.run(_work, tasks, workers, budget, _label, progress)
     return [
-        (crashed(root, file, outcome.reason), None)
+        (crashed(root, file, outcome.reason), None, None)
         if isinstance(outcome, isolate.Crash)
         else outcome
         for file, outcome in zip(files, outcomes, strict=True)
     ]
 
 
-def _content(root: Path, file: SourceFile, probe: Probe) -> str | None:
+def _content(root: Path, file: SourceFile, probe: Probe | None) -> str | None:
     """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
     try:
         data = read_bytes(root, root / file.path, MAX_READ_BYTES)
     except ReadProblem:
         return None
-    if file.path.endswith(".py"):
+    if probe is not None and file.path.endswith(".py"):
         probe.preload(file.path, data)  # validity checks may need its text: read once
     return digest(data)
 
@@ -225,15 +226,21 @@ def _label(task: tuple[Path, SourceFile, bool]) -> str:
     return task[1].path
 
 
-def _work(task: tuple[Path, SourceFile, bool]) -> tuple[Extraction, Dependencies | None]:
-    """A worker's job: one file's extraction, with what it depends on when caching."""
+Fresh = tuple[Extraction, Dependencies | None, str | None]
+"""A worker's extraction, what it depends on, and the file's content hash after it (caching)."""
+
+
+def _work(task: tuple[Path, SourceFile, bool]) -> Fresh:
+    """A worker's job: one file's extraction, with what it depends on when caching (and the
+    content hash read after it: a file edited meanwhile is not cached under the old hash)."""
     root, file, observe = task
     ctx = RepoContext(root, Observations() if observe else None)
     extraction = extract_file(root, file, ctx)
     if ctx.observed is None:
-        return extraction, None
+        return extraction, None, None
     searched = universe(ctx) if ctx.observed.searches else None
-    return extraction, dependencies(file.path, ctx.observed, searched)
+    deps = dependencies(file.path, ctx.observed, searched)
+    return extraction, deps, _content(root, file, None)
 
 
 def crashed(root: Path, file: SourceFile, reason: str) -> Extraction:
