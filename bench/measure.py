@@ -100,3 +100,19 @@ def commit(tree: Path) -> str:
         ["git", "rev-parse", "--short=12", "HEAD"], cwd=tree, capture_output=True, text=True
     )
     return done.stdout.strip() or "-"
+
+
+def warm_extraction_seconds(tree: Path, cache_dir: Path) -> float:
+    """Seconds ``extract_all`` takes on ``tree`` with the cache ``cache_dir`` already filled
+    (the extraction stage alone: discovery, resolution, policy and report left out)."""
+    import license_db
+    from scanner.find.cache import ExtractionCache, salt
+    from scanner.find.discover import discover
+    from scanner.scan import extract_all
+
+    manifest = Path(license_db.__file__).parent / "data" / "manifest.json"
+    cache = ExtractionCache(cache_dir, salt(license_db.DB_VERSION, manifest))
+    files = discover(tree, []).files
+    start = time.perf_counter()
+    extract_all(tree, files, 0, cache)
+    return time.perf_counter() - start

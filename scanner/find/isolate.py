@@ -37,6 +37,7 @@ MEMORY_MB = 2048
 """Address space of a worker, in MB (``MLG_WORKER_MEMORY_MB`` overrides; 0: no cap)."""
 WALL_FACTOR = 12  # wall-clock deadline per file, in CPU budgets (a loaded machine is slow)
 MIN_WALL_SECONDS = 60
+EXIT_GRACE_SECONDS = 2.0  # a worker whose pipe closed has this long to report how it ended
 TICK_SECONDS = 0.25  # how often progress hears from the supervisor while files take long
 TEST_FAULT_ENV = "MLG_TEST_WORKER_FAULT"
 """Tests only, honoured by workers alone: ``KIND:NAME`` makes a worker fail on a task whose
@@ -177,6 +178,8 @@ class _Pool(Generic[Task, Result]):
 
     def _fail(self, worker: _Worker, reason: str | None) -> None:
         """Record the worker's task as crashed, stop the worker and start another."""
+        if reason is None:  # it ended on its own: let it finish dying, for its exit status
+            worker.process.join(EXIT_GRACE_SECONDS)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join()
