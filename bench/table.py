@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -31,44 +32,43 @@ from measure import (  # the script's own folder is on the path
 )
 
 HEADER = (
-    "| tree | commit | .py files | ast.parse | cold | warm | warm / ast.parse "
-    "| warm extraction | hook (5 files) | peak RSS |"
+    "| tree | commit | .py files | ast.parse | cold (/ ast.parse) | warm (/ ast.parse) "
+    "| warm extraction stage / ast.parse | hook (5 files) | peak RSS (cold) |"
 )
 
 
 def measure_tree(tree: Path, repeat: int, jobs: int) -> str:
-    """One row of the table for ``tree``."""
+    """One row of the table for ``tree``. ``ast.parse`` is measured again right before each
+    scan and every ratio is taken pair by pair (a shared machine's speed drifts)."""
     files = python_files(tree)
-    parse = min(ast_parse_seconds(files) for _ in range(repeat))
     scan = [sys.executable, "-m", "scanner", "scan", "--root", str(tree), "--format", "json",
             "--exit-zero"]  # fmt: skip
-    cold_runs: list[Run] = []
-    warm_runs: list[Run] = []
-    stage: list[float] = []
+    parses: list[float] = []
+    cold: list[Run] = []
+    warm: list[Run] = []
+    ratios: dict[str, list[float]] = {"cold": [], "warm": [], "stage": []}
     for _ in range(repeat):
         cache = Path(tempfile.mkdtemp(prefix="mlg-bench-cache-"))
         try:
             full = [*scan, "--jobs", str(jobs), "--cache-dir", str(cache)]
-            cold_runs.append(run(full, tree))
-            warm_runs.append(run(full, tree))
-            stage.append(warm_extraction_seconds(tree, cache))
+            parses.append(ast_parse_seconds(files))
+            cold.append(run(full, tree))
+            ratios["cold"].append(cold[-1].seconds / parses[-1])
+            parses.append(ast_parse_seconds(files))
+            warm.append(run(full, tree))
+            ratios["warm"].append(warm[-1].seconds / parses[-1])
+            ratios["stage"].append(warm_extraction_seconds(tree, cache) / parses[-1])
         finally:
             shutil.rmtree(cache, ignore_errors=True)
-    cold, warm = _median(cold_runs), _median(warm_runs)
     staged = [str(path) for path in recent_files(tree, 5)]
     hook = median_run([*scan, "--no-cache", *staged], repeat, tree)
+    ratio = {name: statistics.median(values) for name, values in ratios.items()}
+    cold_s, warm_s = (statistics.median(r.seconds for r in runs) for runs in (cold, warm))
     return (
-        f"| {tree.name} | {commit(tree)} | {len(files):,} | {parse:.2f} s | {cold.seconds:.2f} s "
-        f"| {warm.seconds:.2f} s | {warm.seconds / parse:.2f}x "
-        f"| {min(stage):.2f} s ({min(stage) / parse:.2f}x) | {hook.seconds:.2f} s "
-        f"| {cold.peak_mb:.0f} MB |"
+        f"| {tree.name} | {commit(tree)} | {len(files):,} | {statistics.median(parses):.2f} s "
+        f"| {cold_s:.2f} s ({ratio['cold']:.1f}x) | {warm_s:.2f} s ({ratio['warm']:.2f}x) "
+        f"| {ratio['stage']:.2f}x | {hook.seconds:.2f} s | {max(r.peak_mb for r in cold):.0f} MB |"
     )
-
-
-def _median(runs: list[Run]) -> Run:
-    ordered = sorted(runs, key=lambda r: r.seconds)
-    middle = ordered[len(ordered) // 2]
-    return Run(middle.seconds, max(r.peak_mb for r in runs), middle.status)
 
 
 def main() -> None:
