@@ -65,8 +65,9 @@ def max_bytes(env: Mapping[str, str]) -> int:
 
 
 def digest(data: bytes) -> str:
-    """The content hash used throughout the cache."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """The content hash used throughout the cache (SHA-256, cut to 160 bits: the processor's
+    SHA instructions make it twice as fast as BLAKE2 here)."""
+    return hashlib.sha256(data).hexdigest()[:40]
 
 
 def text_digest(text: str | None) -> str | None:
@@ -83,10 +84,10 @@ def salt(db_version: str, db_manifest: Path) -> str:
     the database's version and data (its manifest holds each data file's hash). The package
     version is left out: the source hash sees every change it would, and reading it costs
     ``importlib.metadata``, 50 ms at every hook run."""
-    hasher = hashlib.blake2b(digest_size=20)
+    hasher = hashlib.sha256()
     hasher.update(f"extractor {EXTRACTOR_VERSION} schema {CACHE_SCHEMA} db {db_version}".encode())
     scanner_dir = Path(__file__).resolve().parents[1]
-    sources = [scanner_dir / "context.py", scanner_dir / "types.py"]
+    sources = [scanner_dir / name for name in ("context.py", "types.py", "scan.py")]
     sources += sorted((scanner_dir / "find").rglob("*.py"))
     sources.append(db_manifest)
     sources += [path for path in map(_library_file, PARSER_LIBRARIES) if path is not None]
@@ -262,7 +263,7 @@ def universe(ctx: RepoContext) -> str:
 
 
 def _combine(modules: Sequence[tuple[str, str | None]]) -> str:
-    hasher = hashlib.blake2b(digest_size=20)
+    hasher = hashlib.sha256()
     for rel, hashed in modules:
         hasher.update(f"{rel}\0{hashed}\0".encode())
     return hasher.hexdigest()
