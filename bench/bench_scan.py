@@ -99,10 +99,12 @@ def main() -> None:
             generate(root, args.files, args.share)
         count = sum(1 for _ in root.rglob("*.py"))
         full = timed(
-            [*cli, "scan", "--format", "json", "--exit-zero", str(root)], root, args.repeat
+            [*cli, "scan", "--format", "json", "--exit-zero", "--no-cache", str(root)],
+            root,
+            args.repeat,
         )
         staged = [str(p) for p in sorted(root.rglob("*.py"))[:5]]
-        hook = timed([*cli, "scan", "--exit-zero", *staged], root, args.repeat)
+        hook = timed([*cli, "scan", "--exit-zero", "--no-cache", *staged], root, args.repeat)
         startup = timed([*cli, "--version"], root, args.repeat)
         print(f"python files: {count}")
         print(f"full scan: {full:.2f} s ({count / full:,.0f} files/s)")

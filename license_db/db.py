@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from types import MappingProxyType
 
 from license_db.expression import LicenseExpressionError, parse
@@ -483,6 +484,7 @@ def _org(record: ModelRecord) -> str:
     return record.model_id.split("/", 1)[0].lower()
 
 
+@cache  # asked for every rule at each unknown id (near_miss): once per rule is enough
 def _rule_orgs(rule: PatternRule) -> frozenset[str]:
     """The organisations a family rule is scoped to: ``org/...`` or ``(a|b)/...``."""
     org = re.sub(r"\\(.)", r"\1", rule.match.split("/", 1)[0]).strip("()")

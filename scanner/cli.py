@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import license_db
 from license_db import LicenseDB, versions
 from license_db import diff as db_diff
-from scanner import explain as explain_mod
 from scanner import scan as scan_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
@@ -24,16 +24,21 @@ from scanner.decide.policy import Policy, PolicyError, default_policy, find_poli
 from scanner.decide.policy_template import STARTER_POLICY
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
+from scanner.find import cache as cache_mod
 from scanner.find import discover as discover_mod
 from scanner.find import git, targets
+from scanner.find.cache import ExtractionCache
+from scanner.progress import progress_meter
 from scanner.report import FORMATS
 from scanner.report.common import FAIL_ON, reaches
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
-from scanner.resolve import hub as hub_mod
 from scanner.rules import describe
 from scanner.scan import ScanInput, scan
-from scanner.types import Report, Use, Verdict
+from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
+
+if TYPE_CHECKING:
+    from scanner.resolve.hub import HubClient
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 POLICY_FILE = ".model-license-guard.toml"
@@ -86,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     notice.set_defaults(handler=_cmd_obligations)
     explain = commands.add_parser("explain", help="a model's license, terms and verdict")
     explain.add_argument("model")
-    explain.add_argument("--kind", choices=[kind.value for kind in explain_mod.KIND_ORDER])
+    explain.add_argument("--kind", choices=[kind.value for kind in EXPLAIN_KINDS])
     _policy_options(explain)
     _hub_options(explain)
     _limit_options(explain)
@@ -189,6 +194,15 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
         default=scan_mod.MAX_READ_BYTES,
         metavar="BYTES",
         help="largest file read (default %(default)s)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="extract every file again (no extraction cache)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="extraction cache folder (default: $MLG_CACHE_DIR or the user cache)",
     )
 
 
@@ -318,6 +332,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     policy = _policy(args, db)
     today = args.today or date.today()
     hub = _hub_client(args, _root(args)) if args.hub else None
+    from scanner import explain as explain_mod  # imported by the one command that needs it
+
     uses = _uses_in_code(args) if args.in_code else ()
     explanation = explain_mod.explain(args.model, db, policy, today, args.kind, hub, uses)
     if args.json:
@@ -414,14 +430,40 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
-    inputs = ScanInput(root, db, policy, today, args.jobs, baseline, hub, args.max_file_size)
+    inputs = ScanInput(
+        root,
+        db,
+        policy,
+        today,
+        args.jobs,
+        baseline,
+        hub,
+        max_file_bytes=args.max_file_size,
+        cache=_extraction_cache(args, root),
+        progress=progress_meter(sys.stderr),
+    )
     return scan(plan.files, inputs, plan.skipped, plan.context)
 
 
-def _hub_client(args: argparse.Namespace, root: Path) -> hub_mod.HubClient | None:
+def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:
+    """The extraction cache, unless ``--no-cache`` or its folder is inside the repository."""
+    if args.no_cache:
+        return None
+    folder = cache_mod.cache_dir(os.environ, args.cache_dir).resolve()
+    if folder.is_relative_to(root):
+        _say(f"model-license-guard: note: cache {folder} is inside the repository: not used")
+        return None
+    manifest = Path(license_db.__file__).parent / "data" / "manifest.json"
+    salt = cache_mod.salt(license_db.DB_VERSION, manifest)
+    return ExtractionCache(folder, salt, cache_mod.max_bytes(os.environ))
+
+
+def _hub_client(args: argparse.Namespace, root: Path) -> HubClient | None:
     """The opt-in Hub client for ``--hub``; None without it or when HF_HUB_OFFLINE is set."""
     if not args.hub:
         return None
+    from scanner.resolve import hub as hub_mod  # HTTP and TLS modules: only for --hub
+
     if hub_mod.offline(os.environ):
         print("model-license-guard: note: HF_HUB_OFFLINE is set: --hub is off", file=sys.stderr)
         return None

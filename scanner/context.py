@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,11 +84,30 @@ def _reason(exc: BaseException) -> str:
     return (exc.strerror if isinstance(exc, OSError) else None) or str(exc) or type(exc).__name__
 
 
+@dataclass(slots=True)
+class Observations:
+    """What one file's extraction learnt from the rest of the repository: the texts it read
+    (None: missing or not text), the paths it probed, and the modules a text search across the
+    repository's Python modules returned. A cached extraction stays valid while all still hold.
+    """
+
+    texts: dict[str, str | None] = field(default_factory=dict)
+    exists: dict[str, bool] = field(default_factory=dict)
+    dirs: dict[str, bool] = field(default_factory=dict)
+    searches: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True)
 class RepoContext:
-    """The scan root; paths given to its methods are repo-relative POSIX strings."""
+    """The scan root; paths given to its methods are repo-relative POSIX strings.
+
+    ``observed`` (ignored by equality and hashing, so caches keyed by a context are per root)
+    records every answer the context gives, for the extraction cache's validity check; layers
+    that cache across files (parsed modules, module searches) record through ``noted_*``.
+    """
 
     root: Path
+    observed: Observations | None = field(default=None, compare=False, repr=False)
 
     def _resolve(self, rel: str) -> Path | None:
         if not rel or rel.startswith(("/", "\\")) or ".." in Path(rel).parts:
@@ -98,17 +117,39 @@ class RepoContext:
     def exists(self, rel: str) -> bool:
         """True when ``rel`` names an existing file or folder inside the root."""
         path = self._resolve(rel.rstrip("/"))
-        return path is not None and _within(self.root, path) and path.exists()
+        found = path is not None and _within(self.root, path) and path.exists()
+        if self.observed is not None:
+            self.observed.exists[rel] = found
+        return found
 
     def is_dir(self, rel: str) -> bool:
         """True when ``rel`` names an existing folder inside the root."""
         path = self._resolve(rel.rstrip("/"))
-        return path is not None and _within(self.root, path) and path.is_dir()
+        found = path is not None and _within(self.root, path) and path.is_dir()
+        if self.observed is not None:
+            self.observed.dirs[rel] = found
+        return found
 
     def read_text(self, rel: str) -> str | None:
         """The UTF-8 text of ``rel``, or None if it is missing, too large or not text."""
         path = self._resolve(rel)
-        return None if path is None else _read_text(self.root, path)
+        return self.noted_read(rel, None if path is None else _read_text(self.root, path))
+
+    def noted_read(self, rel: str, text: str | None) -> str | None:
+        """``text``, recorded as what ``rel`` holds (for a layer that read it once for all)."""
+        if self.observed is not None:
+            self.observed.texts[rel] = text
+        return text
+
+    def noted_search(self, key: tuple[str, str], found: tuple[str, ...]) -> tuple[str, ...]:
+        """``found``, recorded as the modules a text search ``key`` matched."""
+        if self.observed is not None:
+            self.observed.searches[key] = found
+        return found
+
+    def unobserved(self) -> RepoContext:
+        """The same root without recording (for reads done once on behalf of every file)."""
+        return RepoContext(self.root)
 
 
 def _within(root: Path, path: Path) -> bool:

@@ -16,16 +16,16 @@ from scanner.decide.usage_facts import effective_policy
 from scanner.report.usage import use_text
 from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.rules import describe
-from scanner.types import Decision, Known, ModelId, ModelRef, RefKind, SourceKind, Unknown, Use
-
-KIND_ORDER = (
-    RefKind.HUGGINGFACE,
-    RefKind.API,
-    RefKind.SPACY,
-    RefKind.ULTRALYTICS,
-    RefKind.OLLAMA,
-    RefKind.PACKAGE,
-    RefKind.DATASET,
+from scanner.types import (
+    EXPLAIN_KINDS,
+    Decision,
+    Known,
+    ModelId,
+    ModelRef,
+    RefKind,
+    SourceKind,
+    Unknown,
+    Use,
 )
 
 
@@ -53,7 +53,7 @@ def explain(
 ) -> Explanation:
     """Resolve ``model`` (each kind unless one is given, then the Hub if asked); evaluate it,
     under the usage facts ``uses`` (the places the code trains or ships it) show."""
-    kinds = (RefKind(kind),) if kind else KIND_ORDER
+    kinds = (RefKind(kind),) if kind else EXPLAIN_KINDS
     found = next(((k, m) for k in kinds if (m := db.lookup(model, k.value)) is not None), None)
     ref_kind = found[0] if found else kinds[0]
     ref = ModelRef("<explain>", 1, 1, ref_kind, model, "cli.explain", SourceKind.PYTHON,

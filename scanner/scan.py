@@ -6,19 +6,18 @@ fails closed); every other stage works on data and never sees a broken file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import traceback
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from license_db import LicenseDB
 from license_db.expression import LicenseExpressionError, ids, parse
 from license_db.schema import LicenseTerms
-from scanner.context import ReadProblem, RepoContext, read_bytes
+from scanner.context import Observations, ReadProblem, RepoContext, read_bytes
 from scanner.decide import baseline as baseline_mod
 from scanner.decide import suppress
 from scanner.decide.evaluate import evaluate_unresolved
@@ -26,11 +25,18 @@ from scanner.decide.policy import Policy
 from scanner.decide.privacy import privacy_findings
 from scanner.decide.scoped import decide_all, decide_unresolved, stale
 from scanner.decide.usage_facts import contradictions
+from scanner.find.cache import (
+    Dependencies,
+    ExtractionCache,
+    Probe,
+    dependencies,
+    digest,
+    forget_previous_run,
+    universe,
+)
 from scanner.find.discover import SourceFile
-from scanner.find.extractors import EXTRACTORS, python
 from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve
-from scanner.resolve.hub import HubClient, resolve_unknowns
 from scanner.types import (
     Decision,
     Extraction,
@@ -45,11 +51,15 @@ from scanner.types import (
     UseFinding,
 )
 
+if TYPE_CHECKING:
+    from scanner.resolve.hub import HubClient
+
 MAX_PARSE_BYTES = 1_500_000
 """Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
 MAX_READ_BYTES = 50_000_000
 """Largest file a scan reads (``--max-file-size``); a larger one is reported, never read."""
 PARALLEL_THRESHOLD = 48
+ScanProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,8 @@ class ScanInput:
     baseline: baseline_mod.Baseline | None = None
     hub: HubClient | None = None  # opt-in: ask the Hugging Face Hub about unknown Hub models
     max_file_bytes: int = MAX_READ_BYTES
+    cache: ExtractionCache | None = None  # reuse extractions of unchanged files (None: off)
+    progress: ScanProgress | None = None  # told (files done, files) as extraction goes
 
 
 def scan(
@@ -80,7 +92,9 @@ def scan(
     """
     reported = set(files)
     every = [*files, *(f for f in context if f not in reported)]
-    extractions = extract_all(inputs.root, every, inputs.jobs, inputs.max_file_bytes)
+    extractions = extract_all(
+        inputs.root, every, inputs.jobs, inputs.cache, inputs.progress, inputs.max_file_bytes
+    )
     extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root)
@@ -89,6 +103,8 @@ def scan(
     )
     resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
     if inputs.hub is not None:
+        from scanner.resolve.hub import resolve_unknowns  # HTTP modules: only for --hub
+
         resolved = resolve_unknowns(resolved, inputs.db, inputs.hub)
     evaluated = decide_all(resolved, inputs.policy, inputs.db, inputs.today)
     decisions = suppress.apply_inline(evaluated, ctx)
@@ -233,40 +249,133 @@ def merge(extractions: Iterable[Extraction]) -> Extraction:
 
 
 def extract_all(
-    root: Path, files: Sequence[SourceFile], jobs: int = 0, limit: int = MAX_READ_BYTES
+    root: Path,
+    files: Sequence[SourceFile],
+    jobs: int = 0,
+    cache: ExtractionCache | None = None,
+    progress: ScanProgress | None = None,
+    limit: int = MAX_READ_BYTES,
 ) -> list[Extraction]:
-    """Extract every file, across processes when there are many."""
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [extract_file(root, file, limit) for file in files]
-    chunk = max(1, len(files) // (workers * 8))
-    count = len(files)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_workers()) as pool:
-        return list(pool.map(extract_file, [root] * count, files, [limit] * count, chunksize=chunk))
+    """Extract every file: from the cache while still valid, else in supervised workers."""
+    forget_previous_run()
+    probe = Probe(root)
+    contents = [_content(root, file, probe, limit) if cache is not None else None for file in files]
+    found: list[Extraction | None] = [
+        cache.get(file, content, probe) if cache is not None and content is not None else None
+        for file, content in zip(files, contents, strict=True)
+    ]
+    todo = [index for index, hit in enumerate(found) if hit is None]
+    if todo:
+        hits = len(files) - len(todo)
+        tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
+        todo_files = [files[i] for i in todo]
+        fresh = _extract_isolated(root, todo_files, jobs, (cache is not None, limit), tell)
+        for index, (extraction, deps, after) in zip(todo, fresh, strict=True):
+            found[index] = extraction
+            content = contents[index]
+            internal = any(error.internal for error in extraction.errors)  # may not recur
+            if cache is not None and content is not None and content == after and not internal:
+                cache.put(files[index], content, extraction, deps or Dependencies())
+    if cache is not None:
+        cache.prune()
+    return [item if item is not None else Extraction() for item in found]
 
 
-def _workers() -> multiprocessing.context.BaseContext:
-    """Forked workers where the platform has fork: a spawned or forkserver worker starts as
-    ``python -c`` in the current folder, the scanned repository, and would import a
-    ``multiprocessing`` package planted there before anything else."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+def _extract_isolated(
+    root: Path,
+    files: Sequence[SourceFile],
+    jobs: int,
+    options: tuple[bool, int],
+    progress: Callable[[int], None] | None,
+) -> list[Fresh]:
+    """Each file extracted in a supervised worker (one worker for a few files, so they share
+    parsed modules; one per core, or ``jobs``, for many); a crash becomes that file's error.
+    ``options``: whether to record what each extraction depends on (caching), the read limit."""
+    from scanner.find import isolate  # multiprocessing: only when something is extracted
+
+    workers = (jobs or os.cpu_count() or 1) if len(files) >= PARALLEL_THRESHOLD else 1
+    tasks = [(root, file, *options) for file in files]
+    budget = isolate.Budget.from_env(os.environ)
+    outcomes = isolate.run(_work, tasks, workers, budget, _label, progress)
+    return [
+        (crashed(root, file, outcome.reason, options[1]), None, None)
+        if isinstance(outcome, isolate.Crash)
+        else outcome
+        for file, outcome in zip(files, outcomes, strict=True)
+    ]
 
 
-def extract_file(root: Path, file: SourceFile, limit: int = MAX_READ_BYTES) -> Extraction:
+def _content(
+    root: Path, file: SourceFile, probe: Probe | None, limit: int = MAX_READ_BYTES
+) -> str | None:
+    """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
+    try:
+        data = read_bytes(root, root / file.path, limit)
+    except ReadProblem:
+        return None
+    if probe is not None and file.path.endswith(".py"):
+        probe.preload(file.path, data)  # validity checks may need its text: read once
+    return digest(data)
+
+
+Task = tuple[Path, SourceFile, bool, int]
+"""A worker's job: the root, the file, whether to record dependencies, the read limit."""
+
+
+def _label(task: Task) -> str:
+    return task[1].path
+
+
+Fresh = tuple[Extraction, Dependencies | None, str | None]
+"""A worker's extraction, what it depends on, and the file's content hash after it (caching)."""
+
+
+def _work(task: Task) -> Fresh:
+    """A worker's job: one file's extraction, with what it depends on when caching (and the
+    content hash read after it: a file edited meanwhile is not cached under the old hash)."""
+    root, file, observe, limit = task
+    ctx = RepoContext(root, Observations() if observe else None)
+    extraction = extract_file(root, file, ctx, limit)
+    if ctx.observed is None:
+        return extraction, None, None
+    searched = universe(ctx) if ctx.observed.searches else None
+    deps = dependencies(file.path, ctx.observed, searched)
+    return extraction, deps, _content(root, file, None, limit)
+
+
+def crashed(root: Path, file: SourceFile, reason: str, limit: int = MAX_READ_BYTES) -> Extraction:
+    """A file whose worker crashed or overran its budget: the reason, and for Python what the
+    fallback tokenizer finds in it."""
+    text, _ = read_text(root / file.path, file.path, root, limit)
+    if text is None or file.kind is not SourceKind.PYTHON:
+        message = f"{reason} while scanning it (or a module it imports); not scanned"
+        return Extraction(errors=(FileError(file.path, message, unscanned=Unscanned.SKIPPED),))
+    message = (
+        f"{reason} while parsing it (or a module it imports); searched by the fallback tokenizer"
+    )
+    error = FileError(file.path, message, unscanned=Unscanned.SKIPPED)
+    from scanner.find.extractors import python
+
+    return Extraction(python.fallback(file.path, text, RepoContext(root)), (), (error,))
+
+
+def extract_file(
+    root: Path, file: SourceFile, ctx: RepoContext | None = None, limit: int = MAX_READ_BYTES
+) -> Extraction:
     """Everything found in one file; never raises (surprises become internal FileErrors)."""
     try:
-        return _extract(root, file, limit)
+        return _extract(root, file, ctx or RepoContext(root), limit)
     except Exception:
         message = "internal error while scanning:\n" + traceback.format_exc()
         return Extraction(errors=(FileError(file.path, message, internal=True),))
 
 
-def _extract(root: Path, file: SourceFile, limit: int) -> Extraction:
+def _extract(root: Path, file: SourceFile, ctx: RepoContext, limit: int) -> Extraction:
+    from scanner.find.extractors import EXTRACTORS, python  # in workers (or after a fork)
+
     text, problems = read_text(root / file.path, file.path, root, limit)
     if text is None:
         return Extraction(errors=problems)
-    ctx = RepoContext(root)
     if file.kind is SourceKind.PYTHON and len(text) > MAX_PARSE_BYTES:
         size = f"{len(text) / 1_000_000:.1f} MB"
         problems += (

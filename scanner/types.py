@@ -42,6 +42,18 @@ class RefKind(str, Enum):
     DATASET = "dataset"  # a Hub dataset id (datasets carry licenses too)
 
 
+EXPLAIN_KINDS = (
+    RefKind.HUGGINGFACE,
+    RefKind.API,
+    RefKind.SPACY,
+    RefKind.ULTRALYTICS,
+    RefKind.OLLAMA,
+    RefKind.PACKAGE,
+    RefKind.DATASET,
+)
+"""The kinds ``explain`` looks a name up as, in this order (``--kind`` picks one)."""
+
+
 class Scope(str, Enum):
     """Where in the repository a reference sits; the policy may decide per scope."""
 

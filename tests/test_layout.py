@@ -22,7 +22,14 @@ STAGES = (
     ("scanner.resolve",),
     ("scanner.decide",),
     ("scanner.report",),
-    ("scanner.scan", "scanner.explain", "scanner.action", "scanner.cli", "scanner.__main__"),
+    (
+        "scanner.scan",
+        "scanner.progress",
+        "scanner.explain",
+        "scanner.action",
+        "scanner.cli",
+        "scanner.__main__",
+    ),
 )
 """Each row may import the rows above it and itself, never a row below."""
 

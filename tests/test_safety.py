@@ -11,6 +11,7 @@ worker pool and a file of invalid syntax (parsed in a child process) are part of
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -201,6 +202,8 @@ def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every way to open a socket or resolve a name fails and is recorded (forked workers
     inherit the patch; their failure would be an internal error)."""
     calls: list[str] = []
+    importlib.import_module("ssl")  # subclasses socket.socket: imported (lazily, by --hub) before
+    importlib.import_module("http.client")  # the patch replaces the class with a function
 
     def refuse(name: str) -> object:
         def refused(*args: object, **kwargs: object) -> object:

@@ -93,7 +93,7 @@ def test_internal_error_fails_closed(
     def explode(path: str, text: str, ctx: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("scanner.scan.EXTRACTORS", {**EXTRACTORS, SourceKind.PYTHON: (explode,)})
+    monkeypatch.setitem(EXTRACTORS, SourceKind.PYTHON, (explode,))  # workers are forked: seen
     code, report = _scan_json(broken_repo, capsys)
     assert code == 2
     errors = report["errors"]

@@ -13,8 +13,6 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-import yaml
-
 from scanner.context import RepoContext
 from scanner.find.identify import hub_id
 
@@ -111,6 +109,8 @@ def front_matter(text: str) -> dict[str, object] | None:
     match = _FRONT_MATTER.match(text)
     if match is None:
         return None
+    import yaml  # 100 ms to import: only when a model card is read
+
     try:
         data = yaml.safe_load(match.group(1))
     except yaml.YAMLError:

@@ -25,6 +25,7 @@ from scanner.types import (
     FileError,
     ModelRef,
     SourceKind,
+    Unscanned,
 )
 
 FALLBACK_ID = "py.fallback"
@@ -38,8 +39,10 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
         from scanner.find.extractors.python.cst import extract_parsed  # imports libcst: only now
 
         return extract_parsed(path, text, ctx, fallback)
-    except RecursionError:
-        error = FileError(path, "file is nested too deeply to parse")
+    except (RecursionError, MemoryError) as exc:  # not parsed: fails closed like a refusal
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else "out of memory"
+        message = f"not parsed ({reason}); searched by the fallback tokenizer"
+        error = FileError(path, message, unscanned=Unscanned.SKIPPED)
         return Extraction(fallback(path, text, ctx), (), (error,))
     except UnicodeEncodeError as exc:  # lone surrogates: text no parser can encode
         error = FileError(path, f"not parsed: the text cannot be encoded as UTF-8 ({exc.reason})")

@@ -25,7 +25,10 @@ def load_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
     """A repository module parsed and walked once per run; None if missing or unparsable."""
     if not ctx.exists(rel) or ctx.is_dir(rel):
         return None  # tested before the cache: the many misses must not evict parsed modules
-    return _parsed(ctx).get(ctx, rel)
+    info = _parsed(ctx).get(ctx, rel)
+    if ctx.observed is not None:  # parsed once per run: each file that uses it depends on it
+        ctx.noted_read(rel, info.text if info is not None else ctx.read_text(rel))
+    return info
 
 
 @dataclass(slots=True)

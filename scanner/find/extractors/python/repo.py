@@ -23,18 +23,23 @@ def python_modules(ctx: RepoContext) -> tuple[tuple[str, str], ...]:
     """Every ``.py`` module of the repository with its text, once per run (cached)."""
     files = git_files(ctx.root)
     paths = files if files is not None else list(walk(ctx.root))
+    reader = ctx.unobserved()  # read once for every file: searches record what they match
     out: list[tuple[str, str]] = []
     for rel in paths:
         if rel.endswith(".py"):
-            text = ctx.read_text(rel)
+            text = reader.read_text(rel)
             if text is not None and len(text) <= MAX_MODULE_BYTES:
                 out.append((rel, text))
     return tuple(out)
 
 
-@lru_cache(maxsize=1024)
 def modules_matching(ctx: RepoContext, word: str, pattern: str) -> tuple[str, ...]:
     """Modules whose text contains ``word`` and matches the regular expression ``pattern``."""
+    return ctx.noted_search((word, pattern), _matching(ctx, word, pattern))
+
+
+@lru_cache(maxsize=1024)
+def _matching(ctx: RepoContext, word: str, pattern: str) -> tuple[str, ...]:
     regex = re.compile(pattern)
     return tuple(rel for rel, text in python_modules(ctx) if word in text and regex.search(text))
 
@@ -44,6 +49,8 @@ def may_call(ctx: RepoContext, rel: str, name: str) -> bool:
     ``x.name(``, allowing spaces, comments, line continuations and closing parentheses before
     the ``(``): such a module need not be parsed to look for its calls."""
     text = _texts(ctx).get(rel)
+    if text is not None:  # the same text ``ctx.read_text`` gives (larger modules are not listed)
+        ctx.noted_read(rel, text)
     return text is None or _call(name).search(text) is not None
 
 

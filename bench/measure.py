@@ -1,0 +1,118 @@
+"""Small measurement functions for the benchmarks (not tests): each returns figures, none prints.
+
+``run`` times a whole command in a fresh process (interpreter start included) and reads its peak
+resident memory from the kernel's accounting of that child and the children it waited for;
+``ast_parse_seconds`` is the yardstick every scan is compared with (single-process
+``ast.parse`` of every ``.py`` file of the tree).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import statistics
+import subprocess
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One command's wall seconds, peak RSS (MB) and exit status."""
+
+    seconds: float
+    peak_mb: float
+    status: int
+
+
+def run(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """``argv`` run to completion with its output discarded, timed from start to exit."""
+    start = time.perf_counter()
+    child = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode)
+
+
+def median_run(
+    argv: Sequence[str], repeat: int, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """The median wall time of ``repeat`` runs, with the largest peak RSS among them."""
+    runs = [run(argv, cwd, env) for _ in range(repeat)]
+    return Run(
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        max(r.status for r in runs),
+    )
+
+
+def python_files(tree: Path) -> list[Path]:
+    """The ``.py`` files git lists in ``tree`` (tracked and untracked, not ignored)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.py"],
+        cwd=tree,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return [tree / name for name in sorted(set(listed.decode().split("\0"))) if name]
+
+
+def ast_parse_seconds(files: Sequence[Path]) -> float:
+    """Seconds to read and ``ast.parse`` every file, one process (files that fail are skipped)."""
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like
+        for path in files:
+            try:
+                ast.parse(path.read_bytes())
+            except (SyntaxError, ValueError, OSError):
+                continue
+    return time.perf_counter() - start
+
+
+def recent_files(tree: Path, count: int) -> list[Path]:
+    """The ``count`` ``.py`` files most recently changed in git history that still exist
+    (what a pre-commit run sees: a few files someone is working on)."""
+    names = subprocess.run(
+        ["git", "log", "--format=", "--name-only", "-n", "200", "--", "*.py"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    found = [tree / name for name in dict.fromkeys(names) if (tree / name).is_file()]
+    return found[:count]
+
+
+def commit(tree: Path) -> str:
+    """The checkout's commit (short), or ``-`` outside git."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--short=12", "HEAD"], cwd=tree, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "-"
+
+
+def warm_extraction_seconds(tree: Path, cache_dir: Path) -> float:
+    """Seconds ``extract_all`` takes on ``tree`` with the cache ``cache_dir`` already filled
+    (the extraction stage alone: discovery, resolution, policy and report left out)."""
+    import license_db
+    from scanner.find.cache import ExtractionCache, salt
+    from scanner.find.discover import discover
+    from scanner.scan import extract_all
+
+    manifest = Path(license_db.__file__).parent / "data" / "manifest.json"
+    cache = ExtractionCache(cache_dir, salt(license_db.DB_VERSION, manifest))
+    files = discover(tree, []).files
+    start = time.perf_counter()
+    extract_all(tree, files, 0, cache)
+    return time.perf_counter() - start

@@ -1,0 +1,443 @@
+"""The extraction cache: one file's findings, reused while nothing they depend on has changed.
+
+An entry is addressed by a hash of the file's bytes, its path and kind, and the ``salt``: the
+tool's version, ``EXTRACTOR_VERSION``, a hash of the extractor's own source files and the
+database's version and data (``salt()``). It also lists what the extraction learnt from the rest
+of the repository (``Dependencies``: the text of each module it imported from or searched for
+callers, each path it probed, each cross-module search and the state of all modules then); an
+entry is used only when every one still holds, so a change to an imported module re-extracts
+the files that import from it.
+
+The folder is the user's cache (``$MLG_CACHE_DIR``, else ``$XDG_CACHE_HOME`` or ``~/.cache`` /
+``model-license-guard/extractions``), never the scanned repository. Concurrent runs are safe:
+an entry is written to a temporary file and renamed over the old one, so a reader sees a whole
+entry or none. Entries are checked when read (``cache_codec``): anything unexpected is a miss
+and is rewritten. Over ``max_bytes`` the least recently used entries are deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from scanner import context as context_mod
+from scanner.context import Observations, RepoContext
+from scanner.find import cache_codec
+from scanner.find.discover import SourceFile, git_files, walk
+from scanner.types import Extraction
+
+EXTRACTOR_VERSION = 1
+"""Bump when extraction changes in a way a hash of the extractor's source files cannot see
+(a data file it reads, a library upgrade that parses differently)."""
+
+CACHE_SCHEMA = 1  # the layout of an entry; entries of another schema are never read
+FOLDER = "extractions"
+MAX_BYTES = 256 * 1024 * 1024  # the cache's size cap (MLG_CACHE_MAX_MB overrides)
+TOUCH_AFTER_SECONDS = 3600  # a hit refreshes an entry's age (for eviction) at most this often
+STALE_TEMP_SECONDS = 3600  # temporary files of writers that died are removed after this
+
+
+def cache_dir(env: Mapping[str, str], override: Path | None = None) -> Path:
+    """``override``, else ``MLG_CACHE_DIR``, else the user cache folder's ``extractions``."""
+    if override is not None:
+        return override
+    if env.get("MLG_CACHE_DIR"):
+        return Path(env["MLG_CACHE_DIR"])
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "model-license-guard" / FOLDER
+
+
+def max_bytes(env: Mapping[str, str]) -> int:
+    """The size cap: ``MLG_CACHE_MAX_MB`` megabytes when set to a positive number."""
+    raw = env.get("MLG_CACHE_MAX_MB", "")
+    return int(raw) * 1024 * 1024 if raw.isdigit() and int(raw) > 0 else MAX_BYTES
+
+
+def digest(data: bytes) -> str:
+    """The content hash used throughout the cache (SHA-256, cut to 160 bits: the processor's
+    SHA instructions make it twice as fast as BLAKE2 here)."""
+    return hashlib.sha256(data).hexdigest()[:40]
+
+
+def text_digest(text: str | None) -> str | None:
+    """The hash of a text (None stays None: missing or not text)."""
+    return None if text is None else digest(text.encode("utf-8", "surrogatepass"))
+
+
+PARSER_LIBRARIES = (("libcst", "_version.py"), ("yaml", "__init__.py"))
+"""Third-party parsers whose version file goes into the salt (an upgrade may parse differently)."""
+
+
+def salt(db_version: str, db_manifest: Path) -> str:
+    """What every valid entry shares: the extractor's version and source, the parsers' versions,
+    the database's version and data (its manifest holds each data file's hash). The package
+    version is left out: the source hash sees every change it would, and reading it costs
+    ``importlib.metadata``, 50 ms at every hook run."""
+    hasher = hashlib.sha256()
+    hasher.update(f"extractor {EXTRACTOR_VERSION} schema {CACHE_SCHEMA} db {db_version}".encode())
+    scanner_dir = Path(__file__).resolve().parents[1]
+    sources = [scanner_dir / name for name in ("context.py", "types.py", "scan.py")]
+    sources += sorted((scanner_dir / "find").rglob("*.py"))
+    sources.append(db_manifest)
+    sources += [path for path in map(_library_file, PARSER_LIBRARIES) if path is not None]
+    for path in sources:
+        try:
+            hasher.update(f"{path.name}\0".encode() + path.read_bytes())
+        except OSError:
+            hasher.update(f"{path.name}: unreadable".encode())
+    return hasher.hexdigest()
+
+
+def _library_file(library: tuple[str, str]) -> Path | None:
+    spec = importlib.util.find_spec(library[0])
+    if spec is None or spec.origin is None:
+        return None
+    return Path(spec.origin).parent / library[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Dependencies:
+    """What a file's extraction depends on beyond its own bytes, as hashes and answers."""
+
+    texts: tuple[tuple[str, str | None], ...] = ()
+    exists: tuple[tuple[str, bool], ...] = ()
+    dirs: tuple[tuple[str, bool], ...] = ()
+    searches: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    universe: str | None = None  # all modules' hash when searched (searches hold if unchanged)
+
+
+def dependencies(path: str, seen: Observations, universe: str | None) -> Dependencies:
+    """``seen`` as Dependencies of ``path`` (its own text is in the key, not repeated here)."""
+    texts = sorted(seen.texts.items())
+    return Dependencies(
+        texts=tuple((rel, text_digest(text)) for rel, text in texts if rel != path),
+        exists=tuple(sorted(seen.exists.items())),
+        dirs=tuple(sorted(seen.dirs.items())),
+        searches=tuple((w, p, found) for (w, p), found in sorted(seen.searches.items())),
+        universe=universe if seen.searches else None,
+    )
+
+
+class Probe:
+    """The repository's current answers (``RepoContext`` semantics), each computed once per run."""
+
+    def __init__(self, root: Path) -> None:
+        self.ctx = RepoContext(root)
+        self.texts: dict[str, tuple[str | None, int]] = {}
+        self.paths: dict[tuple[str, bool], bool] = {}
+        self.found: dict[tuple[str, str], tuple[str, ...]] = {}
+        self.listings: dict[str, dict[str, str] | None] = {}
+        self.loaded: dict[str, bytes] = {}
+        self._universe: list[str] = []
+
+    def holds(self, deps: Dependencies) -> bool:
+        """True when every dependency still has the recorded answer."""
+        return (
+            all(self.text(rel) == hashed for rel, hashed in deps.texts)
+            and all(self.path(rel, False) is found for rel, found in deps.exists)
+            and all(self.path(rel, True) is found for rel, found in deps.dirs)
+            and (
+                not deps.searches
+                or deps.universe == self.universe()
+                or all(self.search(w, p) == found for w, p, found in deps.searches)
+            )
+        )
+
+    def preload(self, rel: str, data: bytes) -> None:
+        """The bytes of a scanned Python module, read for its key: not read again here."""
+        self.loaded[rel] = data
+
+    def text(self, rel: str) -> str | None:
+        """The hash of the text ``RepoContext.read_text`` gives for ``rel``."""
+        return self._text(rel)[0]
+
+    def _text(self, rel: str) -> tuple[str | None, int]:
+        """The hash and length of ``rel``'s text (read once per run)."""
+        if rel not in self.texts:
+            text = self._read(rel)
+            self.texts[rel] = (text_digest(text), -1 if text is None else len(text))
+        return self.texts[rel]
+
+    def _read(self, rel: str) -> str | None:
+        """``RepoContext.read_text``, from the preloaded bytes when the scan read them."""
+        data = self.loaded.pop(rel, None)
+        if data is None or rel.startswith(("/", "\\")) or ".." in rel.split("/"):
+            return self.ctx.read_text(rel)
+        if len(data) > context_mod.MAX_READ_BYTES:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def path(self, rel: str, folder: bool) -> bool:
+        """``RepoContext.is_dir`` (``folder``) or ``RepoContext.exists``."""
+        key = (rel, folder)
+        if key not in self.paths:
+            found = self._listed(rel.rstrip("/"))
+            if found is None:  # not a plain path, or through a symlink: RepoContext decides
+                found = self.ctx.is_dir(rel) if folder else self.ctx.exists(rel)
+            elif folder:
+                found = found == "dir"
+            self.paths[key] = bool(found)
+        return self.paths[key]
+
+    def _listed(self, rel: str) -> str | bool | None:
+        """From folder listings, no ``resolve()``: False when a plain relative path is missing,
+        ``"dir"``/``"file"`` when present without a symlink on the way, else None."""
+        parts = rel.split("/")
+        if not rel or "\\" in rel or any(part in ("", ".", "..") for part in parts):
+            return None
+        folder, kind = "", None
+        for part in parts:
+            names = self._listing(folder)
+            if names is None:
+                return None
+            kind = names.get(part)
+            if kind is None:
+                return False
+            if kind == "link":
+                return None
+            folder = f"{folder}/{part}" if folder else part
+        return kind
+
+    def _listing(self, folder: str) -> dict[str, str] | None:
+        if folder not in self.listings:
+            try:
+                with os.scandir(self.ctx.root / folder) as entries:
+                    self.listings[folder] = {entry.name: _kind(entry) for entry in entries}
+            except OSError:  # not a folder, unreadable: RepoContext decides
+                self.listings[folder] = None
+        return self.listings[folder]
+
+    def universe(self) -> str:
+        """The hash of every module cross-module searches read, as they are now."""
+        if not self._universe:
+            files = git_files(self.ctx.root)
+            paths = files if files is not None else list(walk(self.ctx.root))
+            modules = []
+            for rel in paths:
+                if rel.endswith(".py"):
+                    hashed, length = self._text(rel)
+                    if hashed is not None and length <= MAX_MODULE_CHARS:
+                        modules.append((rel, hashed))
+            self._universe.append(_combine(modules))
+        return self._universe[0]
+
+    def search(self, word: str, pattern: str) -> tuple[str, ...]:
+        """A cross-module search run again on the modules as they are now."""
+        key = (word, pattern)
+        if key not in self.found:
+            from scanner.find.extractors.python import repo
+
+            self.found[key] = repo.modules_matching(self.ctx, word, pattern)
+        return self.found[key]
+
+
+def _kind(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink():
+        return "link"
+    return "dir" if entry.is_dir(follow_symlinks=False) else "file"
+
+
+MAX_MODULE_CHARS = 1_500_000  # ``repo.MAX_MODULE_BYTES``: larger modules are never searched
+
+
+@lru_cache(maxsize=4)
+def universe(ctx: RepoContext) -> str:
+    """The hash of every module (path and text) cross-module searches read."""
+    from scanner.find.extractors.python import repo  # the extractor's own module list
+
+    return _combine([(rel, text_digest(text)) for rel, text in repo.python_modules(ctx)])
+
+
+def _combine(modules: Sequence[tuple[str, str | None]]) -> str:
+    hasher = hashlib.sha256()
+    for rel, hashed in modules:
+        hasher.update(f"{rel}\0{hashed}\0".encode())
+    return hasher.hexdigest()
+
+
+def forget_previous_run() -> None:
+    """Empty the caches that hold the repository's files for one run (read texts, listed and
+    parsed modules): a second scan in the same process (and its forked workers) must see the
+    files as they are now, and so must ``Probe``."""
+    context_mod._read_text.cache_clear()
+    universe.cache_clear()
+    repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
+    if repo is not None:
+        for cached in (repo.python_modules, repo._matching, repo._texts):
+            cached.cache_clear()
+    loader = sys.modules.get("scanner.find.extractors.python.loader")
+    if loader is not None:
+        loader._parsed.cache_clear()
+
+
+class ExtractionCache:
+    """The entries under ``folder`` for one ``salt``; every failure to read or write is a miss."""
+
+    def __init__(self, folder: Path, salt: str, limit: int = MAX_BYTES) -> None:
+        self.folder = folder / f"v{CACHE_SCHEMA}"
+        self.salt = salt
+        self.limit = limit
+        self.written = 0
+
+    def get(self, file: SourceFile, content: str, probe: Probe) -> Extraction | None:
+        """The cached extraction of ``file`` with content hash ``content``, if still valid."""
+        entry = self._entry(file, content)
+        try:
+            with entry.open("rb") as handle:
+                raw = handle.read(MAX_ENTRY_BYTES + 1)
+            data = json.loads(raw) if len(raw) <= MAX_ENTRY_BYTES else None
+            header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, content)
+            if not isinstance(data, dict) or _header(data) != header:
+                return None
+            deps, extraction = _dependencies(data["deps"]), cache_codec.decode(data["found"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None  # missing, unreadable, truncated, of another schema: re-extracted
+        if not probe.holds(deps):
+            return None
+        _touch(entry)
+        return extraction
+
+    def put(self, file: SourceFile, content: str, found: Extraction, deps: Dependencies) -> None:
+        """Store an extraction (atomically: concurrent readers see the old entry or this one)."""
+        entry = self._entry(file, content)
+        data = {
+            "schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
+            "kind": file.kind.value, "content": content,
+            "deps": _dependencies_json(deps), "found": cache_codec.encode(found),
+        }  # fmt: skip
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=TEMP_PREFIX, suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, separators=(",", ":"))
+                os.replace(temp, entry)
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            return  # a read-only or full disk: the scan goes on without caching
+        self.written += 1
+
+    def prune(self) -> None:
+        """Delete the least recently used entries while the cache is over its cap."""
+        if self.written:
+            evict(self.folder, self.limit)
+
+    def _entry(self, file: SourceFile, content: str) -> Path:
+        key = digest(f"{self.salt}\0{file.kind.value}\0{file.path}\0{content}".encode())
+        return self.folder / key[:2] / f"{key}.json"
+
+
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
+TEMP_PREFIX = ".tmp-"
+
+
+def _header(data: dict[str, Any]) -> tuple[object, ...]:
+    return tuple(data.get(name) for name in ("schema", "salt", "path", "kind", "content"))
+
+
+def _touch(entry: Path) -> None:
+    """Mark an entry as recently used (at most once per ``TOUCH_AFTER_SECONDS``)."""
+    try:
+        if time.time() - entry.stat().st_mtime > TOUCH_AFTER_SECONDS:
+            os.utime(entry)
+    except OSError:
+        pass
+
+
+def evict(folder: Path, limit: int) -> None:
+    """Delete entries, oldest first, until the folder holds at most 3/4 of ``limit`` bytes;
+    remove temporary files that writers left behind."""
+    entries: list[tuple[float, int, str]] = []
+    now = time.time()
+    for path, info in _files(folder):
+        if os.path.basename(path).startswith(TEMP_PREFIX):
+            if now - info.st_mtime > STALE_TEMP_SECONDS:
+                _remove(path)
+            continue
+        entries.append((info.st_mtime, info.st_size, path))
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, path in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        _remove(path)
+        total -= size
+
+
+def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    try:
+        shards = list(os.scandir(folder))
+    except OSError:
+        return
+    for shard in shards:
+        try:
+            for item in os.scandir(shard.path):
+                yield item.path, item.stat(follow_symlinks=False)
+        except OSError:
+            continue
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):  # another run removed it first
+        os.unlink(path)
+
+
+def _dependencies_json(deps: Dependencies) -> dict[str, Any]:
+    return {
+        "texts": [list(pair) for pair in deps.texts],
+        "exists": [list(pair) for pair in deps.exists],
+        "dirs": [list(pair) for pair in deps.dirs],
+        "searches": [[word, pattern, list(found)] for word, pattern, found in deps.searches],
+        "universe": deps.universe,
+    }
+
+
+def _dependencies(raw: Any) -> Dependencies:
+    """Dependencies read back; ValueError when any part is not what ``put`` writes."""
+    universe = raw["universe"]
+    deps = Dependencies(
+        texts=tuple((_str(rel), _optional_str(hashed)) for rel, hashed in raw["texts"]),
+        exists=tuple((_str(rel), _bool(found)) for rel, found in raw["exists"]),
+        dirs=tuple((_str(rel), _bool(found)) for rel, found in raw["dirs"]),
+        searches=tuple(
+            (_str(word), _str(pattern), tuple(_str(rel) for rel in found))
+            for word, pattern, found in raw["searches"]
+        ),
+        universe=_optional_str(universe),
+    )
+    if len(raw) != 5:
+        raise ValueError("unexpected dependency kinds")
+    return deps
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a boolean")
+    return value
