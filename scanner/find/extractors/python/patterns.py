@@ -10,8 +10,10 @@ matching row wins; a new pattern is one new row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from typing import Protocol, TypeVar
 
 from scanner.find.identify import Naming
 from scanner.types import RefKind
@@ -384,23 +386,44 @@ def module_matches(dotted: str, library: str) -> bool:
     return fnmatchcase(dotted, library) or fnmatchcase(dotted, library + ".*")
 
 
-def _by_last_name() -> dict[str, tuple[tuple[CallPattern, str], ...]]:
-    table: dict[str, list[tuple[CallPattern, str]]] = {}
-    for row in CALL_PATTERNS:
+class Callables(Protocol):
+    """A table row naming callables: the libraries providing them and their dotted specs."""
+
+    @property
+    def libraries(self) -> tuple[str, ...]: ...
+
+    @property
+    def callables(self) -> tuple[str, ...]: ...
+
+
+Row = TypeVar("Row", bound=Callables)
+
+
+def by_last_name(rows: Iterable[Row]) -> dict[str, tuple[tuple[Row, str], ...]]:
+    """Each callable's last name -> the rows (with the spec) that name it, in table order."""
+    table: dict[str, list[tuple[Row, str]]] = {}
+    for row in rows:
         for spec in row.callables:
             table.setdefault(spec.rsplit(".", 1)[-1], []).append((row, spec))
-    return {name: tuple(rows) for name, rows in table.items()}
+    return {name: tuple(found) for name, found in table.items()}
 
 
-_BY_LAST_NAME = _by_last_name()
+def first_match(
+    index: Mapping[str, tuple[tuple[Row, str], ...]], name: CallName, imported: frozenset[str]
+) -> Row | None:
+    """The first row of ``index`` matching a callee, given the file's imported names."""
+    for row, spec in index.get(name.parts[-1], ()):
+        if _matches(name, spec, row.libraries, imported):
+            return row
+    return None
+
+
+_BY_LAST_NAME = by_last_name(CALL_PATTERNS)
 
 
 def match_call(name: CallName, imported: frozenset[str]) -> CallPattern | None:
     """The first row of CALL_PATTERNS matching a callee, given the file's imported names."""
-    for row, spec in _BY_LAST_NAME.get(name.parts[-1], ()):
-        if _matches(name, spec, row.libraries, imported):
-            return row
-    return None
+    return first_match(_BY_LAST_NAME, name, imported)
 
 
 def _matches(

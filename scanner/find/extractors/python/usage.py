@@ -15,13 +15,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 
 import libcst as cst
 
 from scanner.find.extractors.python.base import argument
 from scanner.find.extractors.python.items import Const
-from scanner.find.extractors.python.patterns import ArgSpec, CallName, module_matches
+from scanner.find.extractors.python.patterns import (
+    ArgSpec,
+    CallName,
+    by_last_name,
+    first_match,
+    module_matches,
+)
 from scanner.find.extractors.python.scope import (
     Binding,
     BindingKind,
@@ -324,42 +329,12 @@ def attach_uses(
     return out, tuple(dict.fromkeys(uses))
 
 
-def _by_last_name() -> dict[str, tuple[tuple[UsageCall, str], ...]]:
-    table: dict[str, list[tuple[UsageCall, str]]] = {}
-    for row in USAGE_CALLS:
-        for spec in row.callables:
-            table.setdefault(spec.rsplit(".", 1)[-1], []).append((row, spec))
-    return {name: tuple(rows) for name, rows in table.items()}
-
-
-_BY_LAST_NAME = _by_last_name()
+_BY_LAST_NAME = by_last_name(USAGE_CALLS)
 
 
 def match_usage(name: CallName, imported: frozenset[str]) -> UsageCall | None:
     """The first row of USAGE_CALLS matching a callee, given the file's imported names."""
-    for row, spec in _BY_LAST_NAME.get(name.parts[-1], ()):
-        if _matches(name, spec, row.libraries, imported):
-            return row
-    return None
-
-
-def _matches(
-    name: CallName, spec: str, libraries: tuple[str, ...], imported: frozenset[str]
-) -> bool:
-    """As ``patterns``: suffix match; a qualified callee must come from a row's library, an
-    unqualified method needs the library imported."""
-    method = spec.startswith("*.")
-    wanted = spec.removeprefix("*.").split(".")
-    parts = name.parts
-    if len(parts) < len(wanted) + (1 if method else 0):
-        return False
-    if not all(fnmatchcase(p, w) for p, w in zip(parts[-len(wanted) :], wanted, strict=True)):
-        return False
-    if not libraries:
-        return method
-    if name.qualified:
-        return any(module_matches(".".join(parts), lib) for lib in libraries)
-    return method and any(module_matches(m, lib) for m in imported for lib in libraries)
+    return first_match(_BY_LAST_NAME, name, imported)
 
 
 def _spec(spec: ArgSpec | None) -> tuple[int | None, str | None]:
