@@ -18,6 +18,7 @@ from scanner.find.extractors.python.fallback import literal_args
 from scanner.find.extractors.python.local import classify
 from scanner.find.extractors.python.patterns import may_contain_call
 from scanner.find.extractors.python.usage_table import may_use_model
+from scanner.find.identify import Named
 from scanner.types import (
     EMPTY_EXTRACTION,
     Confidence,
@@ -56,8 +57,13 @@ def extract(path: str, text: str, ctx: RepoContext) -> Extraction:
 def fallback(path: str, text: str, ctx: RepoContext) -> tuple[ModelRef, ...]:
     """Low-confidence references from literal loader arguments in source libcst cannot parse."""
     refs: list[ModelRef] = []
+    named_as: dict[tuple[int, str], Named | None] = {}  # a generated file repeats its calls
     for found in literal_args(text):
-        named = classify(path, ctx, found.pattern, found.value, None, None, built_path=False)
+        key = (id(found.pattern), found.value)
+        if key not in named_as:
+            named_as[key] = classify(path, ctx, found.pattern, found.value, None, None,
+                                     built_path=False)  # fmt: skip
+        named = named_as[key]
         if named is not None:
             refs.append(ModelRef(path, found.line, found.column, named.kind, named.raw,
                                  FALLBACK_ID, SourceKind.PYTHON, confidence=Confidence.LOW,

@@ -1,18 +1,25 @@
 """Token-level fallback for files libcst cannot parse: literal model ids in loader calls.
 
-Python's ``tokenize`` is run with error tolerance (after an error it restarts on the next line).
-A call is a NAME that is the last part of a CALL_PATTERNS callable, followed by ``(``; its
+A call is a name that is the last part of a CALL_PATTERNS callable, followed by ``(``; its
 arguments are split at top-level commas and an argument made only of string tokens is a literal.
 Only rows whose library the file imports are considered; findings are Confidence.LOW.
+
+Linear time and bounded memory at any size (a 40 MB generated file included): one regular
+expression pass at C speed finds the imports and the candidate calls, stepping over comments and
+strings (an unterminated string ends at its line, so the rest of a broken file is still read);
+Python's ``tokenize`` then reads only each candidate call, and a call nested in one already read
+reuses its tokens, so no character is tokenized twice.
 """
 
 from __future__ import annotations
 
 import ast
 import itertools
+import re
 import tokenize
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from scanner.find.extractors.python.patterns import (
     CALL_PATTERNS,
@@ -22,6 +29,8 @@ from scanner.find.extractors.python.patterns import (
 )
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
+_SKIPPED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+Token = tokenize.TokenInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,75 +48,163 @@ MAX_ARGUMENT_TOKENS = 10_000
 the scan linear on files of nested calls."""
 
 
-def tokens(text: str) -> list[tokenize.TokenInfo]:
-    """All tokens of ``text``; after a tokenizer error, tokenizing restarts on the next line."""
-    lines = text.splitlines(keepends=True)
-    out: list[tokenize.TokenInfo] = []
-    start = 0
-    while start < len(lines):
-        reader = _reader(lines, start)
-        try:
-            for token in tokenize.generate_tokens(reader):
-                out.append(_shift(token, start))
-            return out
-        except tokenize.TokenError as err:
-            start += max(int(err.args[1][0]), 1)
-        except SyntaxError as err:  # IndentationError: inconsistent dedent
-            start += max(err.lineno or 1, 1)
-    return out
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A callable's last name followed by ``(`` outside strings and comments."""
 
-
-def _reader(lines: list[str], start: int) -> Callable[[], str]:
-    """``readline`` over ``lines[start:]`` without copying them (a restart costs nothing)."""
-    position = start
-
-    def readline() -> str:
-        nonlocal position
-        if position >= len(lines):
-            return ""
-        position += 1
-        return lines[position - 1]
-
-    return readline
-
-
-def _shift(token: tokenize.TokenInfo, lines: int) -> tokenize.TokenInfo:
-    if not lines:
-        return token
-    start, end = token.start, token.end
-    return token._replace(start=(start[0] + lines, start[1]), end=(end[0] + lines, end[1]))
+    name: str
+    offset: int
+    line: int  # 1-based
+    column: int  # 0-based, as tokenize counts
 
 
 def literal_args(text: str) -> Iterator[LiteralArg]:
     """Literal model arguments of recognisable loader calls in possibly broken source."""
-    toks = [t for t in tokens(text) if t.type not in (tokenize.NL, tokenize.COMMENT)]
-    imported = _imported_modules(toks)
-    candidates = _candidates(imported)
-    for i, token in enumerate(toks[:-1]):
-        rows = candidates.get(token.string) if token.type == tokenize.NAME else None
-        if rows and toks[i + 1].string == "(":
-            args = _arguments(toks, i + 2)
-            for row in rows:
-                found = _literal(args, row.arg)
-                if found is not None:
-                    yield LiteralArg(row, found[0], found[1].start[0], found[1].start[1] + 1)
-                    break
+    imported, candidates = survey(text)
+    rows_by_name = _candidates(frozenset(imported))
+    window: dict[tuple[int, int], int] = {}
+    toks: list[Token] = []
+    for candidate in candidates:
+        rows = rows_by_name.get(candidate.name)
+        if not rows:
+            continue
+        where = (candidate.line, candidate.column)
+        if where not in window:  # not inside the call read last: read this one
+            toks = call_tokens(text, candidate)
+            window = {token.start: index for index, token in enumerate(toks)}
+        index = window.get(where)
+        if index is None or index + 1 >= len(toks) or toks[index + 1].string != "(":
+            continue
+        args = _arguments(toks, index + 2)
+        for row in rows:
+            found = _literal(args, row.arg)
+            if found is not None:
+                yield LiteralArg(row, found[0], found[1].start[0], found[1].start[1] + 1)
+                break
 
 
-def _imported_modules(toks: list[tokenize.TokenInfo]) -> set[str]:
-    modules: set[str] = set()
-    for i, token in enumerate(toks[:-1]):
-        if token.type == tokenize.NAME and token.string in ("import", "from"):
-            dotted = [toks[i + 1].string]
-            j = i + 2
-            while j + 1 < len(toks) and toks[j].string == ".":
-                dotted.append(toks[j + 1].string)
-                j += 2
-            modules.add(".".join(dotted))
-    return modules
+def survey(text: str) -> tuple[set[str], list[Candidate]]:
+    """The modules ``text`` imports and its candidate calls, in one pass over the text."""
+    imported: set[str] = set()
+    candidates: list[Candidate] = []
+    line, line_start, counted = 1, 0, 0
+    for match in _lexeme().finditer(text):
+        word, (start, end) = match.group(), match.span()
+        if word[0] in "#\"'" or (start and _word_char(text[start - 1])):
+            continue  # a comment, a string, or the end of a longer name
+        if _IMPORT.match(word):
+            imported.add(word.split()[1])
+        elif not (end < len(text) and _word_char(text[end])) and _CALL_OPEN.match(text, end):
+            line += text.count("\n", counted, start)
+            line_start = max(line_start, text.rfind("\n", counted, start) + 1)
+            candidates.append(Candidate(word, start, line, start - line_start))
+            counted = start
+    return imported, candidates
 
 
-def _candidates(imported: set[str]) -> dict[str, list[CallPattern]]:
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+_IMPORT = re.compile(r"(?:import|from)[ \t]")
+_CALL_OPEN = re.compile(r"[ \t]*\(")
+_STRINGS = (
+    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
+    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
+    r'|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
+    r"|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
+    r"|\"[^\n]*|'[^\n]*"  # unterminated: to the end of its line, where the tokenizer restarts
+)
+"""A whole Python string, escapes included (a prefix letter before it changes nothing here)."""
+
+
+@cache
+def _lexeme() -> re.Pattern[str]:
+    """What the survey steps over or stops at: a comment, a string, an import, a callable's
+    last name. Every branch starts with a literal character, so the engine skips at C speed to
+    the next place where one may start (a branch starting with a look-behind is tried at every
+    character); the survey checks what the branches do not (what surrounds a name)."""
+    names = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
+    return re.compile(
+        r"\#[^\n]*|"
+        + _STRINGS
+        + r"|import[ \t]+[A-Za-z_][\w.]*|from[ \t]+[A-Za-z_][\w.]*|"
+        + trie(names, top=True)
+    )
+
+
+def trie(words: Iterable[str], top: bool = False) -> str:
+    """A regular expression matching any of ``words``, branching one character at a time (the
+    engine then tries one branch per character, not every word at every place); ``top``: its
+    first branches bare, to join an enclosing alternation."""
+    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    pattern = _branches(tree)
+    return pattern[3:-1] if top and pattern.startswith("(?:") else pattern
+
+
+def _branches(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+    parts = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 and "" not in node else "(?:" + "|".join(parts) + ")"
+    return body + "?" if "" in node and parts else body
+
+
+def call_tokens(text: str, candidate: Candidate) -> list[Token]:
+    """The tokens of the call ``candidate`` starts, with their places in ``text``: up to its
+    closing parenthesis, the end of its logical line or MAX_ARGUMENT_TOKENS + 2 tokens."""
+    out: list[Token] = []
+    depth = 0
+    try:
+        for token in tokenize.generate_tokens(_lines(text, candidate.offset)):
+            if token.type in _SKIPPED:
+                continue
+            out.append(_shift(token, candidate))
+            if token.type in (tokenize.NEWLINE, tokenize.ENDMARKER):
+                break
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            if (depth <= 0 and len(out) > 2) or len(out) > MAX_ARGUMENT_TOKENS + 2:
+                break
+    except (tokenize.TokenError, SyntaxError):
+        pass  # unclosed at the end of the file: the arguments read so far
+    return out
+
+
+def _lines(text: str, start: int) -> Callable[[], str]:
+    """``readline`` over ``text`` from ``start``, one line at a time (never a copy of the rest)."""
+    position = start
+
+    def readline() -> str:
+        nonlocal position
+        if position >= len(text):
+            return ""
+        newline = text.find("\n", position)
+        end = len(text) if newline < 0 else newline + 1
+        line, position = text[position:end], end
+        return line
+
+    return readline
+
+
+def _shift(token: Token, candidate: Candidate) -> Token:
+    """``token`` of a call read from ``candidate`` placed in the whole text."""
+
+    def place(row: int, column: int) -> tuple[int, int]:
+        return candidate.line + row - 1, column + (candidate.column if row == 1 else 0)
+
+    return token._replace(start=place(*token.start), end=place(*token.end))
+
+
+@cache
+def _candidates(imported: frozenset[str]) -> dict[str, list[CallPattern]]:
     """Rows by the last name of their callables, for rows the file's imports allow."""
 
     def allowed(row: CallPattern) -> bool:
@@ -123,9 +220,9 @@ def _candidates(imported: set[str]) -> dict[str, list[CallPattern]]:
     return by_name
 
 
-def _arguments(toks: list[tokenize.TokenInfo], start: int) -> list[list[tokenize.TokenInfo]]:
+def _arguments(toks: list[Token], start: int) -> list[list[Token]]:
     """The top-level arguments (as token lists) of a call whose ``(`` precedes ``start``."""
-    args: list[list[tokenize.TokenInfo]] = [[]]
+    args: list[list[Token]] = [[]]
     closers = [")"]
     for index in range(start, min(len(toks), start + MAX_ARGUMENT_TOKENS)):
         token = toks[index]
@@ -144,9 +241,7 @@ def _arguments(toks: list[tokenize.TokenInfo], start: int) -> list[list[tokenize
     return [a for a in args if a]
 
 
-def _literal(
-    args: list[list[tokenize.TokenInfo]], spec: ArgSpec
-) -> tuple[str, tokenize.TokenInfo] | None:
+def _literal(args: list[list[Token]], spec: ArgSpec) -> tuple[str, Token] | None:
     positional = [a for a in args if not _is_keyword(a) and a[0].string not in ("*", "**")]
     for arg in args:
         if _is_keyword(arg) and arg[0].string in spec.keywords:
@@ -156,11 +251,11 @@ def _literal(
     return None
 
 
-def _is_keyword(arg: list[tokenize.TokenInfo]) -> bool:
+def _is_keyword(arg: list[Token]) -> bool:
     return len(arg) > 2 and arg[0].type == tokenize.NAME and arg[1].string == "="
 
 
-def _string(value: list[tokenize.TokenInfo]) -> tuple[str, tokenize.TokenInfo] | None:
+def _string(value: list[Token]) -> tuple[str, Token] | None:
     """The literal an argument consists of (in an unclosed call: up to the end of its line)."""
     strings = list(itertools.takewhile(lambda t: t.type == tokenize.STRING, value))
     rest = value[len(strings) :]
