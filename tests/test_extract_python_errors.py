@@ -41,6 +41,14 @@ BROKEN = [
         [(5, 16, RefKind.HUGGINGFACE, "org/c")],
     ),
     (
+        "an indentation error every few lines",
+        "from transformers import pipeline\n"
+        + "def f():\n    x = 1\n      y = 2\n" * 300
+        + 'pipeline(model="org/late")\n',
+        4,
+        [(902, 16, RefKind.HUGGINGFACE, "org/late")],
+    ),
+    (
         "merge conflict",
         'import openai\n<<<<<<< HEAD\nopenai.OpenAI().chat.completions.create(model="gpt-4o")\n'
         "=======\n"
