@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from scanner.find.dependents import ImportGraph, dependents, providers
+from scanner.find.dependents import ImportGraph, _imported, dependents, providers
 
 NOTEBOOK = json.dumps(
     {
@@ -119,3 +119,29 @@ def test_providers_follow_re_exports_to_the_defining_module(
     files: list[str], expected: set[str]
 ) -> None:
     assert providers(ImportGraph(PACKAGE), files) == expected
+
+
+# (case, module text, the bindings read [(level, module, name, bound)])
+IMPORTS = [
+    ("both forms", "import os.path as p, sys\nfrom .a import b as c\n",
+     [(0, "os.path", None, "p"), (0, "sys", None, "sys"), (1, "a", "b", "c")]),
+    ("nested blocks", "try:\n    import x\nexcept ImportError:\n    x = None\n"
+     "def f():\n    if True:\n        from y import z\n",
+     [(0, "x", None, "x"), (0, "y", "z", "z")]),
+    ("after ; and :", "import a; import b\nif TYPE_CHECKING: from c import d\n",
+     [(0, "a", None, "a"), (0, "b", None, "b"), (0, "c", "d", "d")]),
+    ("parentheses over lines", "from m import (\n    a,  # first\n    b as c,\n)\n",
+     [(0, "m", "a", "a"), (0, "m", "b", "c")]),
+    ("a backslash", "from m import a, \\\n    b\n", [(0, "m", "a", "a"), (0, "m", "b", "b")]),
+    ("strings and comments are not imports",
+     '"""\nimport in_docstring\n"""\n# import in_comment\ns = "import in_string"\n', []),
+    ("not a statement alone: the whole module is parsed", "import a; f(\n  1)\n",
+     [(0, "a", None, "a")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), IMPORTS, ids=[c[0] for c in IMPORTS])
+def test_imports_are_read_statement_by_statement(
+    case: str, text: str, expected: list[tuple[int, str, str | None, str]]
+) -> None:
+    assert list(_imported("m.py", text)) == expected

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
 
+from scanner.find.lexemes import COMMENT, STRINGS
+
 MAX_DEPTH = 2
 """Import levels followed (a package ``__init__`` passed through is not a level): a value reaches
 a loader through a constant imported once, or a caller of a caller (``MAX_CALLERS``)."""
@@ -230,18 +232,76 @@ _Binding = tuple[int, str, "str | None", str]
 def _imported(path: str, text: str) -> Iterator[_Binding]:
     """Every name an import statement of a module or notebook binds."""
     code = _notebook_code(text) if path.endswith(NOTEBOOK_SUFFIX) else text
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        yield from _imported_by_text(code)
-        return
-    for node in ast.walk(tree):
+    statements = _import_statements(code)
+    if statements is None:
+        try:
+            statements = list(_statements(ast.parse(code).body))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            yield from _imported_by_text(code)
+            return
+    for node in statements:
         if isinstance(node, ast.ImportFrom):
             for alias in node.names:
                 yield node.level, node.module or "", alias.name, alias.asname or alias.name
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 yield 0, alias.name, None, alias.asname or alias.name.partition(".")[0]
+
+
+def _import_statements(code: str) -> list[ast.stmt] | None:
+    """The import statements of ``code``, each found outside strings and comments and parsed
+    alone (a module's bulk is never parsed); None when one does not parse alone (``import x;
+    f(``): then the whole module is parsed."""
+    found: list[ast.stmt] = []
+    position = 0
+    while (match := _IMPORT_STATEMENT.search(code, position)) is not None:
+        position = match.end()
+        if match.group("keyword") is None:
+            continue  # a comment or a string
+        start = match.start("keyword")
+        position = _statement_end(code, start)  # ``import a; import b``: one statement line
+        try:
+            found += ast.parse(code[start:position]).body
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+    return found
+
+
+_IMPORT_STATEMENT = re.compile(
+    rf"{COMMENT}|{STRINGS}|(?:^|[;:])[ \t]*(?P<keyword>(?:from[ \t]+\.*[\w.]*[ \t]+)?import\b)",
+    re.MULTILINE,
+)
+
+
+def _statement_end(code: str, start: int) -> int:
+    """Where the import statement at ``start`` ends: its line, continued by a backslash or by
+    the parenthesis it opens."""
+    end = code.find("\n", start)
+    end = len(code) if end < 0 else end
+    opened = code.find("(", start, end)
+    if opened >= 0 and code.find(")", opened, end) < 0:
+        closed = code.find(")", opened)
+        return len(code) if closed < 0 else closed + 1
+    while end < len(code) and code[start:end].endswith("\\"):
+        following = code.find("\n", end + 1)
+        end = len(code) if following < 0 else following
+    return end
+
+
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement in ``body`` and in the blocks nested in it (an import is a statement:
+    expressions, a module's bulk, are never walked)."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        blocks = [getattr(node, field, ()) for field in _BLOCKS]
+        blocks += [h.body for h in getattr(node, "handlers", ())]
+        blocks += [c.body for c in getattr(node, "cases", ())]
+        stack.extend(reversed([s for block in blocks for s in block]))
+
+
+_BLOCKS = ("body", "orelse", "finalbody")
 
 
 def _imported_by_text(code: str) -> Iterator[_Binding]:

@@ -27,6 +27,7 @@ from scanner.find.extractors.python.patterns import (
     CallPattern,
     module_matches,
 )
+from scanner.find.lexemes import COMMENT, STRINGS
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _SKIPPED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
@@ -108,14 +109,6 @@ def _word_char(char: str) -> bool:
 
 _IMPORT = re.compile(r"(?:import|from)[ \t]")
 _CALL_OPEN = re.compile(r"[ \t]*\(")
-_STRINGS = (
-    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
-    r"|'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''"
-    r'|"[^"\\\n]*(?:\\[\s\S][^"\\\n]*)*"'
-    r"|'[^'\\\n]*(?:\\[\s\S][^'\\\n]*)*'"
-    r"|\"[^\n]*|'[^\n]*"  # unterminated: to the end of its line, where the tokenizer restarts
-)
-"""A whole Python string, escapes included (a prefix letter before it changes nothing here)."""
 
 
 @cache
@@ -126,8 +119,9 @@ def _lexeme() -> re.Pattern[str]:
     character); the survey checks what the branches do not (what surrounds a name)."""
     names = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
     return re.compile(
-        r"\#[^\n]*|"
-        + _STRINGS
+        COMMENT
+        + "|"
+        + STRINGS
         + r"|import[ \t]+[A-Za-z_][\w.]*|from[ \t]+[A-Za-z_][\w.]*|"
         + trie(names, top=True)
     )
