@@ -37,6 +37,7 @@ from scanner.find.cache import (
     dependencies_from_json,
     dependencies_to_json,
     evict,
+    forget_previous_run,
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
@@ -232,6 +233,7 @@ def slot(
 ) -> Slot | None:
     """The slot of a scan of ``files`` under ``root`` with ``inputs`` (see ``key``); None when a
     file cannot be read (its problem is reported by the scan, never replayed)."""
+    forget_previous_run()  # an earlier scan in this process read the files as they were then
     probe = Probe(root)
     contents = content_hashes(root, files, probe, max_bytes)
     if None in contents:
