@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import license_db
-from license_db import LicenseDB, versions
-from license_db import diff as db_diff
+from license_db import LicenseDB
 from scanner import replay
 from scanner import scan as scan_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
-from scanner.decide.policy_template import STARTER_POLICY
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
 from scanner.find import cache as cache_mod
@@ -31,11 +29,10 @@ from scanner.find import git, targets
 from scanner.find.cache import ExtractionCache
 from scanner.progress import progress_meter
 from scanner.report import FORMATS
-from scanner.report.common import FAIL_ON, reaches
+from scanner.report.common import FAIL_ON, diagnostics, reaches
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
 from scanner.report.text import with_duration
-from scanner.rules import describe
 from scanner.scan import ScanInput, ScanReads, scan
 from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 
@@ -318,11 +315,11 @@ def _output(args: argparse.Namespace, report: Report, color: bool) -> replay.Out
     """What ``scan`` shows of ``report``: the rendered report (a text one without its
     duration), the diagnostics (for formats other than text) and the exit code."""
     if args.format == "text":
-        text, diagnostics = render_text(report, color=color, verbose=args.verbose), ""
+        text, stderr = render_text(report, color=color, verbose=args.verbose), ""
     else:
-        text, diagnostics = FORMATS[args.format](report), _diagnostics(report)
+        text, stderr = FORMATS[args.format](report), diagnostics(report.errors)
     code = _exit_code(report, args.exit_zero, FAIL_ON[args.fail_on])
-    return replay.Output(text, diagnostics, code)
+    return replay.Output(text, stderr, code)
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
@@ -383,6 +380,9 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_diff(args: argparse.Namespace) -> int:
+    from license_db import diff as db_diff  # imported by the commands that use them
+    from license_db import versions
+
     try:
         result = db_diff.diff(versions.open_version(args.old), versions.open_version(args.new))
     except versions.VersionError as exc:
@@ -396,6 +396,8 @@ def _cmd_db_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_changelog(args: argparse.Namespace) -> int:
+    from license_db import versions
+
     entries = versions.changelog()
     if args.json:
         data = [{"version": e.version, "changes": list(e.changes)} for e in entries]
@@ -410,6 +412,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (use --force to overwrite)")
+    from scanner.decide.policy_template import STARTER_POLICY
+
     _write(target, STARTER_POLICY)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
@@ -590,17 +594,6 @@ def _write(target: Path, text: str) -> None:
 def _say(line: str) -> None:
     """One line on stderr; repository text in it (paths, policy values) made inert."""
     print(inert_lines(terminal(line)), file=sys.stderr)
-
-
-def _diagnostics(report: Report) -> str:
-    """One ``path:line: MDL019 message`` line per file error, repository text made inert."""
-    code = describe("MDL019")
-    lines = []
-    for error in report.errors:
-        where = f"{error.path}:{error.line}" if error.line else error.path
-        line = f"{terminal(where)}: {code.code} {terminal(error.message)}"
-        lines.append(inert_lines(line) + "\n")
-    return "".join(lines)
 
 
 def _internal_errors(report: Report) -> bool:

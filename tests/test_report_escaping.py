@@ -17,7 +17,7 @@ import pytest
 from test_report import POLICY, decision, ref, sample_report
 
 from scanner import cli
-from scanner.report import escape, github, markdown, text
+from scanner.report import common, escape, github, markdown, text
 from scanner.types import (
     FileError,
     Obligation,
@@ -226,7 +226,7 @@ def test_stderr_diagnostics_are_inert(
     report = replace(
         hostile_report(), errors=(FileError(path, message, 3), FileError(path, message))
     )
-    err = cli._diagnostics(report)  # what the CLI writes to stderr
+    err = common.diagnostics(report.errors)  # what the CLI writes to stderr
     check_terminal_text(err)
     assert len(err.splitlines()) == 2
     assert all(" MDL019 " in line for line in err.splitlines())
