@@ -17,6 +17,7 @@ with it; an unreadable or unexpected entry is a miss.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -61,15 +62,16 @@ class Output:
 
 @cache
 def tool_hash() -> str:
-    """A hash of the tool: every file of the ``scanner`` and ``license_db`` packages (source
-    and data) and Python's version."""
+    """A hash of the tool: every Python file of the ``scanner`` and ``license_db`` packages,
+    the database's data files and Python's version (compiled files and their temporary files,
+    which come and go, are not the tool)."""
     hasher = hashlib.sha256(sys.version.encode())
-    for package in (Path(__file__).parent, Path(__file__).parents[1] / "license_db"):
-        for path in sorted(package.rglob("*")):
-            if path.suffix == ".pyc" or not path.is_file():
-                continue
-            hasher.update(f"{path.relative_to(package.parent)}\0".encode())
-            hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    root = Path(__file__).parents[1]
+    files = [*(root / "scanner").rglob("*.py"), *(root / "license_db").rglob("*.py")]
+    files += [path for path in (root / "license_db" / "data").iterdir() if path.is_file()]
+    for path in sorted(files):
+        hasher.update(f"{path.relative_to(root)}\0".encode())
+        hasher.update(hashlib.sha256(path.read_bytes()).digest())
     return hasher.hexdigest()
 
 
@@ -79,14 +81,31 @@ def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
 
 
 def key(inputs: Mapping[str, object], contents: Iterable[tuple[str, str | None]]) -> str:
-    """The address of a scan's output: ``inputs`` (each by its ``repr``: records print every
-    field) and each file's (path, content hash)."""
+    """The address of a scan's output: ``inputs`` (each as ``canonical`` writes it) and each
+    file's (path, content hash)."""
     hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool_hash()}\0".encode())
     for name in sorted(inputs):
-        hasher.update(f"{name}\0{inputs[name]!r}\0".encode())
+        hasher.update(f"{name}\0{canonical(inputs[name])}\0".encode())
     for path, content in contents:
         hasher.update(f"{path}\0{content}\0".encode())
     return hasher.hexdigest()
+
+
+def canonical(value: object) -> str:
+    """``value`` written out in full and the same in every process: records field by field,
+    mappings and sets sorted (their ``repr`` follows the process's string hashing)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = (f.name for f in dataclasses.fields(value))
+        fields = (f"{name}={canonical(getattr(value, name))}" for name in names)
+        return f"{type(value).__qualname__}({', '.join(fields)})"
+    if isinstance(value, Mapping):
+        items = sorted(f"{canonical(k)}: {canonical(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "set(" + ", ".join(sorted(canonical(item) for item in value)) + ")"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(canonical(item) for item in value) + "]"
+    return repr(value)
 
 
 def file_bytes(path: Path | None) -> bytes | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -246,3 +248,37 @@ def test_with_duration_is_the_duration_render_writes(color: bool, seconds: float
     assert with_duration(render_text(report, color=color), seconds) == rendered
     if seconds is not None:
         assert rendered.splitlines()[-1].removesuffix("\033[0m").endswith(f"; {seconds:.1f} s")
+
+
+SEEDED = """
+import sys
+from pathlib import Path
+import license_db
+from scanner import replay
+from scanner.decide.policy import default_policy, load_policy
+root = Path(sys.argv[1])
+policy = load_policy(root, root / ".model-license-guard.toml", license_db.load())
+print(replay.canonical({"default": default_policy(), "file": policy, "set": {"b", "a", "c"}}))
+"""
+
+
+def test_the_key_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Sets and mappings print in an order that follows each process's string hashing: the
+    key sorts them, so a new process finds the last one's output."""
+    root = _repo(tmp_path / "repo")
+    (root / ".model-license-guard.toml").write_text(
+        '[licenses]\ndeny = ["llama3.1", "gemma", "mit"]\nallow = ["apache-2.0", "bsd-3-clause"]\n',
+        encoding="utf-8",
+    )
+    written = {
+        subprocess.run(
+            [sys.executable, "-c", SEEDED, str(root)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("0", "1", "2", "3")
+    }
+    assert len(written) == 1
+    assert "set('a', 'b', 'c')" in written.pop()
