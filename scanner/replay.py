@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,12 +38,13 @@ from scanner.find.cache import (
     dependencies,
     dependencies_from_json,
     dependencies_to_json,
+    digest,
     evict,
     forget_previous_run,
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
-from scanner.scan import ScanInput, ScanReads, content_hashes
+from scanner.scan import ScanInput, ScanReads
 
 REPLAY_SCHEMA = 1
 FOLDER = "replays"
@@ -243,6 +245,26 @@ def scan_slot(
     return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes)
 
 
+def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
+    """The hash of a planned file's bytes (a Python module's kept by ``probe`` for the checks);
+    None when it is not a regular file of at most ``limit`` bytes. Discovery has just resolved
+    the path inside the root (a file behind a link out of it is not planned): not again here."""
+    try:
+        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    if len(data) > limit:
+        return None
+    if rel.endswith(".py"):
+        probe.preload(rel, data)
+    return digest(data)
+
+
 def slot(
     cache: ExtractionCache,
     root: Path,
@@ -254,7 +276,7 @@ def slot(
     file cannot be read (its problem is reported by the scan, never replayed)."""
     forget_previous_run()  # an earlier scan in this process read the files as they were then
     probe = Probe(root)
-    contents = content_hashes(root, files, probe, max_bytes)
+    contents = [_content(root, file.path, probe, max_bytes) for file in files]
     if None in contents:
         return None
     names = [f"{file.kind.value}:{file.path}" for file in files]
