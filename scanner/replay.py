@@ -46,7 +46,7 @@ from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
 from scanner.scan import ScanInput, ScanReads
 
-REPLAY_SCHEMA = 1
+REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
 FOLDER = "replays"
 SHARE_OF_CACHE = 8  # replays may hold 1/8 of the cache's size cap
 ENV_PREFIXES = ("MLG_", "HF_")  # settings read from the environment (budgets, Hub)
@@ -158,32 +158,37 @@ class Replays:
     def get(self, address: str, probe: Probe) -> Output | None:
         """The output stored under ``address`` when everything it read still holds."""
         try:
-            data = json.loads(self._entry(address).read_bytes())
+            head, _, body = self._entry(address).read_bytes().partition(b"\n")
+            data = json.loads(head)
             if data.get("schema") != REPLAY_SCHEMA or data.get("key") != address:
                 return None
-            deps = dependencies_from_json(data["deps"])
-            output = Output(data["text"], data["diagnostics"], data["code"])
-            if not all(isinstance(v, str) for v in (output.text, output.diagnostics)):
+            if data["text"] != [len(body), digest(body)]:  # truncated or altered
                 return None
-            if type(output.code) is not int:
+            deps = dependencies_from_json(data["deps"])
+            output = Output(body.decode("utf-8"), data["diagnostics"], data["code"])
+            if not isinstance(output.diagnostics, str) or type(output.code) is not int:
                 return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
         return output if probe.holds(deps) else None
 
     def put(self, address: str, output: Output, deps: Dependencies) -> None:
-        """Store ``output`` (atomically: a concurrent reader sees the old entry or this one)."""
+        """Store ``output`` (atomically: a concurrent reader sees the old entry or this one):
+        a line of JSON (the key, dependencies, diagnostics, exit code, the text's length and
+        hash), then the text itself (not escaped into JSON: read back without parsing)."""
+        body = output.text.encode("utf-8")
         data: dict[str, Any] = {
             "schema": REPLAY_SCHEMA, "key": address, "deps": dependencies_to_json(deps),
-            "text": output.text, "diagnostics": output.diagnostics, "code": output.code,
+            "diagnostics": output.diagnostics, "code": output.code,
+            "text": [len(body), digest(body)],
         }  # fmt: skip
         entry = self._entry(address)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".replay")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(json.dumps(data, separators=(",", ":")).encode() + b"\n" + body)
                 os.replace(temp, entry)
             except BaseException:
                 os.unlink(temp)
@@ -193,7 +198,7 @@ class Replays:
         evict(self.folder, self.limit)
 
     def _entry(self, address: str) -> Path:
-        return self.folder / address[:2] / f"{address}.json"
+        return self.folder / address[:2] / f"{address}.replay"
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +251,7 @@ def scan_slot(
 
 
 def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
-    """The hash of a planned file's bytes (a Python module's kept by ``probe`` for the checks);
+    """The hash of a planned file's bytes (kept by ``probe`` for the dependency checks);
     None when it is not a regular file of at most ``limit`` bytes. Discovery has just resolved
     the path inside the root (a file behind a link out of it is not planned): not again here."""
     try:
@@ -260,8 +265,7 @@ def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
         return None
     if len(data) > limit:
         return None
-    if rel.endswith(".py"):
-        probe.preload(rel, data)
+    probe.preload(rel, data)  # a dependency check may need its text: read once
     return digest(data)
 
 

@@ -215,29 +215,33 @@ def test_an_unreadable_file_is_never_replayed(
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda text: text[: len(text) // 2],
-        lambda text: "[]",
-        lambda text: text.replace('"code":1', '"code":"1"'),
-        lambda text: text.replace('"schema":1', '"schema":2'),
-        lambda text: text.replace('"texts":[', '"texts":[[1,2],'),
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1],
+        lambda data: data[:-2] + b"X" + data[-1:],
+        lambda data: b"[]\n" + data.partition(b"\n")[2],
+        lambda data: data.replace(b'"code":1', b'"code":"1"', 1),
+        lambda data: data.replace(b'"schema":2', b'"schema":3', 1),
+        lambda data: data.replace(b'"texts":[', b'"texts":[[1,2],', 1),
+        lambda data: b"",
     ],
-    ids=["truncated", "not an entry", "wrong type", "other schema", "bad dependencies"],
-)
+    ids=["truncated", "last byte lost", "a byte changed", "not an entry", "wrong type",
+         "other schema", "bad dependencies", "empty"],
+)  # fmt: skip
 def test_a_damaged_replay_is_ignored_and_rewritten(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     scans: Scans,
-    damage: Callable[[str], str],
+    damage: Callable[[bytes], bytes],
 ) -> None:
     root = _repo(tmp_path / "repo")
     argv = ("--root", str(root), "--format", "json")
     first = _run(capsys, *argv)
-    (entry,) = (Path(os.environ["MLG_CACHE_DIR"]) / replay.FOLDER).rglob("*.json")
-    good = entry.read_text(encoding="utf-8")
-    entry.write_text(damage(good), encoding="utf-8")
+    (entry,) = (Path(os.environ["MLG_CACHE_DIR"]) / replay.FOLDER).rglob("*.replay")
+    good = entry.read_bytes()
+    entry.write_bytes(damage(good))
     assert _run(capsys, *argv) == first
     assert scans.count == 2
-    assert entry.read_text(encoding="utf-8") == good
+    assert entry.read_bytes() == good
 
 
 @pytest.mark.parametrize("color", [False, True])
