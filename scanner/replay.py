@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.util
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -50,6 +52,8 @@ REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
 FOLDER = "replays"
 SHARE_OF_CACHE = 8  # replays may hold 1/8 of the cache's size cap
 ENV_PREFIXES = ("MLG_", "HF_")  # settings read from the environment (budgets, Hub)
+LIBRARIES = ("license_expression", "dp_accounting", "libcst", "yaml")
+"""Libraries whose version can change a scan's output (expressions, epsilon, parsing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,21 @@ def tool_hash() -> str:
     for path in sorted(files):
         hasher.update(f"{path.relative_to(root)}\0".encode())
         hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    for library in LIBRARIES:
+        hasher.update(f"{library}: {installed(library)}\0".encode())
     return hasher.hexdigest()
+
+
+def installed(module: str) -> str:
+    """Which version of a library the output depends on is installed: its distribution
+    folder's name (``dp_accounting-0.6.0.dist-info``), read without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return "absent"
+    site = Path(spec.origin).parents[1]
+    stem = module.replace("_", "[-_]")
+    names = sorted(p.name for p in site.glob("*.dist-info") if re.match(f"(?i){stem}-", p.name))
+    return ",".join(names) or str(spec.origin)
 
 
 def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:

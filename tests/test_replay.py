@@ -286,3 +286,15 @@ def test_the_key_is_the_same_in_every_process(tmp_path: Path) -> None:
     }
     assert len(written) == 1
     assert "set('a', 'b', 'c')" in written.pop()
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("license_expression", r"license_expression-[\d.]+\.dist-info"),
+        ("libcst", r"libcst-[\d.]+\.dist-info"),
+        ("no_such_library_here", "absent"),
+    ],
+)
+def test_the_key_names_the_installed_version_of_each_library(module: str, expected: str) -> None:
+    assert re.fullmatch(expected, replay.installed(module))
