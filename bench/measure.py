@@ -12,6 +12,7 @@ import ast
 import os
 import statistics
 import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Sequence
@@ -116,3 +117,14 @@ def warm_extraction_seconds(tree: Path, cache_dir: Path) -> float:
     start = time.perf_counter()
     extract_all(tree, files, 0, cache)
     return time.perf_counter() - start
+
+
+def main() -> None:
+    """``python bench/measure.py TREE``: parse every ``.py`` file of TREE with ``ast.parse``
+    and print the seconds (the yardstick as a command: ``farm-bench --vs`` pairs it with a
+    scan)."""
+    print(f"{ast_parse_seconds(python_files(Path(sys.argv[1]))):.3f}")
+
+
+if __name__ == "__main__":
+    main()

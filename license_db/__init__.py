@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 from license_db.db import LicenseDB
-from license_db.loader import read_bundle
+from license_db.loader import LazyBundle
 
 DB_VERSION = "2026.12.07"
 """Version of the bundled data; build.py writes it into data/manifest.json."""
@@ -23,5 +23,5 @@ __all__ = ["DB_VERSION", "LicenseDB", "load"]
 
 @cache
 def load() -> LicenseDB:
-    """The bundled database, parsed and indexed once per process."""
-    return LicenseDB(read_bundle())
+    """The bundled database, each part parsed and indexed once per process, when first used."""
+    return LicenseDB(LazyBundle())

@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
+from functools import cache, cached_property
 from types import MappingProxyType
 
 from license_db.expression import LicenseExpressionError, parse
 from license_db.loader import (
+    Alias,
     ApiModel,
     Bundle,
+    DatasetRecord,
     Derivatives,
+    LazyBundle,
     ModalityRule,
     PatternRule,
     normalise_package,
 )
 from license_db.permissive import NOTHING, Grant, dominates, expression_grant
+from license_db.rulesets import RuleSet
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/", re.IGNORECASE)
@@ -37,36 +41,6 @@ _SPACY_VERSION = re.compile(r"^(?P<name>[a-z]{2,3}_[a-z0-9_]+?)[-_]\d+(\.\d+)*$"
 _LOCAL_API_PREFIXES = frozenset({"ollama", "ollama_chat"})
 _FAMILY_TIER = 2
 _NAME_SEPARATORS = re.compile(r"[-_]")
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSet:
-    """Ordered rules compiled into one alternation (``first``), and one by one (``all``)."""
-
-    rules: tuple[PatternRule, ...]
-    regex: re.Pattern[str]
-    each: tuple[re.Pattern[str], ...] = ()
-
-    @classmethod
-    def of(cls, rules: Iterable[PatternRule], part: Callable[[str], str] = str) -> RuleSet:
-        """Compile ``rules``; ``part`` picks the piece of each rule's regex to use."""
-        kept = tuple(rules)
-        body = "|".join(f"(?P<r{i}>{part(r.match)})" for i, r in enumerate(kept))
-        each = tuple(re.compile(part(r.match)) for r in kept)
-        return cls(kept, re.compile(body or "(?!)"), each)
-
-    def all(self, text: str) -> tuple[PatternRule, ...]:
-        """Every rule whose regex matches the whole of ``text``, in order."""
-        if self.first(text) is None:  # one probe of the alternation rejects most ids
-            return ()
-        return tuple(r for r, rx in zip(self.rules, self.each, strict=True) if rx.fullmatch(text))
-
-    def first(self, text: str) -> PatternRule | None:
-        """The first rule whose regex matches the whole of ``text``."""
-        found = self.regex.fullmatch(text)
-        if found is None or found.lastgroup is None:
-            return None
-        return self.rules[int(found.lastgroup[1:])]
 
 
 def _name_part(regex: str) -> str:
@@ -81,35 +55,87 @@ def _names_only(rules: Iterable[PatternRule]) -> list[PatternRule]:
 class LicenseDB:
     """The bundled offline database; build it with ``license_db.load()``."""
 
-    def __init__(self, bundle: Bundle) -> None:
-        """Index ``bundle`` once; lookups afterwards are dictionary and regex probes."""
+    def __init__(self, bundle: Bundle | LazyBundle) -> None:
+        """The database over ``bundle``; each index is built the first time it is used (a
+        scan that never names an API model never parses the API list)."""
         manifest = bundle.manifest
         self.version: str = manifest["db_version"]
         self.schema_version: int = manifest["schema_version"]
         self.built: str = manifest["built"]
         self._bundle = bundle
-        self._licenses = MappingProxyType({t.id: t for t in bundle.licenses})
-        self._license_keys = MappingProxyType(_license_keys(bundle.licenses))
-        self._models = _index(bundle.models, "huggingface")
-        self._spacy = _index(bundle.models, "spacy")
-        self._ultralytics = _index(bundle.models, "ultralytics")
-        self._by_name = MappingProxyType(_by_name(bundle.models))
-        self._hub_orgs = frozenset(_org(r) for rs in self._by_name.values() for r in rs)
-        self._aliases = MappingProxyType({a.alias.lower(): a for a in bundle.aliases})
-        self._api = MappingProxyType(_api_index(bundle.api_models))
-        self._provider_license = MappingProxyType(
-            {m.provider: m.license for m in bundle.api_models}
-        )
-        self._api_prefixes = MappingProxyType(
-            {**{p: p for p in self._provider_license}, **bundle.api_prefixes}
-        )
-        self._family = RuleSet.of(bundle.family)
-        self._family_names = RuleSet.of(_names_only(bundle.family), _name_part)
-        self._ollama = RuleSet.of(bundle.ollama)
-        self._packages = RuleSet.of(bundle.packages)
-        self._derivatives: Derivatives = bundle.derivatives
-        self._modality = tuple((re.compile(r.regex), r) for r in bundle.modality)
-        self._datasets = MappingProxyType({d.dataset_id.lower(): d for d in bundle.datasets})
+
+    @cached_property
+    def _licenses(self) -> Mapping[str, LicenseTerms]:
+        return MappingProxyType({t.id: t for t in self._bundle.licenses})
+
+    @cached_property
+    def _license_keys(self) -> Mapping[str, str]:
+        return MappingProxyType(_license_keys(self._bundle.licenses))
+
+    @cached_property
+    def _models(self) -> Mapping[str, ModelRecord]:
+        return _index(self._bundle.models, "huggingface")
+
+    @cached_property
+    def _spacy(self) -> Mapping[str, ModelRecord]:
+        return _index(self._bundle.models, "spacy")
+
+    @cached_property
+    def _ultralytics(self) -> Mapping[str, ModelRecord]:
+        return _index(self._bundle.models, "ultralytics")
+
+    @cached_property
+    def _by_name(self) -> Mapping[str, tuple[ModelRecord, ...]]:
+        return MappingProxyType(_by_name(self._bundle.models))
+
+    @cached_property
+    def _hub_orgs(self) -> frozenset[str]:
+        return frozenset(_org(r) for rs in self._by_name.values() for r in rs)
+
+    @cached_property
+    def _aliases(self) -> Mapping[str, Alias]:
+        return MappingProxyType({a.alias.lower(): a for a in self._bundle.aliases})
+
+    @cached_property
+    def _api(self) -> Mapping[str, ApiModel]:
+        return MappingProxyType(_api_index(self._bundle.api_models))
+
+    @cached_property
+    def _provider_license(self) -> Mapping[str, str]:
+        return MappingProxyType({m.provider: m.license for m in self._bundle.api_models})
+
+    @cached_property
+    def _api_prefixes(self) -> Mapping[str, str]:
+        own = {p: p for p in self._provider_license}
+        return MappingProxyType({**own, **self._bundle.api_prefixes})
+
+    @cached_property
+    def _family(self) -> RuleSet:
+        return RuleSet.of(self._bundle.family)
+
+    @cached_property
+    def _family_names(self) -> RuleSet:
+        return RuleSet.of(_names_only(self._bundle.family), _name_part)
+
+    @cached_property
+    def _ollama(self) -> RuleSet:
+        return RuleSet.of(self._bundle.ollama)
+
+    @cached_property
+    def _packages(self) -> RuleSet:
+        return RuleSet.of(self._bundle.packages)
+
+    @cached_property
+    def _derivatives(self) -> Derivatives:
+        return self._bundle.derivatives
+
+    @cached_property
+    def _modality(self) -> tuple[tuple[re.Pattern[str], ModalityRule], ...]:
+        return tuple((re.compile(r.regex), r) for r in self._bundle.modality)
+
+    @cached_property
+    def _datasets(self) -> Mapping[str, DatasetRecord]:
+        return MappingProxyType({d.dataset_id.lower(): d for d in self._bundle.datasets})
 
     # -- licenses ---------------------------------------------------------------------------
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
-
-from license_expression import ExpressionError, LicenseSymbol, Licensing
+from typing import TYPE_CHECKING, Protocol
 
 from license_db.schema import LicenseTerms
 
-_LICENSING = Licensing()
+if TYPE_CHECKING:
+    from license_expression import Licensing
 
 
 class LicenseExpressionError(ValueError):
@@ -60,8 +59,10 @@ def parse(text: str) -> Expr:
     """Parse ``text``; raise LicenseExpressionError when it is not an expression."""
     if not text or not text.strip():
         raise LicenseExpressionError("empty license expression")
+    from license_expression import ExpressionError  # imported at the first expression parsed
+
     try:
-        parsed = _LICENSING.parse(text, simple=False)
+        parsed = _licensing().parse(text, simple=False)
     except ExpressionError as exc:
         raise LicenseExpressionError(f"{text!r}: {exc}") from exc
     if parsed is None:
@@ -69,7 +70,18 @@ def parse(text: str) -> Expr:
     return _convert(parsed)
 
 
+@lru_cache(maxsize=1)
+def _licensing() -> Licensing:
+    """The library's parser, made once (importing it costs a hook run ~10 ms: only when
+    an expression is parsed)."""
+    from license_expression import Licensing
+
+    return Licensing()
+
+
 def _convert(node: object) -> Expr:
+    from license_expression import LicenseSymbol
+
     if isinstance(node, LicenseSymbol):
         return LicenseId(str(node.key))
     operator = str(getattr(node, "operator", "")).strip().upper()

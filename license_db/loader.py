@@ -6,7 +6,8 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
+from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from license_db.schema import (
@@ -115,8 +116,16 @@ class DatasetRecord:
     notes: str
 
 
+_DATA = Path(__file__).parent / "data"
+
+
 def read_json(name: str) -> Any:
-    """One bundled data file, parsed."""
+    """One bundled data file, parsed (through ``importlib.resources`` when the package is not a
+    folder, e.g. zipped: importing it costs ~10 ms, so only then)."""
+    if _DATA.is_dir():
+        return json.loads((_DATA / name).read_bytes())
+    from importlib import resources
+
     return json.loads(
         resources.files("license_db").joinpath("data").joinpath(name).read_text("utf-8")
     )
@@ -124,22 +133,95 @@ def read_json(name: str) -> Any:
 
 def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
     """Parse every data file; ``read`` parses one by name (default: the bundled data)."""
-    rules = read("rules.json")
-    api = read("api_models.json")
+    lazy = LazyBundle(read)
     return Bundle(
-        manifest=read("manifest.json"),
-        licenses=tuple(license_terms(r) for r in read("licenses.json")),
-        models=tuple(ModelRecord(**r) for r in read("models.json")),
-        aliases=tuple(Alias(**r) for r in read("aliases.json")),
-        api_models=tuple(_api_model(r, api["sources"]) for r in api["models"]),
-        family=tuple(pattern_rule(r) for r in rules["family"]),
-        ollama=tuple(pattern_rule(r) for r in rules["ollama"]),
-        packages=tuple(_package_rule(r) for r in rules["package"]),
-        derivatives=_derivatives(rules["derivatives"]),
-        api_prefixes=dict(rules["api_prefixes"]),
-        modality=tuple(ModalityRule(**r) for r in rules.get("modality", ())),
-        datasets=tuple(DatasetRecord(**r) for r in read_json("datasets.json")),
+        manifest=lazy.manifest,
+        licenses=lazy.licenses,
+        models=lazy.models,
+        aliases=lazy.aliases,
+        api_models=lazy.api_models,
+        family=lazy.family,
+        ollama=lazy.ollama,
+        packages=lazy.packages,
+        derivatives=lazy.derivatives,
+        api_prefixes=lazy.api_prefixes,
+        modality=lazy.modality,
+        datasets=lazy.datasets,
     )
+
+
+class LazyBundle:
+    """The fields of a Bundle, each data file read and parsed the first time a field needs it
+    (``load()`` at a hook run reads the manifest and what its few lookups use)."""
+
+    def __init__(self, read: Callable[[str], Any] = read_json) -> None:
+        """A bundle read with ``read`` (parses one data file by name)."""
+        self._read = read
+        self.manifest: dict[str, Any] = read("manifest.json")
+
+    @cached_property
+    def _rules(self) -> Any:
+        return self._read("rules.json")
+
+    @cached_property
+    def _api(self) -> Any:
+        return self._read("api_models.json")
+
+    @cached_property
+    def licenses(self) -> tuple[LicenseTerms, ...]:
+        """Every license, sorted by id."""
+        return tuple(license_terms(r) for r in self._read("licenses.json"))
+
+    @cached_property
+    def models(self) -> tuple[ModelRecord, ...]:
+        """Every model record."""
+        return tuple(ModelRecord(**r) for r in self._read("models.json"))
+
+    @cached_property
+    def aliases(self) -> tuple[Alias, ...]:
+        """Legacy ids."""
+        return tuple(Alias(**r) for r in self._read("aliases.json"))
+
+    @cached_property
+    def api_models(self) -> tuple[ApiModel, ...]:
+        """Hosted model names."""
+        return tuple(_api_model(r, self._api["sources"]) for r in self._api["models"])
+
+    @cached_property
+    def family(self) -> tuple[PatternRule, ...]:
+        """Family rules."""
+        return tuple(pattern_rule(r) for r in self._rules["family"])
+
+    @cached_property
+    def ollama(self) -> tuple[PatternRule, ...]:
+        """Ollama name rules."""
+        return tuple(pattern_rule(r) for r in self._rules["ollama"])
+
+    @cached_property
+    def packages(self) -> tuple[PatternRule, ...]:
+        """Package rules."""
+        return tuple(_package_rule(r) for r in self._rules["package"])
+
+    @cached_property
+    def derivatives(self) -> Derivatives:
+        """Quantised-copy markers."""
+        return _derivatives(self._rules["derivatives"])
+
+    @cached_property
+    def api_prefixes(self) -> dict[str, str]:
+        """litellm-style prefixes -> providers."""
+        return dict(self._rules["api_prefixes"])
+
+    @cached_property
+    def modality(self) -> tuple[ModalityRule, ...]:
+        """Modality rules."""
+        return tuple(ModalityRule(**r) for r in self._rules.get("modality", ()))
+
+    @cached_property
+    def datasets(self) -> tuple[DatasetRecord, ...]:
+        """Hub datasets (the bundled table whatever ``read`` is: ``db diff`` does not compare
+        datasets, and older versions have none)."""
+        return tuple(DatasetRecord(**r) for r in read_json("datasets.json"))
 
 
 def license_terms(raw: dict[str, Any]) -> LicenseTerms:

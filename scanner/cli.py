@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import license_db
-from license_db import LicenseDB, versions
-from license_db import diff as db_diff
+from license_db import LicenseDB
+from scanner import replay
 from scanner import scan as scan_mod
 from scanner.decide import baseline as baseline_mod
 from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
-from scanner.decide.policy_template import STARTER_POLICY
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
 from scanner.find import cache as cache_mod
@@ -30,11 +29,11 @@ from scanner.find import git, targets
 from scanner.find.cache import ExtractionCache
 from scanner.progress import progress_meter
 from scanner.report import FORMATS
-from scanner.report.common import FAIL_ON, reaches
+from scanner.report.common import FAIL_ON, diagnostics, reaches
 from scanner.report.escape import inert_lines, terminal
 from scanner.report.text import render as render_text
-from scanner.rules import describe
-from scanner.scan import ScanInput, scan
+from scanner.report.text import with_duration
+from scanner.scan import ScanInput, ScanReads, scan
 from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 
 if TYPE_CHECKING:
@@ -293,19 +292,34 @@ def _hub_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    report = _run_scan(args, _load_baseline(_baseline_path(args)))
-    seconds = time.monotonic() - started
+    plan, inputs = _planned_scan(args, _load_baseline(_baseline_path(args)))
     tty = args.output is None and sys.stdout.isatty()
     color = use_color(args.color, tty, os.environ)
-    text = (
-        render_text(report, color=color, verbose=args.verbose, seconds=seconds)
-        if args.format == "text"
-        else FORMATS[args.format](report)
-    )
+    settings = [_policy_path(args), _baseline_path(args)]  # the policy and baseline files
+    slot = replay.scan_slot(vars(args), plan, inputs, color, settings)
+    output = None if slot is None else slot.get()
+    if output is None:
+        reads = None if slot is None else ScanReads()
+        report = scan(plan.files, replace(inputs, reads=reads), plan.skipped, plan.context)
+        output = _output(args, report, color)
+        if slot is not None and reads is not None and output.code != EXIT_ERROR:
+            slot.put(output, reads)
+    seconds = time.monotonic() - started
+    text = with_duration(output.text, seconds) if args.format == "text" else output.text
     _emit(text, args.output)
-    if args.format != "text":
-        _print_diagnostics(report)
-    return _exit_code(report, args.exit_zero, FAIL_ON[args.fail_on])
+    sys.stderr.write(output.diagnostics)
+    return output.code
+
+
+def _output(args: argparse.Namespace, report: Report, color: bool) -> replay.Output:
+    """What ``scan`` shows of ``report``: the rendered report (a text one without its
+    duration), the diagnostics (for formats other than text) and the exit code."""
+    if args.format == "text":
+        text, stderr = render_text(report, color=color, verbose=args.verbose), ""
+    else:
+        text, stderr = FORMATS[args.format](report), diagnostics(report.errors)
+    code = _exit_code(report, args.exit_zero, FAIL_ON[args.fail_on])
+    return replay.Output(text, stderr, code)
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
@@ -366,6 +380,9 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_diff(args: argparse.Namespace) -> int:
+    from license_db import diff as db_diff  # imported by the commands that use them
+    from license_db import versions
+
     try:
         result = db_diff.diff(versions.open_version(args.old), versions.open_version(args.new))
     except versions.VersionError as exc:
@@ -379,6 +396,8 @@ def _cmd_db_diff(args: argparse.Namespace) -> int:
 
 
 def _cmd_db_changelog(args: argparse.Namespace) -> int:
+    from license_db import versions
+
     entries = versions.changelog()
     if args.json:
         data = [{"version": e.version, "changes": list(e.changes)} for e in entries]
@@ -393,6 +412,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
     target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (use --force to overwrite)")
+    from scanner.decide.policy_template import STARTER_POLICY
+
     _write(target, STARTER_POLICY)
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
@@ -408,6 +429,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) -> Report:
+    plan, inputs = _planned_scan(args, baseline)
+    return scan(plan.files, inputs, plan.skipped, plan.context)
+
+
+def _planned_scan(
+    args: argparse.Namespace, baseline: baseline_mod.Baseline | None
+) -> tuple[targets.Plan, ScanInput]:
+    """The files to scan (the plan) and everything else the scan needs."""
     root = _root(args)
     db = license_db.load()
     policy = _selected(args, _policy(args, db))
@@ -442,7 +471,7 @@ def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) 
         cache=_extraction_cache(args, root),
         progress=progress_meter(sys.stderr),
     )
-    return scan(plan.files, inputs, plan.skipped, plan.context)
+    return plan, inputs
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:
@@ -565,15 +594,6 @@ def _write(target: Path, text: str) -> None:
 def _say(line: str) -> None:
     """One line on stderr; repository text in it (paths, policy values) made inert."""
     print(inert_lines(terminal(line)), file=sys.stderr)
-
-
-def _print_diagnostics(report: Report) -> None:
-    """One ``path:line: MDL019 message`` line per file error, repository text made inert."""
-    code = describe("MDL019")
-    for error in report.errors:
-        where = f"{error.path}:{error.line}" if error.line else error.path
-        line = f"{terminal(where)}: {code.code} {terminal(error.message)}"
-        print(inert_lines(line), file=sys.stderr)
 
 
 def _internal_errors(report: Report) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,6 +76,19 @@ class ScanInput:
     max_file_bytes: int = MAX_READ_BYTES
     cache: ExtractionCache | None = None  # reuse extractions of unchanged files (None: off)
     progress: ScanProgress | None = None  # told (files done, files) as extraction goes
+    reads: ScanReads | None = None  # record what the scan reads (to replay its output)
+
+
+@dataclass(slots=True)
+class ScanReads:
+    """What a scan read of the repository besides its files' own bytes: each file's extraction
+    dependencies, and what resolution and inline suppressions read (``later``). ``complete`` is
+    False when some file's could not be recorded (not cached: unreadable, an internal error,
+    edited while it was read): such a scan cannot be replayed."""
+
+    extraction: list[Dependencies] = field(default_factory=list)
+    later: Observations = field(default_factory=Observations)
+    complete: bool = True
 
 
 def scan(
@@ -92,12 +105,10 @@ def scan(
     """
     reported = set(files)
     every = [*files, *(f for f in context if f not in reported)]
-    extractions = extract_all(
-        inputs.root, every, inputs.jobs, inputs.cache, inputs.progress, inputs.max_file_bytes
-    )
+    extractions = _extract_all(every, inputs)
     extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
-    ctx = RepoContext(inputs.root)
+    ctx = RepoContext(inputs.root, None if inputs.reads is None else inputs.reads.later)
     uses, refs = account_uses(
         extraction.uses, sorted(extraction.refs, key=_ref_order), inputs.policy
     )
@@ -128,6 +139,12 @@ def scan(
     if inputs.baseline is not None:
         report = baseline_mod.apply(report, inputs.baseline)
     return report
+
+
+def _extract_all(files: Sequence[SourceFile], inputs: ScanInput) -> list[Extraction]:
+    """``extract_all`` with the scan's options."""
+    root, jobs, limit = inputs.root, inputs.jobs, inputs.max_file_bytes
+    return extract_all(root, files, jobs, inputs.cache, inputs.progress, limit, inputs.reads)
 
 
 def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
@@ -255,15 +272,21 @@ def extract_all(
     cache: ExtractionCache | None = None,
     progress: ScanProgress | None = None,
     limit: int = MAX_READ_BYTES,
+    reads: ScanReads | None = None,
 ) -> list[Extraction]:
-    """Extract every file: from the cache while still valid, else in supervised workers."""
+    """Extract every file: from the cache while still valid, else in supervised workers;
+    what each extraction depended on goes to ``reads`` (with a cache only)."""
     forget_previous_run()
     probe = Probe(root)
-    contents = [_content(root, file, probe, limit) if cache is not None else None for file in files]
-    found: list[Extraction | None] = [
-        cache.get(file, content, probe) if cache is not None and content is not None else None
+    contents: list[str | None] = [None] * len(files)
+    if cache is not None:
+        contents = content_hashes(root, files, probe, limit)
+    cached = [
+        cache.lookup(file, content, probe) if cache is not None and content is not None else None
         for file, content in zip(files, contents, strict=True)
     ]
+    found: list[Extraction | None] = [None if hit is None else hit[0] for hit in cached]
+    known: list[Dependencies | None] = [None if hit is None else hit[1] for hit in cached]
     todo = [index for index, hit in enumerate(found) if hit is None]
     if todo:
         hits = len(files) - len(todo)
@@ -275,9 +298,13 @@ def extract_all(
             content = contents[index]
             internal = any(error.internal for error in extraction.errors)  # may not recur
             if cache is not None and content is not None and content == after and not internal:
-                cache.put(files[index], content, extraction, deps or Dependencies())
+                known[index] = recorded = deps or Dependencies()
+                cache.put(files[index], content, extraction, recorded)
     if cache is not None:
         cache.prune()
+    if reads is not None:
+        reads.complete &= cache is not None and None not in known
+        reads.extraction += [deps for deps in known if deps is not None]
     return [item if item is not None else Extraction() for item in found]
 
 
@@ -303,6 +330,14 @@ def _extract_isolated(
         else outcome
         for file, outcome in zip(files, outcomes, strict=True)
     ]
+
+
+def content_hashes(
+    root: Path, files: Sequence[SourceFile], probe: Probe, limit: int = MAX_READ_BYTES
+) -> list[str | None]:
+    """Each file's content hash (None: unreadable); ``probe`` keeps the Python files' bytes for
+    the validity checks that follow."""
+    return [_content(root, file, probe, limit) for file in files]
 
 
 def _content(

@@ -14,7 +14,10 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 @pytest.mark.parametrize(
     ("script", "args", "expected"),
     [
-        ("bench_db.py", ["--runs", "1"], ["cold load", "10,000 lookups"]),
+        ("bench_db.py", ["--runs", "1"], ["cold load", "lookup of each kind", "10,000 lookups"]),
+        ("bench_db.py", ["--runs", "1", "--vs", str(BENCH.parent)],
+         ["import + load(): ", "load, a license, one lookup of each kind: "]),
+        ("measure.py", [str(BENCH / "recall_corpus")], ["."]),
         ("bench_scan.py", ["--files", "30", "--repeat", "1"],
          ["python files: 30", "full scan:", "pre-commit case (5 files):"]),
         ("recall.py", ["--only", "broken", "--only", "trl"],

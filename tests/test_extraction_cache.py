@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from scanner import replay
 from scanner.cli import main
 from scanner.context import RepoContext
 from scanner.find import cache as cache_mod
@@ -48,7 +50,9 @@ def _models(root: Path, capsys: pytest.CaptureFixture[str], *paths: str) -> list
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.json") if not p.name.startswith(".tmp-"))
+    """The extraction entries (not the replays of whole scans beside them)."""
+    found = (folder / f"v{cache_mod.CACHE_SCHEMA}").rglob("*.json")
+    return sorted(p for p in found if not p.name.startswith(".tmp-"))
 
 
 # -- cross-module dependencies: change only the other module ---------------------------------
@@ -153,6 +157,7 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(
     (entry,) = [p for p in _entries(folder) if '"path":"main.py"' in p.read_text()]
     good = entry.read_text()
     entry.write_text(damage(good), encoding="utf-8", errors="surrogateescape")
+    shutil.rmtree(folder / replay.FOLDER)  # else the whole scan is replayed, nothing extracted
     assert _models(root, capsys) == expected
     assert entry.read_text() == good  # rewritten
 

@@ -27,6 +27,7 @@ STAGES = (
         "scanner.progress",
         "scanner.explain",
         "scanner.action",
+        "scanner.replay",
         "scanner.cli",
         "scanner.__main__",
     ),

@@ -15,7 +15,7 @@ import pytest
 
 import license_db
 from license_db.db import LicenseDB
-from license_db.loader import PatternRule
+from license_db.loader import PatternRule, read_bundle
 from license_db.permissive import NOTHING, UNVERIFIED, dominates, grant, more_permissive
 from license_db.schema import Commercial, LicenseTerms, Match, Rule
 from tests.test_license_db_resolve import FAMILY
@@ -100,7 +100,7 @@ def _rule(rule_id: str, match: str, license_id: str) -> PatternRule:
 
 
 def _db_with(*family: PatternRule) -> LicenseDB:
-    return LicenseDB(dataclasses.replace(DB._bundle, family=family))
+    return LicenseDB(dataclasses.replace(read_bundle(), family=family))
 
 
 @pytest.mark.parametrize("reverse", [False, True])

@@ -17,7 +17,7 @@ import pytest
 from test_report import POLICY, decision, ref, sample_report
 
 from scanner import cli
-from scanner.report import escape, github, markdown, text
+from scanner.report import common, escape, github, markdown, text
 from scanner.types import (
     FileError,
     Obligation,
@@ -220,19 +220,17 @@ def test_text_report_is_inert(
 @pytest.mark.parametrize("field", ["path", "message"])
 @pytest.mark.parametrize(("raw", "shown", "inert"), HOSTILE)
 def test_stderr_diagnostics_are_inert(
-    capsys: pytest.CaptureFixture[str], field: str, raw: str, shown: str | None, inert: str | None
+    field: str, raw: str, shown: str | None, inert: str | None
 ) -> None:
     path, message = (raw, "not parsed") if field == "path" else ("src/a.py", raw)
     report = replace(
         hostile_report(), errors=(FileError(path, message, 3), FileError(path, message))
     )
-    cli._print_diagnostics(report)
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    check_terminal_text(captured.err)
-    assert len(captured.err.splitlines()) == 2
-    assert all(" MDL019 " in line for line in captured.err.splitlines())
-    assert recognisable(captured.err, raw, shown, inert)
+    err = common.diagnostics(report.errors)  # what the CLI writes to stderr
+    check_terminal_text(err)
+    assert len(err.splitlines()) == 2
+    assert all(" MDL019 " in line for line in err.splitlines())
+    assert recognisable(err, raw, shown, inert)
 
 
 # --- Markdown: a tiny CommonMark/GFM reader, enough to check the invariants ------------------

@@ -295,6 +295,13 @@ class ExtractionCache:
 
     def get(self, file: SourceFile, content: str, probe: Probe) -> Extraction | None:
         """The cached extraction of ``file`` with content hash ``content``, if still valid."""
+        hit = self.lookup(file, content, probe)
+        return None if hit is None else hit[0]
+
+    def lookup(
+        self, file: SourceFile, content: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``get``, with what the extraction depends on."""
         entry = self._entry(file, content)
         try:
             with entry.open("rb") as handle:
@@ -303,13 +310,14 @@ class ExtractionCache:
             header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, content)
             if not isinstance(data, dict) or _header(data) != header:
                 return None
-            deps, extraction = _dependencies(data["deps"]), cache_codec.decode(data["found"])
+            deps = dependencies_from_json(data["deps"])
+            extraction = cache_codec.decode(data["found"])
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing, unreadable, truncated, of another schema: re-extracted
         if not probe.holds(deps):
             return None
         _touch(entry)
-        return extraction
+        return extraction, deps
 
     def put(self, file: SourceFile, content: str, found: Extraction, deps: Dependencies) -> None:
         """Store an extraction (atomically: concurrent readers see the old entry or this one)."""
@@ -317,7 +325,7 @@ class ExtractionCache:
         data = {
             "schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
             "kind": file.kind.value, "content": content,
-            "deps": _dependencies_json(deps), "found": cache_codec.encode(found),
+            "deps": dependencies_to_json(deps), "found": cache_codec.encode(found),
         }  # fmt: skip
         try:
             entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -399,7 +407,7 @@ def _remove(path: str) -> None:
         os.unlink(path)
 
 
-def _dependencies_json(deps: Dependencies) -> dict[str, Any]:
+def dependencies_to_json(deps: Dependencies) -> dict[str, Any]:
     return {
         "texts": [list(pair) for pair in deps.texts],
         "exists": [list(pair) for pair in deps.exists],
@@ -409,7 +417,7 @@ def _dependencies_json(deps: Dependencies) -> dict[str, Any]:
     }
 
 
-def _dependencies(raw: Any) -> Dependencies:
+def dependencies_from_json(raw: Any) -> Dependencies:
     """Dependencies read back; ValueError when any part is not what ``put`` writes."""
     universe = raw["universe"]
     deps = Dependencies(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 
+from scanner.report.escape import inert_lines, terminal
 from scanner.rules import describe
 from scanner.types import (
     Decision,
@@ -26,6 +26,8 @@ INFORMATION_URI = "https://pypi.org/project/model-license-guard/"
 
 def tool_version() -> str:
     """The installed package's version, or ``0+unknown`` when running from a bare checkout."""
+    from importlib.metadata import PackageNotFoundError, version  # ~20 ms: only when asked
+
     try:
         return version(TOOL_NAME)
     except PackageNotFoundError:
@@ -217,3 +219,11 @@ def exception_label(use: ExceptionUse) -> str:
         f"exception {use.key} for {use.model} ({use.reason}, approved by {use.approved_by}, "
         f"{expires}{where_})"
     )
+
+
+def diagnostics(errors: Iterable[FileError]) -> str:
+    """One ``path:line: MDL019 message`` line per file error (for stderr), repository text
+    made inert."""
+    code = describe("MDL019").code
+    lines = (f"{terminal(error_where(e))}: {code} {terminal(e.message)}" for e in errors)
+    return "".join(inert_lines(line) + "\n" for line in lines)

@@ -96,8 +96,18 @@ def render(
         if section:
             lines += ["", *section]
     lines += ["", style.dim(totals_line(report.totals, report.unscanned_verdict))]
-    lines += [style.verdict(report.worst, closing_line(tally(report, groups), seconds))]
-    return inert_lines("\n".join(lines) + "\n")
+    lines += [style.verdict(report.worst, closing_line(tally(report, groups), None))]
+    return with_duration(inert_lines("\n".join(lines) + "\n"), seconds)
+
+
+def with_duration(text: str, seconds: float | None) -> str:
+    """A text report with the scan's duration at the end of its closing line (its last), as
+    ``closing_line`` writes it (a replayed report is rendered once, its duration every time)."""
+    if seconds is None:
+        return text
+    body, _, last = text.removesuffix("\n").rpartition("\n")
+    reset = _RESET if last.endswith(_RESET) else ""
+    return f"{body}\n{last.removesuffix(reset)}; {seconds:.1f} s{reset}\n"
 
 
 # -- one model ------------------------------------------------------------------------------

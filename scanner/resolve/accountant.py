@@ -8,7 +8,6 @@ Without the extra, or without a parameter, epsilon stays unknown and says why: n
 from __future__ import annotations
 
 from dataclasses import replace
-from importlib import metadata
 
 from scanner.types import Privacy
 
@@ -40,6 +39,8 @@ def account(privacy: Privacy, delta: float | None) -> Privacy:
 def rdp_epsilon(noise: float, rate: float, steps: int, delta: float) -> tuple[float, str]:
     """Epsilon at ``delta`` of ``steps`` Poisson-subsampled Gaussian steps (RDP accountant);
     ImportError without dp-accounting."""
+    from importlib import metadata
+
     import dp_accounting  # the optional [dp] extra
     from dp_accounting import rdp
 

@@ -12,6 +12,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from scanner.context import RepoContext
 from scanner.find.identify import hub_id
@@ -66,10 +67,16 @@ LICENSE_PHRASES: tuple[tuple[str, str], ...] = (
 )
 """Distinctive phrases of license texts (case and spacing ignored) -> license id."""
 
-_PHRASES = tuple(
-    (re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE | re.DOTALL), license_id)
-    for pattern, license_id in LICENSE_PHRASES
-)
+
+@cache
+def _phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """LICENSE_PHRASES compiled (once, when a model folder's LICENSE file is first read)."""
+    return tuple(
+        (re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE | re.DOTALL), license_id)
+        for pattern, license_id in LICENSE_PHRASES
+    )
+
+
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)^---[ \t]*\r?$", re.DOTALL | re.MULTILINE)
 
 
@@ -132,7 +139,7 @@ def card_license(data: dict[str, object]) -> str | None:
 def license_from_text(text: str) -> str | None:
     """The license id whose distinctive phrase appears in a license text, or None."""
     head = text[:20_000]
-    return next((license_id for regex, license_id in _PHRASES if regex.search(head)), None)
+    return next((license_id for regex, license_id in _phrases() if regex.search(head)), None)
 
 
 def _card(ctx: RepoContext, folder: str, evidence: list[str]) -> tuple[str | None, tuple[str, ...]]:

@@ -1,0 +1,306 @@
+"""Replay of a scan's output while nothing it read has changed: a warm rescan of an unchanged
+tree prints what the last scan printed, without resolving, deciding or rendering again.
+
+An entry is addressed by a hash (``key``) of everything the output is a function of: the tool
+itself (``tool_hash``: every source and data file of ``scanner`` and ``license_db``, the
+parsers' versions, Python's version), the command line and working folder, the ``MLG_``/``HF_``
+environment, the date, the policy and baseline in force (as parsed, and their files' bytes),
+the scan plan (files, skipped files, context files) and each file's content hash. The entry also
+lists what the scan read from the rest of the repository (``Dependencies``, as in the
+extraction cache: imported modules, probed paths, local model folders, cross-module searches);
+it is replayed only when every one still holds. Anything the key cannot see (``--hub``
+answers, an unreadable file, an internal error, ``--no-cache``) means no entry is written.
+
+Entries live beside the extraction cache (``replays/``), are written atomically and evicted
+with it; an unreadable or unexpected entry is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import json
+import os
+import re
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from scanner.context import Observations
+from scanner.find.cache import (
+    Dependencies,
+    ExtractionCache,
+    Probe,
+    dependencies,
+    dependencies_from_json,
+    dependencies_to_json,
+    digest,
+    evict,
+    forget_previous_run,
+)
+from scanner.find.discover import SourceFile
+from scanner.find.targets import Plan
+from scanner.scan import ScanInput, ScanReads
+
+REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
+FOLDER = "replays"
+SHARE_OF_CACHE = 8  # replays may hold 1/8 of the cache's size cap
+ENV_PREFIXES = ("MLG_", "HF_")  # settings read from the environment (budgets, Hub)
+LIBRARIES = ("license_expression", "dp_accounting", "libcst", "yaml")
+"""Libraries whose version can change a scan's output (expressions, epsilon, parsing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What a scan command shows: the report (a text report without its duration), the
+    diagnostics for stderr and the exit code."""
+
+    text: str
+    diagnostics: str
+    code: int
+
+
+@cache
+def tool_hash() -> str:
+    """A hash of the tool: every Python file of the ``scanner`` and ``license_db`` packages,
+    the database's data files and Python's version (compiled files and their temporary files,
+    which come and go, are not the tool)."""
+    hasher = hashlib.sha256(sys.version.encode())
+    root = Path(__file__).parents[1]
+    files = [*(root / "scanner").rglob("*.py"), *(root / "license_db").rglob("*.py")]
+    files += [path for path in (root / "license_db" / "data").iterdir() if path.is_file()]
+    for path in sorted(files):
+        hasher.update(f"{path.relative_to(root)}\0".encode())
+        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    for library in LIBRARIES:
+        hasher.update(f"{library}: {installed(library)}\0".encode())
+    return hasher.hexdigest()
+
+
+def installed(module: str) -> str:
+    """Which version of a library the output depends on is installed: its distribution
+    folder's name (``dp_accounting-0.6.0.dist-info``), read without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return "absent"
+    site = Path(spec.origin).parents[1]
+    stem = module.replace("_", "[-_]")
+    names = sorted(p.name for p in site.glob("*.dist-info") if re.match(f"(?i){stem}-", p.name))
+    return ",".join(names) or str(spec.origin)
+
+
+def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The environment variables that can change a scan (budgets, Hub settings), sorted."""
+    return sorted((k, v) for k, v in env.items() if k.startswith(ENV_PREFIXES))
+
+
+def key(inputs: Mapping[str, object], contents: Iterable[tuple[str, str | None]]) -> str:
+    """The address of a scan's output: ``inputs`` (each as ``canonical`` writes it) and each
+    file's (path, content hash)."""
+    hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool_hash()}\0".encode())
+    for name in sorted(inputs):
+        hasher.update(f"{name}\0{canonical(inputs[name])}\0".encode())
+    for path, content in contents:
+        hasher.update(f"{path}\0{content}\0".encode())
+    return hasher.hexdigest()
+
+
+def canonical(value: object) -> str:
+    """``value`` written out in full and the same in every process: records field by field,
+    mappings and sets sorted (their ``repr`` follows the process's string hashing)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = (f.name for f in dataclasses.fields(value))
+        fields = (f"{name}={canonical(getattr(value, name))}" for name in names)
+        return f"{type(value).__qualname__}({', '.join(fields)})"
+    if isinstance(value, Mapping):
+        items = sorted(f"{canonical(k)}: {canonical(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "set(" + ", ".join(sorted(canonical(item) for item in value)) + ")"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(canonical(item) for item in value) + "]"
+    return repr(value)
+
+
+def file_bytes(path: Path | None) -> bytes | None:
+    """A settings file's bytes for a key (None: absent or unreadable)."""
+    try:
+        return None if path is None else path.read_bytes()
+    except OSError:
+        return None
+
+
+def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies | None:
+    """Every file's dependencies and what the later stages read, as one; None when two parts
+    disagree (a file changed while the scan read it) or later stages searched modules."""
+    if later.searches:
+        return None
+    texts: dict[str, str | None] = {}
+    exists: dict[str, bool] = {}
+    dirs: dict[str, bool] = {}
+    searches: dict[tuple[str, str], tuple[str, ...]] = {}
+    universes = {deps.universe for deps in parts if deps.searches}
+    for deps in (*parts, dependencies("", later, None)):
+        pairs = (
+            (texts, deps.texts),
+            (exists, deps.exists),
+            (dirs, deps.dirs),
+            (searches, [((w, p), found) for w, p, found in deps.searches]),
+        )
+        for table, items in pairs:
+            for name, answer in items:
+                if table.setdefault(name, answer) != answer:  # type: ignore[arg-type]
+                    return None
+    return Dependencies(
+        texts=tuple(sorted(texts.items())),
+        exists=tuple(sorted(exists.items())),
+        dirs=tuple(sorted(dirs.items())),
+        searches=tuple((w, p, found) for (w, p), found in sorted(searches.items())),
+        universe=universes.pop() if len(universes) == 1 else None,
+    )
+
+
+class Replays:
+    """The scan outputs kept under ``folder``; every failure to read or write is a miss."""
+
+    def __init__(self, folder: Path, limit: int) -> None:
+        self.folder = folder / FOLDER
+        self.limit = limit // SHARE_OF_CACHE
+
+    def get(self, address: str, probe: Probe) -> Output | None:
+        """The output stored under ``address`` when everything it read still holds."""
+        try:
+            head, _, body = self._entry(address).read_bytes().partition(b"\n")
+            data = json.loads(head)
+            if data.get("schema") != REPLAY_SCHEMA or data.get("key") != address:
+                return None
+            if data["text"] != [len(body), digest(body)]:  # truncated or altered
+                return None
+            deps = dependencies_from_json(data["deps"])
+            output = Output(body.decode("utf-8"), data["diagnostics"], data["code"])
+            if not isinstance(output.diagnostics, str) or type(output.code) is not int:
+                return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None
+        return output if probe.holds(deps) else None
+
+    def put(self, address: str, output: Output, deps: Dependencies) -> None:
+        """Store ``output`` (atomically: a concurrent reader sees the old entry or this one):
+        a line of JSON (the key, dependencies, diagnostics, exit code, the text's length and
+        hash), then the text itself (not escaped into JSON: read back without parsing)."""
+        body = output.text.encode("utf-8")
+        data: dict[str, Any] = {
+            "schema": REPLAY_SCHEMA, "key": address, "deps": dependencies_to_json(deps),
+            "diagnostics": output.diagnostics, "code": output.code,
+            "text": [len(body), digest(body)],
+        }  # fmt: skip
+        entry = self._entry(address)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".replay")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(json.dumps(data, separators=(",", ":")).encode() + b"\n" + body)
+                os.replace(temp, entry)
+            except BaseException:
+                os.unlink(temp)
+                raise
+        except OSError:
+            return  # a read-only or full disk: nothing replayed next time
+        evict(self.folder, self.limit)
+
+    def _entry(self, address: str) -> Path:
+        return self.folder / address[:2] / f"{address}.replay"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One scan's place among the replays: its address, and the probe that checks (with the
+    files' bytes it read for their hashes) whether what the last scan read still holds."""
+
+    replays: Replays
+    address: str
+    probe: Probe
+
+    def get(self) -> Output | None:
+        """The output of the last scan with these inputs, if nothing it read has changed."""
+        return self.replays.get(self.address, self.probe)
+
+    def put(self, output: Output, reads: ScanReads) -> None:
+        """Keep ``output`` for replay when the scan recorded all it read."""
+        deps = merged(reads.extraction, reads.later) if reads.complete else None
+        if deps is not None:
+            self.replays.put(self.address, output, deps)
+
+
+def scan_slot(
+    options: Mapping[str, object],
+    plan: Plan,
+    inputs: ScanInput,
+    color: bool,
+    settings: Sequence[Path | None],
+) -> Slot | None:
+    """The slot of a scan with the command line's ``options``, ``plan``, ``inputs``, the colour
+    decision and the ``settings`` files in force (policy, baseline). None without the extraction
+    cache, with a Hub client (its answers are not in the key) or when a file cannot be read."""
+    if inputs.cache is None or inputs.hub is not None:
+        return None
+    parts = {
+        "options": sorted((k, v) for k, v in options.items() if k not in ("handler", "jobs")),
+        "cwd": Path.cwd(),
+        "color": color,
+        "environment": environment(os.environ),
+        "today": inputs.today,
+        "root": inputs.root,
+        "policy": inputs.policy,
+        "baseline": inputs.baseline,
+        "settings": [(path, file_bytes(path)) for path in settings],
+        "plan": (plan.files, plan.skipped, plan.context, plan.note),
+        "extraction": (inputs.max_file_bytes, inputs.cache.salt, inputs.db.version),
+    }
+    files = [*plan.files, *plan.context]
+    return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes)
+
+
+def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
+    """The hash of a planned file's bytes (kept by ``probe`` for the dependency checks);
+    None when it is not a regular file of at most ``limit`` bytes. Discovery has just resolved
+    the path inside the root (a file behind a link out of it is not planned): not again here."""
+    try:
+        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+                return None
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    if len(data) > limit:
+        return None
+    probe.preload(rel, data)  # a dependency check may need its text: read once
+    return digest(data)
+
+
+def slot(
+    cache: ExtractionCache,
+    root: Path,
+    files: Sequence[SourceFile],
+    inputs: Mapping[str, object],
+    max_bytes: int,
+) -> Slot | None:
+    """The slot of a scan of ``files`` under ``root`` with ``inputs`` (see ``key``); None when a
+    file cannot be read (its problem is reported by the scan, never replayed)."""
+    forget_previous_run()  # an earlier scan in this process read the files as they were then
+    probe = Probe(root)
+    contents = [_content(root, file.path, probe, max_bytes) for file in files]
+    if None in contents:
+        return None
+    names = [f"{file.kind.value}:{file.path}" for file in files]
+    address = key(inputs, zip(names, contents, strict=True))
+    return Slot(Replays(cache.folder.parent, cache.limit), address, probe)
