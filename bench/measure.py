@@ -22,11 +22,13 @@ from pathlib import Path
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One command's wall seconds, peak RSS (MB) and exit status."""
+    """One command's wall seconds, peak RSS (MB, its largest process) and exit status, and the
+    CPU seconds of it and the processes it waited for (scan workers)."""
 
     seconds: float
     peak_mb: float
     status: int
+    cpu: float = 0.0
 
 
 def run(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
@@ -42,7 +44,8 @@ def run(argv: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, child.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, child.returncode, cpu)
 
 
 def median_run(
@@ -54,6 +57,7 @@ def median_run(
         statistics.median(r.seconds for r in runs),
         max(r.peak_mb for r in runs),
         max(r.status for r in runs),
+        statistics.median(r.cpu for r in runs),
     )
 
 
@@ -68,9 +72,11 @@ def python_files(tree: Path) -> list[Path]:
     return [tree / name for name in sorted(set(listed.decode().split("\0"))) if name]
 
 
-def ast_parse_seconds(files: Sequence[Path]) -> float:
-    """Seconds to read and ``ast.parse`` every file, one process (files that fail are skipped)."""
-    start = time.perf_counter()
+def ast_parse_seconds(files: Sequence[Path], cpu: bool = False) -> float:
+    """Seconds to read and ``ast.parse`` every file, one process (files that fail are skipped);
+    ``cpu``: CPU seconds rather than wall seconds."""
+    clock = time.process_time if cpu else time.perf_counter
+    start = clock()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences and the like
         for path in files:
@@ -78,7 +84,7 @@ def ast_parse_seconds(files: Sequence[Path]) -> float:
                 ast.parse(path.read_bytes())
             except (SyntaxError, ValueError, OSError):
                 continue
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def recent_files(tree: Path, count: int) -> list[Path]:

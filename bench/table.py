@@ -2,22 +2,25 @@
 
     python bench/table.py /work/repos/peft /work/repos/diffusers [--repeat 3] [--jobs 0]
 
-For each tree, side by side in one run: its ``.py`` files; single-process ``ast.parse`` of all
-of them (the yardstick); a cold full scan (an empty extraction cache); a warm rescan of the
-unchanged tree (the cache the cold scan filled), and its extraction stage alone (in this
-process: what the cache itself costs, without the database, resolution and report); the
-pre-commit case (the 5 ``.py`` files most recently changed in git, cache off: staged files are
-new content); and the peak RSS of the cold scan. Every scan is the real CLI in a fresh process,
-interpreter start included; times are medians of ``--repeat`` runs. Prints a Markdown table.
+For each tree (a local clone of it, so nothing in the checkout is touched), side by side in one
+run: its ``.py`` files; single-process ``ast.parse`` of all of them (the yardstick, CPU seconds);
+a cold full scan (an empty cache) and a warm rescan of the unchanged tree (the cache the cold
+scan filled), each in wall and CPU seconds (the scan's workers included) with its CPU ratio to
+``ast.parse`` measured right before it; the pre-commit case: the 5 ``.py`` files most recently
+changed in git, edited (new content, the rest of the tree in the cache), and the same 5 files
+with the cache off; and the peak RSS of the cold scan's largest process. Every scan is the real
+CLI in a fresh process, interpreter start included; figures are medians of ``--repeat`` runs.
+Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from measure import (  # the script's own folder is on the path
@@ -28,46 +31,77 @@ from measure import (  # the script's own folder is on the path
     python_files,
     recent_files,
     run,
-    warm_extraction_seconds,
 )
 
 HEADER = (
-    "| tree | commit | .py files | ast.parse | cold (/ ast.parse) | warm (/ ast.parse) "
-    "| warm extraction stage / ast.parse | hook (5 files) | peak RSS (cold) |"
+    "| tree | commit | .py files | ast.parse (CPU) | cold: wall, CPU (CPU / ast.parse) "
+    "| warm: wall, CPU (CPU / ast.parse) | hook, 5 files edited (cache warm) "
+    "| hook, 5 files (cache off) | peak RSS (cold, largest process) |"
 )
+EDITED = "\n# edited by bench/table.py ({})\n"
+
+
+@dataclass(slots=True)
+class Figures:
+    """Every run of one tree, each scan paired with the ``ast.parse`` CPU time before it."""
+
+    cold: list[tuple[Run, float]] = field(default_factory=list)
+    warm: list[tuple[Run, float]] = field(default_factory=list)
+    hook_warm: list[Run] = field(default_factory=list)
 
 
 def measure_tree(tree: Path, repeat: int, jobs: int) -> str:
-    """One row of the table for ``tree``. ``ast.parse`` is measured again right before each
-    scan and every ratio is taken pair by pair (a shared machine's speed drifts)."""
-    files = python_files(tree)
-    scan = [sys.executable, "-m", "scanner", "scan", "--root", str(tree), "--format", "json",
+    """One row of the table for ``tree``, measured on a clone of it (the hook edits files):
+    ``ast.parse`` is measured again right before each full scan and each ratio is taken pair
+    by pair (a shared machine's speed drifts)."""
+    with tempfile.TemporaryDirectory(prefix="mlg-bench-") as folder:
+        clone = Path(folder) / tree.name
+        subprocess.run(["git", "clone", "-q", "--local", str(tree), str(clone)], check=True)
+        figures = Figures()
+        for attempt in range(repeat):
+            _measure_once(clone, Path(folder) / f"cache-{attempt}", jobs, attempt, figures)
+        staged = [str(path) for path in recent_files(clone, 5)]
+        hook_cold = median_run([*_scan(clone), "--no-cache", *staged], repeat, clone)
+        return _row(tree, len(python_files(clone)), figures, hook_cold)
+
+
+def _scan(tree: Path) -> list[str]:
+    return [sys.executable, "-m", "scanner", "scan", "--root", str(tree), "--format", "json",
             "--exit-zero"]  # fmt: skip
-    parses: list[float] = []
-    cold: list[Run] = []
-    warm: list[Run] = []
-    ratios: dict[str, list[float]] = {"cold": [], "warm": [], "stage": []}
-    for _ in range(repeat):
-        cache = Path(tempfile.mkdtemp(prefix="mlg-bench-cache-"))
-        try:
-            full = [*scan, "--jobs", str(jobs), "--cache-dir", str(cache)]
-            parses.append(ast_parse_seconds(files))
-            cold.append(run(full, tree))
-            ratios["cold"].append(cold[-1].seconds / parses[-1])
-            parses.append(ast_parse_seconds(files))
-            warm.append(run(full, tree))
-            ratios["warm"].append(warm[-1].seconds / parses[-1])
-            ratios["stage"].append(warm_extraction_seconds(tree, cache) / parses[-1])
-        finally:
-            shutil.rmtree(cache, ignore_errors=True)
-    staged = [str(path) for path in recent_files(tree, 5)]
-    hook = median_run([*scan, "--no-cache", *staged], repeat, tree)
-    ratio = {name: statistics.median(values) for name, values in ratios.items()}
-    cold_s, warm_s = (statistics.median(r.seconds for r in runs) for runs in (cold, warm))
+
+
+def _measure_once(tree: Path, cache: Path, jobs: int, attempt: int, figures: Figures) -> None:
+    """A cold scan, a warm rescan, then the hook on the 5 files last changed in git, edited
+    (what a commit stages: new content in a tree whose other files the cache holds)."""
+    files = python_files(tree)
+    full = [*_scan(tree), "--jobs", str(jobs), "--cache-dir", str(cache)]
+    for kind in ("cold", "warm"):
+        parse = ast_parse_seconds(files, cpu=True)
+        getattr(figures, kind).append((run(full, tree), parse))
+    staged = recent_files(tree, 5)
+    for path in staged:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(EDITED.format(attempt))
+    hook = [*_scan(tree), "--cache-dir", str(cache), *map(str, staged)]
+    figures.hook_warm.append(run(hook, tree))
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
+
+
+def _row(tree: Path, files: int, figures: Figures, hook_cold: Run) -> str:
+    def scan(pairs: list[tuple[Run, float]]) -> str:
+        wall = statistics.median(r.seconds for r, _ in pairs)
+        cpu = statistics.median(r.cpu for r, _ in pairs)
+        ratio = statistics.median(r.cpu / parse for r, parse in pairs)
+        return f"{wall:.2f} s, {cpu:.2f} s ({ratio:.2f}x)"
+
+    parse = statistics.median(p for _, p in figures.cold + figures.warm)
+    hook = statistics.median(r.seconds for r in figures.hook_warm)
+    hook_cpu = statistics.median(r.cpu for r in figures.hook_warm)
+    peak = max(r.peak_mb for r, _ in figures.cold)
     return (
-        f"| {tree.name} | {commit(tree)} | {len(files):,} | {statistics.median(parses):.2f} s "
-        f"| {cold_s:.2f} s ({ratio['cold']:.1f}x) | {warm_s:.2f} s ({ratio['warm']:.2f}x) "
-        f"| {ratio['stage']:.2f}x | {hook.seconds:.2f} s | {max(r.peak_mb for r in cold):.0f} MB |"
+        f"| {tree.name} | {commit(tree)} | {files:,} | {parse:.2f} s | {scan(figures.cold)} "
+        f"| {scan(figures.warm)} | {hook:.2f} s wall, {hook_cpu:.2f} s CPU "
+        f"| {hook_cold.seconds:.2f} s wall, {hook_cold.cpu:.2f} s CPU | {peak:.0f} MB |"
     )
 
 
