@@ -114,14 +114,30 @@ def parse_tree(
     """libcst parse of ``text`` with the bodies the extractor cannot reach blanked (``tree``
     None: the text as is), walked. Raises ``cst.ParserSyntaxError`` for invalid text."""
     if tree is None:
-        return walk_module(rel, text, cst.parse_module(text))
+        return walk_module(rel, text, parse(text))
     pruned = prune(text, tree, needed, scanning)
     if pruned.text is not text:
         try:
-            return walk_module(rel, pruned.text, cst.parse_module(pruned.text), text, pruned)
+            return walk_module(rel, pruned.text, parse(pruned.text), text, pruned)
         except cst.ParserSyntaxError:
             pass  # never expected of a pruned valid module: the whole text decides
-    return walk_module(rel, text, cst.parse_module(text), text, replace(pruned, text=text))
+    return walk_module(rel, text, parse(text), text, replace(pruned, text=text))
+
+
+def parse(text: str) -> cst.Module:
+    """``libcst.parse_module`` without the per-node validation libcst runs as each node is
+    made (about a quarter of the parse; its own comment suggests skipping it when parsing):
+    the parser only builds valid nodes. Validation is back as soon as the parse returns."""
+    validate = cst.CSTNode.__dict__["__post_init__"]
+    cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _trusted(node: cst.CSTNode) -> None:
+    """A node the parser made: valid by construction."""
 
 
 @lru_cache(maxsize=4)

@@ -86,8 +86,9 @@ _SPEC_WORDS = frozenset(word for row in _ROWS for _, spec in row.specs for word 
 @cache
 def option_words() -> frozenset[str]:
     """The callables that declare command-line options (``options``): kept in every module,
-    a parameter's default may come from them."""
-    from scanner.find.extractors.python.options import (  # here: options imports this module's importers
+    a parameter's default may come from them (imported here: ``options`` imports ``loader``,
+    which imports this module)."""
+    from scanner.find.extractors.python.options import (
         ADD_OPTION_METHODS,
         CLICK_DECORATORS,
         DATACLASS_PARSERS,
