@@ -129,7 +129,7 @@ def parse(text: str) -> cst.Module:
     made (about a quarter of the parse; its own comment suggests skipping it when parsing):
     the parser only builds valid nodes. Validation is back as soon as the parse returns."""
     validate = cst.CSTNode.__dict__["__post_init__"]
-    cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign]
+    cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign,assignment]
     try:
         return cst.parse_module(text)
     finally:
