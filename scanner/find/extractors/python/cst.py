@@ -333,7 +333,7 @@ class _Finder:
         for rel, nodes in by_module.items():
             info = self.evaluator.modules.get(rel)
             if info is not None:
-                where.update(positions(info.tree, info.text, nodes))
+                where.update(positions(info.tree, info.text, nodes, info.lines))
         return where
 
     @staticmethod

@@ -17,6 +17,7 @@ import libcst as cst
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
+from scanner.find.extractors.python.positions import statement_lines
 from scanner.find.extractors.python.prune import KEEP_ALL, prune
 from scanner.find.extractors.python.scope import ModuleInfo, walk_module
 
@@ -118,10 +119,15 @@ def parse_tree(
     pruned = prune(text, tree, needed, scanning)
     if pruned.text is not text:
         try:
-            return walk_module(rel, pruned.text, parse(pruned.text), text, pruned)
+            module = parse(pruned.text)
         except cst.ParserSyntaxError:
             pass  # never expected of a pruned valid module: the whole text decides
-    return walk_module(rel, text, parse(text), text, replace(pruned, text=text))
+        else:
+            lines = statement_lines(module, tree)
+            return walk_module(rel, pruned.text, module, text, pruned, lines)
+    module = parse(text)
+    lines = statement_lines(module, tree)
+    return walk_module(rel, text, module, text, replace(pruned, text=text), lines)
 
 
 def parse(text: str) -> cst.Module:

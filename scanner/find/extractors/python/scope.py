@@ -109,6 +109,8 @@ class ModuleInfo:
     pruned: Pruned = field(default_factory=lambda: Pruned(""), compare=False, repr=False)
     """What the blanked bodies call (``calls``: a lookup of their callers needs them back) and
     store on ``self`` (``stores``), and what callers call the module's functions by."""
+    lines: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    """The line each statement's code starts on, by ``id`` (``positions.statement_lines``)."""
 
     @property
     def imported(self) -> frozenset[str]:
@@ -171,7 +173,7 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 def walk_module(
     path: str, text: str, tree: cst.Module, source: str | None = None,
-    pruned: Pruned | None = None,
+    pruned: Pruned | None = None, lines: dict[int, int] | None = None,
 ) -> ModuleInfo:  # fmt: skip
     """Collect imports, bindings and call sites of a parsed module in one iterative pass
     (``source``: the module's own text when ``text`` is pruned; ``pruned``: what the blanked
@@ -181,7 +183,7 @@ def walk_module(
     walker.run(tree)
     return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls),
                       comprehensions=walker.comprehensions, source=source or text,
-                      pruned=pruned or Pruned(text))  # fmt: skip
+                      pruned=pruned or Pruned(text), lines=lines or {})  # fmt: skip
 
 
 class _Walker:
