@@ -18,7 +18,7 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python import extract
 from scanner.find.extractors.python.guard import MAX_DEPTH, depth, spans
 from scanner.find.extractors.python.loader import _parsed, parse
-from scanner.find.extractors.python.prune import KEEP_ALL, prune
+from scanner.find.extractors.python.prune import KEEP_ALL, _imported, prune
 from scanner.find.extractors.python.relevance import Relevance, called, words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -140,10 +140,13 @@ def test_callers_of_kept_functions_are_kept_not_their_callees() -> None:
         ("import torch\n", "model.to(device)", False),  # a LINK row alone
         ("import os\n", "trainer.train()", True),  # a trainer run
         ("import argparse\n", "p.add_argument('--m', default=d)", True),  # an option
+        ("from torch.onnx import export\n", "export(m, x, f)", True),  # words of the import
+        ("from torch.onnx import export as ex\n", "ex(m, x, f)", True),
+        ("import torch\n", "export(m, x, f)", False),  # no ``onnx`` anywhere
     ],
 )  # fmt: skip
 def test_relevance_table(module: str, body: str, relevant: bool) -> None:
-    criterion = Relevance.of(module + body)
+    criterion = Relevance.of(module + body, _imported(ast.parse(module).body))
     assert criterion.relevant(body, words(body), called(body)) is relevant
 
 

@@ -107,6 +107,15 @@ class _Mismatch(Exception):
     """A statement's code did not land where its line said: the whole module is generated."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A statement ``positions`` may generate alone: its block's indentation, the next one."""
+
+    statement: cst.CSTNode
+    indents: tuple[str, ...]
+    following: cst.CSTNode | None
+
+
 @dataclass(slots=True)
 class _Partial:
     """Offsets from the statements that hold the targets, generated from their own start."""
@@ -121,34 +130,55 @@ class _Partial:
 
     def run(self, targets: frozenset[int]) -> dict[int, int] | None:
         try:
-            self.block(self.tree.body, [], set(targets))
+            for place, held in self.places(targets).values():
+                self.generate(place, frozenset(held))
         except _Mismatch:
             return None
         return self.found if len(self.found) == len(targets) else None
 
-    def block(self, body: Sequence[cst.CSTNode], indents: list[str], left: set[int]) -> None:
-        """Find ``left`` in the statements of one block (indented by ``indents``)."""
-        for index, statement in enumerate(body):
-            held = _held(statement, left, self.nodes)
-            if not held:
-                continue
-            inner = _inner_block(statement)
-            if inner is not None and _all_in(inner.body, held, self.nodes, self.lines):
+    def places(self, targets: frozenset[int]) -> dict[int, tuple[_Place, set[int]]]:
+        """The innermost statement with a known line around each target (one walk, stopped
+        once every target is seen), by ``id``, with the targets it holds."""
+        out: dict[int, tuple[_Place, set[int]]] = {}
+        left = set(targets)
+        stack: list[tuple[cst.CSTNode, _Place]] = []
+        self.push_block(stack, self.tree.body, ())
+        while stack and left:
+            node, place = stack.pop()
+            if id(node) in left:
+                left.discard(id(node))
+                self.nodes[id(node)] = node
+                out.setdefault(id(place.statement), (place, set()))[1].add(id(node))
+            inner = _inner_block(node) if node is place.statement else None
+            if inner is not None and inner.body and id(inner.body[0]) in self.lines:
+                fields = [name for name in _fields(type(node)) if name != "body"]
                 indent = inner.indent if inner.indent is not None else self.tree.default_indent
-                self.block(inner.body, [*indents, indent], held)
+                self.push_block(stack, inner.body, (*place.indents, indent))
             else:
-                following = body[index + 1] if index + 1 < len(body) else None
-                self.generate(statement, indents, frozenset(held), following)
-            left -= held
-            if not left:
-                return
+                fields = list(_fields(type(node)))
+            for name in fields:
+                value = getattr(node, name)
+                of: type = value.__class__
+                if of is tuple or of is list:
+                    stack.extend((c, place) for c in value if _is_node(c.__class__))
+                elif _is_node(of):
+                    stack.append((value, place))
+        return out
 
-    def generate(self, statement: cst.CSTNode, indents: list[str], held: frozenset[int],
-                 following: cst.CSTNode | None) -> None:  # fmt: skip
+    @staticmethod
+    def push_block(stack: list[tuple[cst.CSTNode, _Place]], body: Sequence[cst.CSTNode],
+                   indents: tuple[str, ...]) -> None:  # fmt: skip
+        """Each statement of a block, as the place of what it holds."""
+        for index, statement in enumerate(body):
+            following = body[index + 1] if index + 1 < len(body) else None
+            stack.append((statement, _Place(statement, indents, following)))
+
+    def generate(self, place: _Place, held: frozenset[int]) -> None:
         """Generate one statement from its start and check every target against the text."""
-        state = _state(self.tree, held, self.offset(statement), stop=False)
-        state.indent_tokens = list(indents)
-        statement._codegen(state)  # to its end: checked against the next statement's start
+        state = _state(self.tree, held, self.offset(place.statement), stop=False)
+        state.indent_tokens = list(place.indents)
+        place.statement._codegen(state)  # to its end: checked against the next one's start
+        following = place.following
         if following is not None and state.offset != self.offset(following):
             raise _Mismatch
         for key, at in state.found.items():  # the node's first line (the rest is indented)
@@ -171,39 +201,6 @@ def _inner_block(statement: cst.CSTNode) -> cst.IndentedBlock | None:
     ):
         return statement.body
     return None
-
-
-def _all_in(body: Sequence[cst.CSTNode], held: set[int], nodes: dict[int, cst.CSTNode],
-            lines: Mapping[int, int]) -> bool:  # fmt: skip
-    """True when every one of ``held`` sits in a statement of ``body`` whose line is known."""
-    inside: set[int] = set()
-    for statement in body:
-        found = _held(statement, held, nodes)
-        if found and id(statement) not in lines:
-            return False
-        inside |= found
-    return inside == held
-
-
-def _held(statement: cst.CSTNode, targets: set[int], nodes: dict[int, cst.CSTNode]) -> set[int]:
-    """The ``targets`` inside ``statement`` (a walk of its nodes, far cheaper than code);
-    each found node is noted in ``nodes``."""
-    held: set[int] = set()
-    stack = [statement]
-    while stack:
-        node = stack.pop()
-        if id(node) in targets:
-            held.add(id(node))
-            nodes[id(node)] = node
-        kind: type = type(node)
-        for name in _fields(kind):
-            value = getattr(node, name)
-            of: type = value.__class__
-            if of is tuple or of is list:
-                stack.extend(child for child in value if _is_node(child.__class__))
-            elif _is_node(of):
-                stack.append(value)
-    return held
 
 
 @cache

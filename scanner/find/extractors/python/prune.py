@@ -91,7 +91,7 @@ def prune(
     callables = frozenset(name for body in pending for name in body.names)
     if KEEP_ALL in needed:
         return Pruned(text, callables=callables)
-    relevance = Relevance.of(text) if scanning else None
+    relevance = Relevance.of(text, _imported(tree.body)) if scanning else None
     options = option_words()
     calls, stores = set(needed), set(needed)
     first = True
@@ -123,6 +123,23 @@ def prune(
     dropped_calls = frozenset().union(*(b.calls for b in pending))
     dropped_stores = frozenset().union(*(b.stores for b in pending))
     return Pruned("".join(lines), dropped_calls, dropped_stores, callables)
+
+
+def _imported(statements: list[ast.stmt]) -> frozenset[str]:
+    """The words of the imports at module level (also inside its ``if`` and ``try`` blocks)."""
+    found: set[str] = set()
+    for node in statements:
+        if isinstance(node, ast.ImportFrom):
+            found.update((node.module or "").split("."))
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                found.update(alias.name.split("."))
+                found.add(alias.asname or "")
+        elif not isinstance(node, (ast.ClassDef, *_FUNCTIONS)):
+            for block in _blocks(node):
+                found |= _imported(block)
+    found.discard("")
+    return frozenset(found)
 
 
 def _bodies(

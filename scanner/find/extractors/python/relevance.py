@@ -125,10 +125,13 @@ class Relevance:
     specs: dict[str, tuple[frozenset[str], ...]]  # each callable's words, by its last name
     aliases: dict[str, str]  # local name -> the callable word it was imported as
     always: bool = False  # a callable with no plain word: every body is relevant
+    imported: frozenset[str] = frozenset()  # words of the module's imports: count in every body
 
     @classmethod
-    def of(cls, text: str) -> Relevance:
-        """The criterion for the module with source ``text``."""
+    def of(cls, text: str, imported: frozenset[str] = frozenset()) -> Relevance:
+        """The criterion for the module with source ``text`` whose imports hold the words
+        ``imported`` (``from torch.onnx import export``: a call ``export(`` is
+        ``onnx.export``)."""
         specs = [
             spec
             for row in _ROWS
@@ -140,7 +143,8 @@ class Relevance:
         for last, spec in dict.fromkeys(specs):
             by_last.setdefault(last, []).append(spec)
         keyed = {word: tuple(group) for word, group in by_last.items()}
-        return cls(keyed, _aliases(text), always=any(not last.isidentifier() for last, _ in specs))
+        always = any(not last.isidentifier() for last, _ in specs)
+        return cls(keyed, _aliases(text), always, imported)
 
     def relevant(self, text: str, found: frozenset[str], calls: frozenset[str]) -> bool:
         """True when a body with source ``text``, words ``found`` and called words ``calls``
@@ -148,6 +152,7 @@ class Relevance:
         words, or holds a model-like literal."""
         if self.always or MODEL_LITERAL.search(text):
             return True
+        found = found | self.imported
         if self.aliases and not calls.isdisjoint(self.aliases):
             extra = {self.aliases[w] for w in calls if w in self.aliases}
             calls, found = calls | extra, found | extra
