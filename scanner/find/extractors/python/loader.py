@@ -17,9 +17,11 @@ import libcst as cst
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
+from scanner.find.extractors.python.patterns import may_contain_call
 from scanner.find.extractors.python.positions import statement_lines
 from scanner.find.extractors.python.prune import KEEP_ALL, prune
 from scanner.find.extractors.python.scope import ModuleInfo, walk_module
+from scanner.find.extractors.python.usage_table import may_use_model
 
 MAX_CACHED_MODULES = 512  # parsed modules kept per process (a scan reuses them across files)
 MAX_ASKS = 2
@@ -77,8 +79,11 @@ class _ModuleCache:
             gc.unfreeze()
             gc.collect()
         self.modules.pop(rel, None)
-        scanning = scanning or rel in self.scanned
-        info = _parse_module(ctx, rel, self.needed.get(rel, frozenset()), scanning)
+        text = ctx.read_text(rel)
+        # a module the scan reads for itself too is parsed with its relevant bodies at once:
+        # one parse then serves its own extraction and every lookup into it
+        scanning = scanning or rel in self.scanned or (text is not None and _scanned(text))
+        info = _parse_module(rel, text, self.needed.get(rel, frozenset()), scanning)
         self.modules[rel] = info
         if scanning:
             self.scanned.add(rel)
@@ -152,9 +157,8 @@ def _parsed(ctx: RepoContext) -> _ModuleCache:
 
 
 def _parse_module(
-    ctx: RepoContext, rel: str, needed: frozenset[str], scanning: bool
+    rel: str, text: str | None, needed: frozenset[str], scanning: bool
 ) -> ModuleInfo | None:
-    text = ctx.read_text(rel)
     if text is None:
         return None
     tree = guard.checked(text)
@@ -164,6 +168,11 @@ def _parse_module(
         return parse_tree(rel, text, tree, needed, scanning)
     except (cst.ParserSyntaxError, RecursionError):
         return None
+
+
+def _scanned(text: str) -> bool:
+    """True when the extractor's prefilter passes ``text``: the scan parses it for itself."""
+    return may_contain_call(text) or may_use_model(text)
 
 
 def module_files(importer: str, module: str, level: int) -> list[str]:
