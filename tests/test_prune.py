@@ -17,7 +17,7 @@ import pytest
 from scanner.context import RepoContext
 from scanner.find.extractors.python import extract
 from scanner.find.extractors.python.guard import MAX_DEPTH, depth, spans
-from scanner.find.extractors.python.loader import _parsed, parse
+from scanner.find.extractors.python.loader import _parsed, load_module, parse
 from scanner.find.extractors.python.prune import KEEP_ALL, _imported, prune
 from scanner.find.extractors.python.relevance import Relevance, called, words
 
@@ -292,3 +292,20 @@ def test_pruned_scan_finds_what_the_whole_parse_finds(tmp_path: Path) -> None:
     assert {f["model"] for f in pruned["findings"]} == EXPECTED
     for section in ("findings", "unresolved", "errors", "uses"):
         assert pruned[section] == whole[section], section
+
+
+@pytest.mark.parametrize(
+    ("text", "scanned"),
+    [
+        ("from transformers import AutoModel\n\n\ndef f():\n    AutoModel.from_pretrained('x')\n",
+         True),  # the scan reads it for itself: parsed with its relevant bodies at once
+        ("X = 1\n\n\ndef f():\n    return 2\n", False),  # read for lookups only
+    ],
+)  # fmt: skip
+def test_lookup_parse_serves_the_module_own_scan(tmp_path: Path, text: str, scanned: bool) -> None:
+    (tmp_path / "m.py").write_text(text, encoding="utf-8")
+    ctx = RepoContext(tmp_path)
+    info = load_module(ctx, "m.py")
+    assert info is not None
+    assert ("m.py" in _parsed(ctx).scanned) is scanned
+    assert load_module(ctx, "m.py", scanning=True) is info or not scanned
