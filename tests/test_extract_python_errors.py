@@ -169,7 +169,7 @@ def test_internal_failure_is_reported_not_raised(
     def boom(*args: object) -> None:
         raise KeyError("surprise")
 
-    monkeypatch.setattr(python_cst, "walk_module", boom)
+    monkeypatch.setattr(python_cst, "parse_tree", boom)
     source = 'from transformers import pipeline\npipeline(model="org/a")\n'
     result = extract("a.py", source, RepoContext(tmp_path))
     assert [(e.path, e.internal) for e in result.errors] == [("a.py", True)]

@@ -17,6 +17,7 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python.callers import CallIndex
 from scanner.find.extractors.python.items import Items
 from scanner.find.extractors.python.loader import load_module, module_files
+from scanner.find.extractors.python.prune import NeedWords
 from scanner.find.extractors.python.scope import Binding, ModuleInfo, Scope, ScopeKind
 
 
@@ -44,6 +45,30 @@ class EvaluatorBase(ABC):
     @abstractmethod
     def binding(self, binding: Binding) -> Items:
         """The values one binding gives its name (cycle-safe)."""
+
+    def need_stored(self, scope: Scope, attr: str) -> None:
+        """Raise NeedWords when a blanked body of the module ``scope`` sits in may store
+        ``self.attr`` (a class attribute lookup reads every store)."""
+        path = module_path(scope)
+        module = self.modules.get(path)
+        if module is not None and attr in module.pruned.stores:
+            raise NeedWords(path, attr)
+
+    def need_callers(self, path: str, target: str, home: str | None = None) -> ModuleInfo | None:
+        """Module ``path`` with every call of ``target`` kept: loaded so when this extraction
+        has not read it yet (with the calls of every function of module ``home`` too: the
+        next lookup of a caller there is answered by the same parse), else NeedWords when a
+        blanked body may call ``target``."""
+        module = self.modules.get(path)
+        if module is None:
+            owner = self.modules.get(home) if home is not None else None
+            words = {target, *(owner.pruned.callables if owner is not None else ())}
+            module = load_module(self.ctx, path, words=frozenset(words))
+            if module is not None:
+                self.modules[path] = module
+        elif target in module.pruned.calls:
+            raise NeedWords(path, target)
+        return module
 
     def _load(self, importer: str, module: str, level: int) -> ModuleInfo | None:
         for rel in module_files(importer, module, level):

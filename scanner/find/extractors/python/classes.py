@@ -114,6 +114,7 @@ class ClassValues(EvaluatorBase):
                    instance: Instance | None = None) -> Items:  # fmt: skip
         """A class attribute (class body or ``self.X = ...``), searching base classes too;
         for an ``instance``, ``__init__`` stores what its constructor call passed."""
+        self.need_stored(klass, attr)  # a blanked method may store ``self.attr``
         bindings = [*klass.bindings.get(attr, ()), *klass.instance_attrs.get(attr, ())]
         if bindings:
             return tuple(itertools.chain.from_iterable(

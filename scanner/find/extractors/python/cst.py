@@ -24,7 +24,12 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
 from scanner.find.extractors.python.containers import lookup
 from scanner.find.extractors.python.items import Const, Items, Map, Origin, Text, Unknown
-from scanner.find.extractors.python.loader import load_module
+from scanner.find.extractors.python.loader import (
+    load_module,
+    need_words,
+    needed_words,
+    parse_tree,
+)
 from scanner.find.extractors.python.local import classify, is_folder_name
 from scanner.find.extractors.python.patterns import (
     ArgSpec,
@@ -34,6 +39,7 @@ from scanner.find.extractors.python.patterns import (
     module_matches,
 )
 from scanner.find.extractors.python.positions import positions
+from scanner.find.extractors.python.prune import NeedWords
 from scanner.find.extractors.python.scope import (
     BindingKind,
     CallSite,
@@ -41,7 +47,6 @@ from scanner.find.extractors.python.scope import (
     Scope,
     ScopeKind,
     call_name,
-    walk_module,
 )
 from scanner.find.extractors.python.usage import UsageFinder, attach_uses
 from scanner.find.extractors.python.values import Evaluator
@@ -61,23 +66,34 @@ SAVE_CALLS: tuple[tuple[str, ArgSpec], ...] = (
 
 
 def extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -> Extraction:
-    """Parse ``text`` and extract its references; ``fallback`` reads files that do not parse."""
-    shared = load_module(ctx, path) if path.endswith(".py") else None
-    if shared is not None and shared.text == text:  # the parse other modules' lookups reuse
+    """Parse ``text`` and extract its references; ``fallback`` reads files that do not parse.
+
+    A lookup that needs code the pruner blanked (``NeedWords``) has that module parsed again
+    with the code kept, and the extraction starts over (each time with more of it kept)."""
+    while True:
+        try:
+            return _extract_parsed(path, text, ctx, fallback)
+        except NeedWords as need:
+            need_words(ctx, need.path, need.word)
+
+
+def _extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -> Extraction:
+    shared = load_module(ctx, path, scanning=True) if path.endswith(".py") else None
+    if shared is not None and shared.source == text:  # the parse other modules' lookups reuse
         return _Finder(shared, ctx).run()
-    refused = guard.refusal(text)
-    if refused is not None:  # libcst would crash or blow up on it: the tokenizer reads it
-        message = f"{refused.reason}; searched by the fallback tokenizer"
-        error = FileError(path, message, refused.line, unscanned=Unscanned.SKIPPED)
+    screened = guard.screen(text)
+    if isinstance(screened, guard.Refusal):  # libcst would crash or blow up on it: fallback
+        message = f"{screened.reason}; searched by the fallback tokenizer"
+        error = FileError(path, message, screened.line, unscanned=Unscanned.SKIPPED)
         return Extraction(fallback(path, text, ctx), (), (error,))
     try:
-        tree = cst.parse_module(text)
+        module = parse_tree(path, text, screened, needed_words(ctx, path))
     except cst.ParserSyntaxError as err:
         return Extraction(fallback(path, text, ctx), (), (_syntax_error(path, text, err),))
     except UnicodeError as err:  # lone surrogates from a lossy decode
         error = FileError(path, f"text is not valid Unicode: {err}")
         return Extraction(fallback(path, text, ctx), (), (error,))
-    return _Finder(walk_module(path, text, tree), ctx).run()
+    return _Finder(module, ctx).run()
 
 
 def _syntax_error(path: str, text: str, err: cst.ParserSyntaxError) -> FileError:
@@ -317,7 +333,7 @@ class _Finder:
         for rel, nodes in by_module.items():
             info = self.evaluator.modules.get(rel)
             if info is not None:
-                where.update(positions(info.tree, info.text, nodes))
+                where.update(positions(info.tree, info.text, nodes, info.lines))
         return where
 
     @staticmethod

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import ast
 import multiprocessing
+import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 MAX_DEPTH = 150
 """Deepest expression libcst is given. Real code stays far below (nesting of 20-30 is rare);
 libcst parses depth 150 in milliseconds; CPython refuses 200 nested brackets itself."""
 CHILD_SECONDS = 10.0
+_SPAN_MARGIN = 16  # levels a statement may add without a character of its own (Expr, Load...)
+_LINE_END = re.compile(rb"\r\n|\r|\n")
 _CHAINS = (ast.BoolOp, ast.Compare)
 
 
@@ -35,11 +39,13 @@ class Refusal:
     line: int | None = None
 
 
-def depth(tree: ast.AST) -> tuple[int, int]:
+def depth(tree: ast.AST, span: Callable[[ast.stmt], int] | None = None) -> tuple[int, int]:
     """(deepest nesting of ``tree``, line where it is reached), computed without recursion.
 
     A chain that libcst nests although ``ast`` keeps it flat (``a and b and c``, ``a < b < c``)
-    counts one level per operand.
+    counts one level per operand. Each level of an expression takes at least one character of
+    its statement (an operator, a bracket, a name), so with ``span`` (``spans``) a statement
+    too short to pass the limit is not walked: the walk visits statements, not every node.
     """
     deepest, where = 0, 0
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
@@ -50,13 +56,39 @@ def depth(tree: ast.AST) -> tuple[int, int]:
             level += len(node.comparators)
         if level > deepest:
             deepest, where = level, getattr(node, "lineno", where)
+        if span is not None and isinstance(node, ast.stmt):
+            size = span(node)
+            if level + size + _SPAN_MARGIN <= MAX_DEPTH:
+                deepest = max(deepest, level)
+                continue  # too short to nest deeper than the limit
         stack.extend((child, level) for child in ast.iter_child_nodes(node))
     return deepest, where
+
+
+def spans(text: str) -> Callable[[ast.stmt], int]:
+    """The number of UTF-8 bytes a statement of ``text`` covers (``ast`` columns are bytes)."""
+    data = text.encode("utf-8", "surrogatepass")
+    starts = [0, *(m.end() for m in _LINE_END.finditer(data))]
+
+    def size(node: ast.stmt) -> int:
+        end = node.end_lineno or node.lineno
+        if end > len(starts) or node.lineno > len(starts):
+            return len(data)
+        first = starts[node.lineno - 1] + node.col_offset
+        return starts[end - 1] + (node.end_col_offset or 0) - first
+
+    return size
 
 
 def inspect(text: str) -> Refusal | bool | None:
     """A Refusal, None when libcst may parse ``text``, or False when ``ast`` found it invalid
     syntax (then only a child process may try libcst: ``parses_in_child``)."""
+    found = checked(text)
+    return None if isinstance(found, ast.Module) else found
+
+
+def checked(text: str) -> Refusal | ast.Module | bool:
+    """``inspect``, with the ``ast`` tree in place of None (the pruner reads it)."""
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
@@ -65,10 +97,10 @@ def inspect(text: str) -> Refusal | bool | None:
         return False
     except (RecursionError, MemoryError, ValueError) as exc:
         return Refusal(f"not parsed: too deeply nested for a parser ({type(exc).__name__})")
-    deepest, line = depth(tree)
+    deepest, line = depth(tree, spans(text))
     if deepest > MAX_DEPTH:
         return Refusal(f"not parsed: expressions nested {deepest} deep (limit {MAX_DEPTH})", line)
-    return None
+    return tree
 
 
 def _try(text: str) -> None:  # runs in the child
@@ -102,7 +134,14 @@ def parses_in_child(text: str, seconds: float = CHILD_SECONDS) -> Refusal | None
 
 def refusal(text: str) -> Refusal | None:
     """Why ``text`` must not be given to libcst in this process, or None when it may."""
-    found = inspect(text)
+    found = screen(text)
+    return found if isinstance(found, Refusal) else None
+
+
+def screen(text: str) -> Refusal | ast.Module | None:
+    """``refusal``, with the ``ast`` tree when there is one (None: only libcst reads the text,
+    then given whole)."""
+    found = checked(text)
     if found is False:
         return parses_in_child(text)
-    return found if isinstance(found, Refusal) else None
+    return found if isinstance(found, (Refusal, ast.Module)) else None

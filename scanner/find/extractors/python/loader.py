@@ -7,27 +7,41 @@ files a dotted import may name, relative or absolute.
 
 from __future__ import annotations
 
+import ast
 import gc
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import libcst as cst
 
 from scanner.context import RepoContext
 from scanner.find.extractors.python import guard
+from scanner.find.extractors.python.patterns import may_contain_call
+from scanner.find.extractors.python.positions import statement_lines
+from scanner.find.extractors.python.prune import KEEP_ALL, prune
 from scanner.find.extractors.python.scope import ModuleInfo, walk_module
+from scanner.find.extractors.python.usage_table import may_use_model
 
 MAX_CACHED_MODULES = 512  # parsed modules kept per process (a scan reuses them across files)
+MAX_ASKS = 2
+"""Restarts one module's blanked bodies may cause before it is parsed whole: each costs a parse
+of the module and a restart of the file's extraction."""
 
 
-def load_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
-    """A repository module parsed and walked once per run; None if missing or unparsable."""
+def load_module(
+    ctx: RepoContext, rel: str, scanning: bool = False, words: frozenset[str] = frozenset()
+) -> ModuleInfo | None:
+    """A repository module parsed and walked once per run; None if missing or unparsable.
+
+    A module read for lookups from other modules keeps only the function bodies that call or
+    store ``words`` (and those asked before: ``need_words``); ``scanning`` keeps the bodies its
+    own extraction needs too (``prune``)."""
     if not ctx.exists(rel) or ctx.is_dir(rel):
         return None  # tested before the cache: the many misses must not evict parsed modules
-    info = _parsed(ctx).get(ctx, rel)
+    info = _parsed(ctx).get(ctx, rel, scanning, words)
     if ctx.observed is not None:  # parsed once per run: each file that uses it depends on it
-        ctx.noted_read(rel, info.text if info is not None else ctx.read_text(rel))
+        ctx.noted_read(rel, info.source if info is not None else ctx.read_text(rel))
     return info
 
 
@@ -39,22 +53,102 @@ class _ModuleCache:
     cyclic garbage collector would walk them all again: each newly parsed module is frozen
     (``gc.freeze``) out of its reach. Frozen reference cycles (scopes and their bindings) are
     never collected, so dropping modules at the cap unfreezes, collects once, and freezes again.
+
+    A module is parsed again when a request needs more of it than its cached parse kept (its
+    own scan after lookups, a word a lookup asks for): ``needed`` only grows.
     """
 
     modules: dict[str, ModuleInfo | None] = field(default_factory=dict)
+    needed: dict[str, frozenset[str]] = field(default_factory=dict)  # words kept, by module
+    scanned: set[str] = field(default_factory=set)  # modules parsed with their relevant bodies
+    asks: dict[str, int] = field(default_factory=dict)  # restarts each module caused
 
-    def get(self, ctx: RepoContext, rel: str) -> ModuleInfo | None:
-        if rel in self.modules:
+    def get(
+        self, ctx: RepoContext, rel: str, scanning: bool, words: frozenset[str]
+    ) -> ModuleInfo | None:
+        had = self.needed.get(rel, frozenset())
+        if not words <= had:
+            self.need(rel, words)
+        if rel in self.modules and (rel in self.scanned or not scanning):
             info = self.modules[rel] = self.modules.pop(rel)
             return info
         if len(self.modules) >= MAX_CACHED_MODULES:
             for old in list(self.modules)[: MAX_CACHED_MODULES // 2]:
                 del self.modules[old]
+                self.scanned.discard(old)
             gc.unfreeze()
             gc.collect()
-        info = self.modules[rel] = _parse_module(ctx, rel)
+        self.modules.pop(rel, None)
+        text = ctx.read_text(rel)
+        # a module the scan reads for itself too is parsed with its relevant bodies at once:
+        # one parse then serves its own extraction and every lookup into it
+        scanning = scanning or rel in self.scanned or (text is not None and _scanned(text))
+        info = _parse_module(rel, text, self.needed.get(rel, frozenset()), scanning)
+        self.modules[rel] = info
+        if scanning:
+            self.scanned.add(rel)
         gc.freeze()
         return info
+
+    def need(self, rel: str, words: frozenset[str], asked: bool = False) -> None:
+        """Keep the bodies that call or store ``words`` in module ``rel`` from now on
+        (``asked``: a lookup found them blanked, the extraction starts over)."""
+        had = self.needed.get(rel, frozenset())
+        grown = had | words
+        if asked:
+            self.asks[rel] = self.asks.get(rel, 0) + 1
+            if grown == had or self.asks[rel] > MAX_ASKS:
+                grown = frozenset({KEEP_ALL})  # asked again, or often: parse it whole
+        self.needed[rel] = grown
+        self.modules.pop(rel, None)  # parsed again on its next use, ``scanned`` as before
+
+
+def need_words(ctx: RepoContext, rel: str, word: str) -> None:
+    """A lookup needs the bodies of ``rel`` that call or store ``word``: keep them from now on
+    (the module is parsed again on its next use)."""
+    _parsed(ctx).need(rel, frozenset({word}), asked=True)
+
+
+def needed_words(ctx: RepoContext, rel: str) -> frozenset[str]:
+    """The words module ``rel`` keeps besides its relevant bodies (asked for by lookups)."""
+    return _parsed(ctx).needed.get(rel, frozenset())
+
+
+def parse_tree(
+    rel: str, text: str, tree: ast.Module | None, needed: frozenset[str], scanning: bool = True
+) -> ModuleInfo:
+    """libcst parse of ``text`` with the bodies the extractor cannot reach blanked (``tree``
+    None: the text as is), walked. Raises ``cst.ParserSyntaxError`` for invalid text."""
+    if tree is None:
+        return walk_module(rel, text, parse(text))
+    pruned = prune(text, tree, needed, scanning)
+    if pruned.text is not text:
+        try:
+            module = parse(pruned.text)
+        except cst.ParserSyntaxError:
+            pass  # never expected of a pruned valid module: the whole text decides
+        else:
+            lines = statement_lines(module, tree)
+            return walk_module(rel, pruned.text, module, text, pruned, lines)
+    module = parse(text)
+    lines = statement_lines(module, tree)
+    return walk_module(rel, text, module, text, replace(pruned, text=text), lines)
+
+
+def parse(text: str) -> cst.Module:
+    """``libcst.parse_module`` without the per-node validation libcst runs as each node is
+    made (about a quarter of the parse; its own comment suggests skipping it when parsing):
+    the parser only builds valid nodes. Validation is back as soon as the parse returns."""
+    validate = cst.CSTNode.__dict__["__post_init__"]
+    cst.CSTNode.__post_init__ = _trusted  # type: ignore[method-assign,assignment]
+    try:
+        return cst.parse_module(text)
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _trusted(node: cst.CSTNode) -> None:
+    """A node the parser made: valid by construction."""
 
 
 @lru_cache(maxsize=4)
@@ -62,14 +156,23 @@ def _parsed(ctx: RepoContext) -> _ModuleCache:
     return _ModuleCache()
 
 
-def _parse_module(ctx: RepoContext, rel: str) -> ModuleInfo | None:
-    text = ctx.read_text(rel)
-    if text is None or guard.inspect(text) is not None:  # hostile or invalid: not parsed here
+def _parse_module(
+    rel: str, text: str | None, needed: frozenset[str], scanning: bool
+) -> ModuleInfo | None:
+    if text is None:
+        return None
+    tree = guard.checked(text)
+    if not isinstance(tree, ast.Module):  # hostile or invalid: not parsed here
         return None
     try:
-        return walk_module(rel, text, cst.parse_module(text))
+        return parse_tree(rel, text, tree, needed, scanning)
     except (cst.ParserSyntaxError, RecursionError):
         return None
+
+
+def _scanned(text: str) -> bool:
+    """True when the extractor's prefilter passes ``text``: the scan parses it for itself."""
+    return may_contain_call(text) or may_use_model(text)
 
 
 def module_files(importer: str, module: str, level: int) -> list[str]:

@@ -76,7 +76,8 @@ class ParameterValues(OptionValues):
             self.truncated = True
             return []
         path = module_path(binding.scope)
-        module = self.modules.get(path)
+        target, _ = callee(binding.owner)
+        module = self.need_callers(path, target) if target else self.modules.get(path)
         if module is None:
             return []
         index = self.calls.get(path)
@@ -107,7 +108,7 @@ class ParameterValues(OptionValues):
         for rel in paths[:MAX_FOREIGN_MODULES]:
             if not may_call(self.ctx, rel, target):
                 continue  # imports the name but never calls it: nothing to parse for
-            module = self._loaded(rel)
+            module = self.need_callers(rel, target, home.path)
             if module is None:
                 continue
             for site in calls_named(module, target):

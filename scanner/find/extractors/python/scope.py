@@ -17,6 +17,7 @@ from itertools import repeat
 import libcst as cst
 
 from scanner.find.extractors.python.patterns import CallName
+from scanner.find.extractors.python.prune import Pruned
 
 
 class BindingKind(str, Enum):
@@ -103,6 +104,13 @@ class ModuleInfo:
     """``calls`` by the called name (``f(...)``, ``x.f(...)``), built on first use."""
     comprehensions: dict[int, Scope] = field(default_factory=dict, compare=False, repr=False)
     """The scope of each comprehension, by ``id`` of its node (to evaluate it as a value)."""
+    source: str = ""
+    """The module's own text; ``text`` is what libcst parsed (bodies blanked: ``prune``)."""
+    pruned: Pruned = field(default_factory=lambda: Pruned(""), compare=False, repr=False)
+    """What the blanked bodies call (``calls``: a lookup of their callers needs them back) and
+    store on ``self`` (``stores``), and what callers call the module's functions by."""
+    lines: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    """The line each statement's code starts on, by ``id`` (``positions.statement_lines``)."""
 
     @property
     def imported(self) -> frozenset[str]:
@@ -163,13 +171,19 @@ def _children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
-def walk_module(path: str, text: str, tree: cst.Module) -> ModuleInfo:
-    """Collect imports, bindings and call sites of a parsed module in one iterative pass."""
+def walk_module(
+    path: str, text: str, tree: cst.Module, source: str | None = None,
+    pruned: Pruned | None = None, lines: dict[int, int] | None = None,
+) -> ModuleInfo:  # fmt: skip
+    """Collect imports, bindings and call sites of a parsed module in one iterative pass
+    (``source``: the module's own text when ``text`` is pruned; ``pruned``: what the blanked
+    bodies call and store)."""
     root = Scope(ScopeKind.MODULE, path, None)
     walker = _Walker(root)
     walker.run(tree)
     return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls),
-                      comprehensions=walker.comprehensions)  # fmt: skip
+                      comprehensions=walker.comprehensions, source=source or text,
+                      pruned=pruned or Pruned(text), lines=lines or {})  # fmt: skip
 
 
 class _Walker:

@@ -1,0 +1,311 @@
+"""The pruner gives libcst less code and changes nothing else: lines and columns of what it
+keeps, imports of what it blanks, the closure of what a kept body reaches, a lookup into blanked
+code (one restart), and every finding of a repository full of the cases that reach into other
+functions and modules (scanned both ways by the real CLI)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from scanner.context import RepoContext
+from scanner.find.extractors.python import extract
+from scanner.find.extractors.python.guard import MAX_DEPTH, depth, spans
+from scanner.find.extractors.python.loader import _parsed, load_module, parse
+from scanner.find.extractors.python.prune import KEEP_ALL, _imported, prune
+from scanner.find.extractors.python.relevance import Relevance, called, words
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from compare_findings import report
+
+MODULE = """import os
+from transformers import AutoModel
+
+
+class Loader:
+    NAME = "org/x"
+
+    def __init__(self, name):
+        self.name = name
+
+    def other(self):
+        import json
+        total = 0
+        return json.dumps(total)
+
+    def load(self):
+        return AutoModel.from_pretrained(self.name)
+
+
+def unrelated(a, b):
+    return a + b
+"""
+
+PRUNED = """import os
+from transformers import AutoModel
+
+
+class Loader:
+    NAME = "org/x"
+
+    def __init__(self, name):
+        self.name = name
+
+    def other(self):
+        import json
+
+
+
+    def load(self):
+        return AutoModel.from_pretrained(self.name)
+
+
+def unrelated(a, b):
+    pass
+"""
+
+
+def test_pruned_text_keeps_lines_columns_and_imports() -> None:
+    """``load`` is relevant; it reads ``self.name``, so ``__init__`` that stores it is kept;
+    ``other`` and ``unrelated`` are blanked (``other``'s import written back)."""
+    pruned = prune(MODULE, ast.parse(MODULE))
+    assert pruned.text == PRUNED
+    assert (pruned.calls, pruned.stores) == (frozenset({"dumps"}), frozenset())
+    assert pruned.callables == frozenset({"Loader", "__init__", "unrelated"})
+
+
+def test_needed_words_keep_their_callers_and_stores() -> None:
+    lookup = prune(MODULE, ast.parse(MODULE), frozenset({"dumps"}), scanning=False)
+    assert "        return json.dumps(total)\n" in lookup.text
+    assert "        self.name = name\n" not in lookup.text
+    stored = prune(MODULE, ast.parse(MODULE), frozenset({"name"}), scanning=False)
+    assert "        self.name = name\n" in stored.text
+    assert prune(MODULE, ast.parse(MODULE), frozenset({KEEP_ALL})).text == MODULE
+
+
+def test_lookup_only_keeps_no_relevant_body() -> None:
+    pruned = prune(MODULE, ast.parse(MODULE), scanning=False)
+    assert "from_pretrained" not in pruned.text
+    assert "from_pretrained" in pruned.calls
+
+
+CLOSURE = """from transformers import AutoModel
+
+
+def load(name):
+    return AutoModel.from_pretrained(name)
+
+
+def caller():
+    load(pick())
+
+
+def pick():
+    return "x"
+
+
+def far():
+    caller()
+"""
+
+
+def test_callers_of_kept_functions_are_kept_not_their_callees() -> None:
+    """``caller`` passes ``load`` its argument: kept; ``pick`` and ``far`` take no argument
+    and call nothing kept that takes one: blanked."""
+    text = prune(CLOSURE, ast.parse(CLOSURE)).text
+    kept = [name for name in ("load", "caller", "pick", "far") if f"def {name}():\n    pass" not
+            in text and f"def {name}(name):\n    pass" not in text]  # fmt: skip
+    assert kept == ["load", "caller"]
+
+
+@pytest.mark.parametrize(
+    ("module", "body", "relevant"),
+    [
+        ("from transformers import AutoModel\n", "AutoModel.from_pretrained(x)", True),
+        ("from transformers import pipeline\n", "self.pipeline = None", False),  # not a call
+        ("from transformers import pipeline\n", "pipeline('fill-mask')", True),
+        ("from transformers import pipeline as pl\n", "pl('fill-mask')", True),  # alias
+        ("import os\n", "pipeline('fill-mask')", False),  # the row's library is not named
+        ("import openai\n", "client.completions.create(model=m)", True),
+        ("import openai\n", "client.files.create(purpose=p)", False),  # a word is missing
+        ("import os\n", "x = 'org/name'", True),  # a model-like literal
+        ("import os\n", "x = 'plain words'", False),
+        ("from peft import get_peft_model\n", "get_peft_model(m, c)", True),  # a usage row
+        ("import torch\n", "model.to(device)", False),  # a LINK row alone
+        ("import os\n", "trainer.train()", True),  # a trainer run
+        ("import argparse\n", "p.add_argument('--m', default=d)", True),  # an option
+        ("from torch.onnx import export\n", "export(m, x, f)", True),  # words of the import
+        ("from torch.onnx import export as ex\n", "ex(m, x, f)", True),
+        ("import torch\n", "export(m, x, f)", False),  # no ``onnx`` anywhere
+    ],
+)  # fmt: skip
+def test_relevance_table(module: str, body: str, relevant: bool) -> None:
+    criterion = Relevance.of(module + body, _imported(ast.parse(module).body))
+    assert criterion.relevant(body, words(body), called(body)) is relevant
+
+
+@pytest.mark.parametrize(
+    ("text", "walked"),
+    [
+        ("x = 1\n" * 50, False),  # 50 short statements: none is walked
+        ("def f():\n    return [[[1]]]\n", False),
+        ("y = " + "(" * 120 + "1" + ")" * 120 + "\n", True),  # long enough: walked
+    ],
+)
+def test_depth_walk_skips_only_what_cannot_reach_the_limit(text: str, walked: bool) -> None:
+    tree = ast.parse(text)
+    full, short = depth(tree), depth(tree, spans(text))
+    assert short[0] <= full[0] <= MAX_DEPTH
+    assert (short == full) is walked
+
+
+def test_deep_statement_is_still_measured() -> None:
+    text = "y = " + "-" * (MAX_DEPTH + 5) + "1\n"
+    assert depth(ast.parse(text), spans(text)) == depth(ast.parse(text))
+
+
+def test_parse_skips_validation_only_while_parsing() -> None:
+    text = "def f(a, *, b=1):\n    return a + b  # sum\n"
+    assert parse(text).code == text
+    assert parse(text).deep_equals(cst.parse_module(text))
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
+
+
+RESTART = {
+    "app.py": (
+        "from transformers import AutoModel\nfrom pkg.m import CONST\n\n"
+        "AutoModel.from_pretrained(CONST)\n\n\n"
+        "def load(model_id):\n    return AutoModel.from_pretrained(model_id)\n"
+    ),
+    "pkg/__init__.py": "",
+    "pkg/m.py": 'from app import load\n\nCONST = "org/c"\n\n\ndef go():\n    load("org/r")\n',
+}
+
+
+def test_lookup_into_blanked_code_restarts_once(tmp_path: Path) -> None:
+    """``app.py`` reads ``CONST`` from ``pkg/m.py`` first (parsed for that lookup: ``go``
+    blanked), then looks for the callers of ``load``: one sits in ``go``; the file starts over
+    with it kept."""
+    for rel, text in RESTART.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    ctx = RepoContext(tmp_path)
+    refs = extract("app.py", RESTART["app.py"], ctx).refs
+    assert [(r.path, r.line, r.column, r.raw) for r in refs] == [
+        ("app.py", 4, 27, "org/c"),
+        ("pkg/m.py", 7, 10, "org/r"),
+    ]
+    assert _parsed(ctx).asks == {"pkg/m.py": 1}
+
+
+FILES = {
+    "pkg/__init__.py": "",
+    "pkg/constants.py": 'MODEL = "org/const"\n\n\ndef noise(x):\n    return x * 2\n',
+    "pkg/loader.py": (
+        "from transformers import AutoModel\n\n\n"
+        "def load(model_id):\n    return AutoModel.from_pretrained(model_id)\n\n\n"
+        "class Runner:\n    def __init__(self, name):\n        self.name = name\n\n"
+        "    def setup(self):\n        self.revision = 'main'\n        self.repo = 'org/inst'\n\n"
+        "    def run(self):\n        AutoModel.from_pretrained(self.repo)\n"
+        "        return AutoModel.from_pretrained(self.name)\n"
+    ),
+    "app.py": (
+        "from pkg.constants import MODEL\nfrom pkg.loader import Runner, load\n\n\n"
+        "def main():\n    load(MODEL)\n    load('org/direct')\n\n\n"
+        "def helper(x):\n    return load(x)\n\n\n"
+        "def outer():\n    helper('org/two-levels')\n    Runner('org/runner').run()\n"
+    ),
+    "cfg.py": (
+        "from dataclasses import dataclass\n\nfrom transformers import AutoModel\n\n\n"
+        "@dataclass\nclass Cfg:\n    model: str = 'org/dc'\n\n\n"
+        "class Base:\n    MODEL_ID = 'org/classattr'\n\n"
+        "    def load(self):\n        return AutoModel.from_pretrained(self.MODEL_ID)\n\n\n"
+        "def go(cfg):\n    return AutoModel.from_pretrained(cfg.model)\n\n\n"
+        "def make():\n    go(Cfg())\n\n\n"
+        "def setup():\n    import transformers\n    return transformers\n\n\n"
+        "def use(m):\n    return m.from_pretrained('gpt2')\n"
+    ),
+    "alias.py": (
+        "from transformers import pipeline as pl\n\n\n"
+        "def g():\n    return pl('text-generation', model='org/alias')\n"
+    ),
+    "tests/test_models.py": (
+        "import pytest\nfrom transformers import AutoModel\n\n\n"
+        "@pytest.mark.parametrize('mid', ['org/p1', 'org/p2'])\n"
+        "def test_load(mid):\n    AutoModel.from_pretrained(mid)\n"
+    ),
+}
+NOTEBOOK_CELLS = [
+    "from transformers import AutoModel",
+    "def f(m):\n    return AutoModel.from_pretrained(m)",
+    "def unrelated():\n    return 1",
+    "f('org/nb')",
+]
+EXPECTED = {
+    "org/const", "org/direct", "org/two-levels", "org/runner", "org/inst", "org/dc",
+    "org/classattr", "gpt2", "org/alias", "org/p1", "org/p2", "org/nb",
+}  # fmt: skip
+
+
+def _repository(root: Path) -> None:
+    for rel, text in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": source}
+        for source in NOTEBOOK_CELLS
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (root / "nb.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+
+
+def _repository(root: Path) -> None:
+    for rel, text in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": source}
+        for source in NOTEBOOK_CELLS
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (root / "nb.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+
+
+def test_pruned_scan_finds_what_the_whole_parse_finds(tmp_path: Path) -> None:
+    _repository(tmp_path)
+    pruned, whole = report(tmp_path, False, 1), report(tmp_path, True, 1)
+    assert {f["model"] for f in pruned["findings"]} == EXPECTED
+    for section in ("findings", "unresolved", "errors", "uses"):
+        assert pruned[section] == whole[section], section
+
+
+@pytest.mark.parametrize(
+    ("text", "scanned"),
+    [
+        ("from transformers import AutoModel\n\n\ndef f():\n    AutoModel.from_pretrained('x')\n",
+         True),  # the scan reads it for itself: parsed with its relevant bodies at once
+        ("X = 1\n\n\ndef f():\n    return 2\n", False),  # read for lookups only
+    ],
+)  # fmt: skip
+def test_lookup_parse_serves_the_module_own_scan(tmp_path: Path, text: str, scanned: bool) -> None:
+    (tmp_path / "m.py").write_text(text, encoding="utf-8")
+    ctx = RepoContext(tmp_path)
+    info = load_module(ctx, "m.py")
+    assert info is not None
+    assert ("m.py" in _parsed(ctx).scanned) is scanned
+    assert load_module(ctx, "m.py", scanning=True) is info or not scanned
