@@ -152,7 +152,10 @@ class RepoContext:
         return RepoContext(self.root)
 
 
+@lru_cache(maxsize=65_536)
 def _within(root: Path, path: Path) -> bool:
+    """True when ``path`` resolves inside ``root``: once per path and run (each resolution
+    reads every link on the way; ``forget_previous_run`` clears it with the texts read)."""
     try:
         return path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):

@@ -291,6 +291,21 @@ def test_module_cache_drops_the_oldest_half_at_its_cap(
     assert calls_named(again, "f1") == ()
 
 
+def test_module_cache_keeps_its_code_under_its_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(python_loader, "MAX_CACHED_CODE", 40)  # 3 modules of 13 characters
+    _write(tmp_path, {f"m{i}.py": f"def f{i}(): g{i}(1)\n" for i in range(5)})
+    ctx = RepoContext(tmp_path)
+    for i in range(3):
+        load_module(ctx, f"m{i}.py")
+    assert list(python_loader._parsed(ctx).modules) == ["m0.py", "m1.py", "m2.py"]
+    load_module(ctx, "m3.py")  # over the cap: the oldest go until half of it is free
+    assert list(python_loader._parsed(ctx).modules) == ["m3.py"]
+    load_module(ctx, "m4.py")
+    assert list(python_loader._parsed(ctx).modules) == ["m3.py", "m4.py"]
+
+
 CONFIG = (
     "from dataclasses import dataclass, field\n"
     "from typing import NamedTuple\n"

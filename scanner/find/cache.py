@@ -274,6 +274,7 @@ def forget_previous_run() -> None:
     parsed modules): a second scan in the same process (and its forked workers) must see the
     files as they are now, and so must ``Probe``."""
     context_mod._read_text.cache_clear()
+    context_mod._within.cache_clear()
     universe.cache_clear()
     repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
     if repo is not None:
