@@ -280,11 +280,12 @@ def extract_all(
     probe = Probe(root)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:
-        contents = content_hashes(root, files, probe, limit)
+        contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
     cached = [
         cache.lookup(file, content, probe) if cache is not None and content is not None else None
         for file, content in zip(files, contents, strict=True)
     ]
+    probe.loaded.clear()  # the bytes read for the keys served the lookups: workers fork next
     found: list[Extraction | None] = [None if hit is None else hit[0] for hit in cached]
     known: list[Dependencies | None] = [None if hit is None else hit[1] for hit in cached]
     todo = [index for index, hit in enumerate(found) if hit is None]
@@ -332,25 +333,38 @@ def _extract_isolated(
     ]
 
 
+Keep = Callable[[SourceFile, str], bool]
+"""Whether the bytes of a file with this content hash serve a validity check later."""
+
+
 def content_hashes(
-    root: Path, files: Sequence[SourceFile], probe: Probe, limit: int = MAX_READ_BYTES
+    root: Path,
+    files: Sequence[SourceFile],
+    probe: Probe,
+    limit: int = MAX_READ_BYTES,
+    keep: Keep | None = None,
 ) -> list[str | None]:
     """Each file's content hash (None: unreadable); ``probe`` keeps the Python files' bytes for
-    the validity checks that follow."""
-    return [_content(root, file, probe, limit) for file in files]
+    the validity checks that follow (only those ``keep`` names, when given)."""
+    return [_content(root, file, probe, limit, keep) for file in files]
 
 
 def _content(
-    root: Path, file: SourceFile, probe: Probe | None, limit: int = MAX_READ_BYTES
+    root: Path,
+    file: SourceFile,
+    probe: Probe | None,
+    limit: int = MAX_READ_BYTES,
+    keep: Keep | None = None,
 ) -> str | None:
     """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
     try:
         data = read_bytes(root, root / file.path, limit)
     except ReadProblem:
         return None
-    if probe is not None and file.path.endswith(".py"):
+    hashed = digest(data)
+    if probe is not None and file.path.endswith(".py") and (keep is None or keep(file, hashed)):
         probe.preload(file.path, data)  # validity checks may need its text: read once
-    return digest(data)
+    return hashed
 
 
 Task = tuple[Path, SourceFile, bool, int]

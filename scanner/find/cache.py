@@ -299,6 +299,10 @@ class ExtractionCache:
         hit = self.lookup(file, content, probe)
         return None if hit is None else hit[0]
 
+    def has(self, file: SourceFile, content: str) -> bool:
+        """True when an entry for this content of ``file`` exists (valid or not)."""
+        return self._entry(file, content).is_file()
+
     def lookup(
         self, file: SourceFile, content: str, probe: Probe
     ) -> tuple[Extraction, Dependencies] | None:
