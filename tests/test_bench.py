@@ -24,6 +24,8 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
          ["broken             recall 1.000 (4/4)  precision 1.000 (4/4)",
           "trl                skipped: no --checkout trl=PATH", "all                  4      4"]),
         ("fuzz.py", ["--examples", "2", "--", "-k", "any_text and python"], ["passed"]),
+        ("hostile.py", ["--only", "1,000 nested ["],
+         ["| 1,000 nested [ | 0.00 MB |", "| 1 | kept | found | not parsed: too many nested"]),
     ],
 )  # fmt: skip
 def test_benchmark_script_runs(script: str, args: list[str], expected: list[str]) -> None:
