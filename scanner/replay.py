@@ -215,6 +215,10 @@ class Replays:
             return  # a read-only or full disk: nothing replayed next time
         evict(self.folder, self.limit)
 
+    def has(self, address: str) -> bool:
+        """True when an output is stored under ``address`` (still to be checked by ``get``)."""
+        return self._entry(address).is_file()
+
     def _entry(self, address: str) -> Path:
         return self.folder / address[:2] / f"{address}.replay"
 
@@ -303,4 +307,7 @@ def slot(
         return None
     names = [f"{file.kind.value}:{file.path}" for file in files]
     address = key(inputs, zip(names, contents, strict=True))
-    return Slot(Replays(cache.folder.parent, cache.limit), address, probe)
+    replays = Replays(cache.folder.parent, cache.limit)
+    if not replays.has(address):
+        probe.loaded.clear()  # nothing to check: the scan's workers fork without these bytes
+    return Slot(replays, address, probe)
