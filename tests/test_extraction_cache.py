@@ -18,7 +18,7 @@ from scanner.find import cache as cache_mod
 from scanner.find import cache_codec, isolate
 from scanner.find.cache import Dependencies, ExtractionCache, Probe
 from scanner.find.discover import SourceFile
-from scanner.scan import extract_all
+from scanner.scan import content_hashes, extract_all
 from scanner.types import (
     Confidence,
     Extraction,
@@ -287,3 +287,22 @@ def test_the_probe_hashes_the_modules_as_a_worker_does(tmp_path: Path) -> None:
     _repo(root, {"sub/c.py": "Y = 2\n"})
     cache_mod.forget_previous_run()  # a new run
     assert Probe(root).universe() != worker
+
+
+def test_a_cold_run_keeps_no_file_bytes_for_later_checks(tmp_path: Path) -> None:
+    """Bytes read for the keys are kept only for files with an entry (a warm run checks them);
+    a cold run's workers fork without them."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    files = [SourceFile(name, SourceKind.PYTHON) for name in ("a.py", "b.py")]
+    for file in files:
+        (root / file.path).write_text(f"# {file.path}\n")
+    cache = ExtractionCache(tmp_path / "cache", "salt")
+    probe = Probe(root)
+    contents = content_hashes(root, files, probe, keep=cache.has)
+    assert probe.loaded == {}
+    assert contents[0] is not None
+    cache.put(files[0], contents[0], Extraction(), Dependencies())
+    probe = Probe(root)
+    content_hashes(root, files, probe, keep=cache.has)
+    assert list(probe.loaded) == ["a.py"]
