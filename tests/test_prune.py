@@ -270,22 +270,6 @@ def _repository(root: Path) -> None:
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
 
 
-def _repository(root: Path) -> None:
-    for rel, text in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": source}
-        for source in NOTEBOOK_CELLS
-    ]  # fmt: skip
-    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (root / "nb.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
-
-
 def test_pruned_scan_finds_what_the_whole_parse_finds(tmp_path: Path) -> None:
     _repository(tmp_path)
     pruned, whole = report(tmp_path, False, 1), report(tmp_path, True, 1)

@@ -127,11 +127,15 @@ def _lexeme() -> re.Pattern[str]:
     )
 
 
+Trie = dict[str, "Trie"]
+"""A character to the words' continuations after it (``""``: a word ends here)."""
+
+
 def trie(words: Iterable[str], top: bool = False) -> str:
     """A regular expression matching any of ``words``, branching one character at a time (the
     engine then tries one branch per character, not every word at every place); ``top``: its
     first branches bare, to join an enclosing alternation."""
-    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    tree: Trie = {}
     for word in words:
         node = tree
         for char in word:
@@ -141,7 +145,7 @@ def trie(words: Iterable[str], top: bool = False) -> str:
     return pattern[3:-1] if top and pattern.startswith("(?:") else pattern
 
 
-def _branches(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+def _branches(node: Trie) -> str:
     parts = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
     if not parts:
         return ""
