@@ -4,6 +4,8 @@ repository's classes (constructor arguments, ``__init__`` parameters, field defa
 
 from __future__ import annotations
 
+import ast
+import gc
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from scanner.find.extractors.python.repo import (
     modules_matching,
     python_modules,
 )
+from scanner.find.extractors.python.scope import release
 
 HELPERS = (
     "from transformers import AutoModel\n"
@@ -304,6 +307,37 @@ def test_module_cache_keeps_its_code_under_its_cap(
     assert list(python_loader._parsed(ctx).modules) == ["m3.py"]
     load_module(ctx, "m4.py")
     assert list(python_loader._parsed(ctx).modules) == ["m3.py", "m4.py"]
+
+
+def test_a_dropped_module_is_released_when_the_next_file_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(python_loader, "MAX_CACHED_MODULES", 2)
+    _write(tmp_path, {f"m{i}.py": f"X{i} = 'org/model-{i}'\n" for i in range(3)})
+    ctx = RepoContext(tmp_path)
+    first = load_module(ctx, "m0.py")
+    assert first is not None
+    scope = first.scope
+    load_module(ctx, "m1.py")
+    load_module(ctx, "m2.py")  # over the cap: m0 is dropped
+    assert list(python_loader._parsed(ctx).modules) == ["m1.py", "m2.py"]
+    assert list(scope.bindings) == ["X0"]  # a lookup of the file being extracted may use it
+    python_loader.settle(ctx)  # the next file starts
+    assert scope.bindings == {}
+
+
+@pytest.mark.parametrize("released", [True, False])
+def test_a_released_module_leaves_no_cycle_to_collect(released: bool) -> None:
+    text = (
+        "import os\nX = 'org/m'\n"
+        "class C:\n    def f(self, a=X):\n        self.y = [a for a in os.environ]\n"
+    )
+    gc.collect()
+    info = python_loader.parse_tree("m.py", text, ast.parse(text), frozenset())
+    if released:
+        release(info)
+    del info
+    assert (gc.collect() == 0) is released
 
 
 CONFIG = (

@@ -282,7 +282,7 @@ def forget_previous_run() -> None:
             cached.cache_clear()
     loader = sys.modules.get("scanner.find.extractors.python.loader")
     if loader is not None:
-        loader._parsed.cache_clear()
+        loader.forget()
 
 
 class ExtractionCache:

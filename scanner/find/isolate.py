@@ -24,6 +24,7 @@ import signal
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
@@ -92,8 +93,45 @@ def run(
 class _Worker:
     process: BaseProcess
     conn: Channel
+    share: int  # the dealer's share it takes its tasks from
     task: int | None = None
     started: float = 0.0
+
+
+class Dealer:
+    """The order tasks are handed out in: each worker takes the next task of its own contiguous
+    share of the list, and a worker whose share is done takes the second half of the largest
+    share left. Neighbouring files (one package, the same imports) stay with one worker, whose
+    parsed modules serve them all, where dealing in turn parsed each shared module in every
+    worker; the load still balances to the last task."""
+
+    def __init__(self, tasks: int, shares: int) -> None:
+        bounds = [tasks * k // shares for k in range(shares + 1)]
+        self.shares = [[start, end] for start, end in pairwise(bounds)]  # [next, end)
+
+    def take(self, share: int) -> tuple[int | None, int]:
+        """The next task for a worker on ``share`` (None: none left), and its share from now
+        on (another one when it had to take over half of it)."""
+        if self.shares[share][0] >= self.shares[share][1]:
+            share = self._split()
+        start, end = self.shares[share]
+        if start >= end:
+            return None, share
+        self.shares[share][0] += 1
+        return start, share
+
+    def left(self) -> int:
+        """Tasks not handed out yet."""
+        return sum(end - start for start, end in self.shares)
+
+    def _split(self) -> int:
+        """A new share: the second half of the largest share left (its owner is busy with a
+        task already, so the new share takes the odd one: a last task is taken over)."""
+        largest = max(self.shares, key=lambda s: s[1] - s[0])
+        middle = largest[0] + (largest[1] - largest[0]) // 2
+        self.shares.append([middle, largest[1]])
+        largest[1] = middle
+        return len(self.shares) - 1
 
 
 class Channel:
@@ -149,11 +187,12 @@ class _Pool(Generic[Task, Result]):
         )
         self.results: dict[int, Result | Crash] = {}
         self.workers: list[_Worker] = []
-        self.next = 0
+        self.dealer = Dealer(len(tasks), 1)
 
     def run(self, count: int, progress: Progress | None) -> list[Result | Crash]:
-        for _ in range(count):
-            self._assign(self._start())
+        self.dealer = Dealer(len(self.tasks), count)
+        for share in range(count):
+            self._assign(self._start(share))
         while len(self.results) < len(self.tasks):
             busy = [w for w in self.workers if w.task is not None]
             if not busy:  # cannot happen while every task is assigned: never spin
@@ -180,7 +219,7 @@ class _Pool(Generic[Task, Result]):
             worker.process.join()
         self.workers.clear()
 
-    def _start(self) -> _Worker:
+    def _start(self, share: int) -> _Worker:
         parent, child = channels(self.context)
         limits = (self.budget.cpu_seconds, self.budget.memory_mb)
         process = self.context.Process(  # not a daemon: the guard may start a child of its own
@@ -188,16 +227,15 @@ class _Pool(Generic[Task, Result]):
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, share)
         self.workers.append(worker)
         return worker
 
     def _assign(self, worker: _Worker) -> None:
-        if self.next >= len(self.tasks):
-            worker.task = None
+        worker.task, worker.share = self.dealer.take(worker.share)
+        if worker.task is None:
             return
-        worker.task, worker.started = self.next, time.monotonic()
-        self.next += 1
+        worker.started = time.monotonic()
         try:
             worker.conn.send((worker.task, self.tasks[worker.task]))
         except (OSError, ValueError):  # died before it could take the task
@@ -224,8 +262,8 @@ class _Pool(Generic[Task, Result]):
         if worker.task is not None:
             code = worker.process.exitcode
             self.results[worker.task] = Crash(reason or _death(code, self.budget))
-        if self.next < len(self.tasks):
-            self._assign(self._start())
+        if self.dealer.left():
+            self._assign(self._start(worker.share))  # the replacement goes on with its share
 
     def _wall_limit(self) -> float:
         return float(max(MIN_WALL_SECONDS, self.budget.cpu_seconds * WALL_FACTOR))

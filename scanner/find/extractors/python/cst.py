@@ -25,10 +25,12 @@ from scanner.find.extractors.python import guard
 from scanner.find.extractors.python.containers import lookup
 from scanner.find.extractors.python.items import Const, Items, Map, Origin, Text, Unknown
 from scanner.find.extractors.python.loader import (
+    collector_paused,
     load_module,
     need_words,
     needed_words,
     parse_tree,
+    settle,
 )
 from scanner.find.extractors.python.local import classify, is_folder_name
 from scanner.find.extractors.python.patterns import (
@@ -70,11 +72,13 @@ def extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -
 
     A lookup that needs code the pruner blanked (``NeedWords``) has that module parsed again
     with the code kept, and the extraction starts over (each time with more of it kept)."""
-    while True:
-        try:
-            return _extract_parsed(path, text, ctx, fallback)
-        except NeedWords as need:
-            need_words(ctx, need.path, need.word)
+    settle(ctx)  # modules dropped during earlier files: no lookup holds them any more
+    with collector_paused():
+        while True:
+            try:
+                return _extract_parsed(path, text, ctx, fallback)
+            except NeedWords as need:
+                need_words(ctx, need.path, need.word)
 
 
 def _extract_parsed(path: str, text: str, ctx: RepoContext, fallback: Fallback) -> Extraction:

@@ -111,6 +111,8 @@ class ModuleInfo:
     store on ``self`` (``stores``), and what callers call the module's functions by."""
     lines: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
     """The line each statement's code starts on, by ``id`` (``positions.statement_lines``)."""
+    scopes: tuple[Scope, ...] = field(default=(), compare=False, repr=False)
+    """Every scope of the module, for ``release``."""
 
     @property
     def imported(self) -> frozenset[str]:
@@ -183,7 +185,20 @@ def walk_module(
     walker.run(tree)
     return ModuleInfo(path, text, tree, root, walker.imports, tuple(walker.calls),
                       comprehensions=walker.comprehensions, source=source or text,
-                      pruned=pruned or Pruned(text), lines=lines or {})  # fmt: skip
+                      pruned=pruned or Pruned(text), lines=lines or {},
+                      scopes=tuple(walker.scopes))  # fmt: skip
+
+
+def release(info: ModuleInfo) -> None:
+    """Break the reference cycles of a module no longer used (each scope holds bindings that
+    name it), so that reference counting frees it without the cyclic collector."""
+    for scope in info.scopes:
+        scope.bindings.clear()
+        scope.instance_attrs.clear()
+        scope.star_imports.clear()
+        scope.parametrized.clear()
+    info.comprehensions.clear()
+    info.by_callee.clear()
 
 
 class _Walker:
@@ -194,6 +209,7 @@ class _Walker:
         self.imports: dict[str, str] = {}
         self.calls: list[CallSite] = []
         self.comprehensions: dict[int, Scope] = {}
+        self.scopes: list[Scope] = [root]
         self.stack: list[tuple[cst.CSTNode, Scope]] = []
 
     def run(self, tree: cst.Module) -> None:
@@ -214,6 +230,7 @@ class _Walker:
         elif kind in _COMPREHENSIONS:
             scope = Scope(ScopeKind.FUNCTION, "<comprehension>", scope)
             self.comprehensions[id(node)] = scope
+            self.scopes.append(scope)
         elif kind in _DEFINITIONS:
             self.definition(node, scope)
             return
@@ -297,6 +314,7 @@ class _Walker:
         inner = Scope(ScopeKind.FUNCTION, name, scope,
                       params=tuple(p.name.value for p in (*params.posonly_params, *params.params)),
                       static=isinstance(node, cst.FunctionDef) and _is_static(node))  # fmt: skip
+        self.scopes.append(inner)
         rows = dict(scope.parametrized)
         if isinstance(node, cst.FunctionDef):
             rows.update(self.parametrize(node.decorators, scope))
@@ -330,6 +348,7 @@ class _Walker:
     def klass(self, node: cst.ClassDef, scope: Scope) -> None:
         name = node.name.value
         inner = Scope(ScopeKind.CLASS, name, scope, bases=tuple(a.value for a in node.bases))
+        self.scopes.append(inner)
         inner.parametrized.update(self.parametrize(node.decorators, scope))
         scope.bind(Binding(name, BindingKind.CLASS, node.name, scope, owner=inner))
         self.push([node.body], inner)
