@@ -7,10 +7,13 @@ far less; each shape here is a small generated file scanned beside a clean one, 
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scanner.cli import main
 from scanner.find.extractors.python import guard
@@ -39,6 +42,42 @@ def test_guard_refuses_each_hostile_shape(shape: str) -> None:
 )
 def test_guard_lets_ordinary_code_through(text: str) -> None:
     assert guard.refusal(text) is None
+
+
+WRAPPERS = (  # one level of nesting each, as libcst counts it
+    "({})", "[{}]", "f({})", "-{}", "{} + 1", "a and {}", "{}[0]", "{}.x", "not {}",
+    "{} if a else b", "g(k={})", "{{1: {}}}", "(1, {})", "{} < 2 < 3",
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(0, 200),
+    st.lists(st.sampled_from(WRAPPERS), max_size=12),
+    st.lists(st.sampled_from(WRAPPERS), max_size=8),
+    st.integers(0, 6),
+)
+def test_skipping_short_code_never_changes_the_verdict(
+    minuses: int, deep: list[str], short: list[str], siblings: int
+) -> None:
+    """The walk skips a statement or expression too short to pass the limit: it refuses
+    exactly what the walk of every node refuses (the depth it reports may be smaller). A chain
+    of unary minus is the densest nesting: one character a level."""
+    expression = "-" * minuses + "leaf"
+    for wrapper in deep:
+        expression = wrapper.format(expression)
+    little = "leaf"
+    for wrapper in short:
+        little = wrapper.format(little)
+    text = f"def f():\n    x = h({', '.join([little] * siblings + [expression])})\n"
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, RecursionError, MemoryError):
+        return  # refused before any walk
+    whole, _ = guard.depth(tree)
+    skipping, _ = guard.depth(tree, guard.spans(text))
+    assert (skipping > guard.MAX_DEPTH) == (whole > guard.MAX_DEPTH)
+    assert skipping <= whole
 
 
 @pytest.mark.parametrize("shape", sorted(HOSTILE))

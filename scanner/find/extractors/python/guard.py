@@ -29,6 +29,7 @@ CHILD_SECONDS = 10.0
 _SPAN_MARGIN = 16  # levels a statement may add without a character of its own (Expr, Load...)
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 _CHAINS = (ast.BoolOp, ast.Compare)
+_PLACED = (ast.stmt, ast.expr)  # nodes with a span of text
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +40,16 @@ class Refusal:
     line: int | None = None
 
 
-def depth(tree: ast.AST, span: Callable[[ast.stmt], int] | None = None) -> tuple[int, int]:
+def depth(
+    tree: ast.AST, span: Callable[[ast.stmt | ast.expr], int] | None = None
+) -> tuple[int, int]:
     """(deepest nesting of ``tree``, line where it is reached), computed without recursion.
 
     A chain that libcst nests although ``ast`` keeps it flat (``a and b and c``, ``a < b < c``)
     counts one level per operand. Each level of an expression takes at least one character of
-    its statement (an operator, a bracket, a name), so with ``span`` (``spans``) a statement
-    too short to pass the limit is not walked: the walk visits statements, not every node.
+    its statement (an operator, a bracket, a name), so with ``span`` (``spans``) a statement or
+    expression too short to pass the limit is not walked: the walk visits statements and the
+    few long expressions, not every node.
     """
     deepest, where = 0, 0
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
@@ -56,7 +60,7 @@ def depth(tree: ast.AST, span: Callable[[ast.stmt], int] | None = None) -> tuple
             level += len(node.comparators)
         if level > deepest:
             deepest, where = level, getattr(node, "lineno", where)
-        if span is not None and isinstance(node, ast.stmt):
+        if span is not None and isinstance(node, _PLACED):
             size = span(node)
             if level + size + _SPAN_MARGIN <= MAX_DEPTH:
                 deepest = max(deepest, level)
@@ -65,12 +69,13 @@ def depth(tree: ast.AST, span: Callable[[ast.stmt], int] | None = None) -> tuple
     return deepest, where
 
 
-def spans(text: str) -> Callable[[ast.stmt], int]:
-    """The number of UTF-8 bytes a statement of ``text`` covers (``ast`` columns are bytes)."""
+def spans(text: str) -> Callable[[ast.stmt | ast.expr], int]:
+    """The number of UTF-8 bytes a statement or expression of ``text`` covers (``ast`` columns
+    are bytes)."""
     data = text.encode("utf-8", "surrogatepass")
     starts = [0, *(m.end() for m in _LINE_END.finditer(data))]
 
-    def size(node: ast.stmt) -> int:
+    def size(node: ast.stmt | ast.expr) -> int:
         end = node.end_lineno or node.lineno
         if end > len(starts) or node.lineno > len(starts):
             return len(data)
