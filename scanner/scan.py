@@ -36,7 +36,7 @@ from scanner.find.cache import (
 )
 from scanner.find.discover import SourceFile
 from scanner.resolve.accountant import account
-from scanner.resolve.database import resolve
+from scanner.resolve.database import resolve_all
 from scanner.types import (
     Decision,
     Extraction,
@@ -112,7 +112,7 @@ def scan(
     uses, refs = account_uses(
         extraction.uses, sorted(extraction.refs, key=_ref_order), inputs.policy
     )
-    resolved = [resolve(ref, inputs.db, ctx) for ref in refs]
+    resolved = resolve_all(refs, inputs.db, ctx)
     if inputs.hub is not None:
         from scanner.resolve.hub import resolve_unknowns  # HTTP modules: only for --hub
 

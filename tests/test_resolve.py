@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import license_db
 from license_db.expression import canonical_expression
 from license_db.schema import Rule
 from scanner.context import RepoContext
-from scanner.resolve.database import model_id, resolve
+from scanner.resolve.database import model_id, resolve, resolve_all
 from scanner.types import Known, ModelRef, RefKind, SourceKind, Unknown
 
 DB = license_db.load()
@@ -190,3 +191,33 @@ def test_unlisted_name_behind_an_openai_client_is_not_called_openai() -> None:
 def test_model_id_strips_hub_decorations_only_for_hub_kinds() -> None:
     assert model_id(ref("hf://org/x@v1")) == "org/x"
     assert model_id(ref("llama3.1:8b", RefKind.OLLAMA)) == "llama3.1:8b"
+
+
+def test_resolving_many_asks_once_per_name_and_answers_as_one_by_one(tmp_path: Path) -> None:
+    (tmp_path / "local").mkdir()
+    (tmp_path / "local" / "README.md").write_text("---\nlicense: mit\n---\n")
+    refs = [
+        ref("meta-llama/Llama-3.1-8B"),
+        ref("someorg/Llama-3.1-8B-finetune"),  # unknown, with a near-miss hint
+        ref("gpt-4o", RefKind.API),
+        replace(ref("gemini-1.5-flash", RefKind.API), provider="google"),
+        ref("gemini-1.5-flash", RefKind.API),  # same name, no provider: asked apart
+        ref("./local", RefKind.LOCAL),
+        ref("nobody/nothing", RefKind.DATASET),
+    ]
+    many = refs * 3
+    ctx = RepoContext(tmp_path)
+    asked: list[str] = []
+    lookup = DB.lookup
+
+    def counted(query: str, kind: str = "huggingface") -> object:
+        asked.append(query)
+        return lookup(query, kind)
+
+    expected = [resolve(r, DB, ctx) for r in many]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DB, "lookup", counted)
+        assert resolve_all(refs, DB, ctx) == expected[: len(refs)]
+        once = len(asked)
+        assert resolve_all(many, DB, ctx) == expected
+    assert len(asked) == 2 * once  # three times the places, the same questions

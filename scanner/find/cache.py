@@ -336,8 +336,8 @@ class ExtractionCache:
             entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=TEMP_PREFIX, suffix=".json")
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:  # dumps: the C encoder
+                    handle.write(json.dumps(data, separators=(",", ":")))
                 os.replace(temp, entry)
             except BaseException:
                 os.unlink(temp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from license_db import LicenseDB
@@ -27,13 +28,43 @@ def resolve(ref: ModelRef, db: LicenseDB, ctx: RepoContext) -> Resolved:
     model = model_id(ref)
     if ref.kind is RefKind.LOCAL:
         return _resolve_local(ref, model, db, ctx)
+    return _resolved(ref, model, _answer(ref, model, db))
+
+
+def resolve_all(refs: Sequence[ModelRef], db: LicenseDB, ctx: RepoContext) -> list[Resolved]:
+    """``resolve`` for each reference, asking the database once per identifier, kind and
+    provider (a repository names a few hundred models in thousands of places)."""
+    answers: dict[tuple[ModelId, RefKind, str | None], Answer] = {}
+    out: list[Resolved] = []
+    for ref in refs:
+        model = model_id(ref)
+        if ref.kind is RefKind.LOCAL:
+            out.append(_resolve_local(ref, model, db, ctx))
+            continue
+        key = (model, ref.kind, ref.provider)
+        if key not in answers:
+            answers[key] = _answer(ref, model, db)
+        out.append(_resolved(ref, model, answers[key]))
+    return out
+
+
+Answer = Match | str | None
+"""What the database says of an identifier: its match, else why it looks like one it knows."""
+
+
+def _answer(ref: ModelRef, model: ModelId, db: LicenseDB) -> Answer:
     plain = db.lookup(model, ref.kind.value)
     hinted = _provider_lookup(ref, model, db)
     match = plain if hinted is None or (plain and plain.provider == hinted.provider) else hinted
-    if match is None:
-        hint = db.near_miss(model) if ref.kind is RefKind.HUGGINGFACE else None
-        return Unknown(ref, model, hint or _unknown_reason(ref))
-    return Known(ref, model, match)
+    if match is None and ref.kind is RefKind.HUGGINGFACE:
+        return db.near_miss(model)
+    return match
+
+
+def _resolved(ref: ModelRef, model: ModelId, answer: Answer) -> Resolved:
+    if isinstance(answer, Match):
+        return Known(ref, model, answer)
+    return Unknown(ref, model, answer or _unknown_reason(ref))
 
 
 _PROVIDER_PREFIX = {"google": "gemini"}
