@@ -17,7 +17,7 @@ import ast
 import itertools
 import re
 import tokenize
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,7 +27,7 @@ from scanner.find.extractors.python.patterns import (
     CallPattern,
     module_matches,
 )
-from scanner.find.lexemes import COMMENT, STRINGS
+from scanner.find.lexemes import COMMENT, STRINGS, trie
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _SKIPPED = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
@@ -125,32 +125,6 @@ def _lexeme() -> re.Pattern[str]:
         + r"|import[ \t]+[A-Za-z_][\w.]*|from[ \t]+[A-Za-z_][\w.]*|"
         + trie(names, top=True)
     )
-
-
-Trie = dict[str, "Trie"]
-"""A character to the words' continuations after it (``""``: a word ends here)."""
-
-
-def trie(words: Iterable[str], top: bool = False) -> str:
-    """A regular expression matching any of ``words``, branching one character at a time (the
-    engine then tries one branch per character, not every word at every place); ``top``: its
-    first branches bare, to join an enclosing alternation."""
-    tree: Trie = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    pattern = _branches(tree)
-    return pattern[3:-1] if top and pattern.startswith("(?:") else pattern
-
-
-def _branches(node: Trie) -> str:
-    parts = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
-    if not parts:
-        return ""
-    body = parts[0] if len(parts) == 1 and "" not in node else "(?:" + "|".join(parts) + ")"
-    return body + "?" if "" in node and parts else body
 
 
 def call_tokens(text: str, candidate: Candidate) -> list[Token]:

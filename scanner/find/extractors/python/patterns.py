@@ -16,6 +16,7 @@ from fnmatch import fnmatchcase
 from typing import Protocol, TypeVar
 
 from scanner.find.identify import Naming
+from scanner.find.lexemes import any_word
 from scanner.types import RefKind
 
 
@@ -325,8 +326,7 @@ CALL_PATTERNS: tuple[CallPattern, ...] = (
 
 def _trigger_words() -> re.Pattern[str]:
     words = {spec.rsplit(".", 1)[-1] for row in CALL_PATTERNS for spec in row.callables}
-    names = "|".join(sorted(map(re.escape, words)))
-    return re.compile(r"\b(" + names + r")(?:\[[^\]\n]{0,200}\])?(?:[\s\\]*\(|\s+as\s)")
+    return re.compile("(" + any_word(words) + r")(?:\[[^\]\n]{0,200}\])?(?:[\s\\]*\(|\s+as\s)")
 
 
 TRIGGERS = _trigger_words()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from scanner.find.extractors.python.patterns import ArgSpec
+from scanner.find.lexemes import any_word
 from scanner.types import UseKind
 
 
@@ -200,7 +201,7 @@ USAGE_TRIGGERS = _trigger_words()
 places' and DP rows' names; the generic ``.step``, ``.fit``, ``.export`` and the LINK and SAVE
 rows (``.to``, ``save_pretrained``) are left out: they matter only beside these or a loader."""
 
-_TRIGGER_RE = re.compile(r"\b(?:" + "|".join(map(re.escape, USAGE_TRIGGERS)) + r")\s*\(")
+_TRIGGER_RE = re.compile(any_word(USAGE_TRIGGERS) + r"\s*\(")
 
 
 def may_use_model(text: str) -> bool:
