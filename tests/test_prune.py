@@ -155,7 +155,8 @@ def test_relevance_table(module: str, body: str, relevant: bool) -> None:
     [
         ("x = 1\n" * 50, False),  # 50 short statements: none is walked
         ("def f():\n    return [[[1]]]\n", False),
-        ("y = " + "(" * 120 + "1" + ")" * 120 + "\n", True),  # long enough: walked
+        ("y = " + "(" * 120 + "1" + ")" * 120 + "\n", False),  # brackets: no ``ast`` level
+        ("y = " + "-" * 140 + "1\n", True),  # each level long enough to reach the limit
     ],
 )
 def test_depth_walk_skips_only_what_cannot_reach_the_limit(text: str, walked: bool) -> None:
