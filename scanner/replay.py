@@ -26,12 +26,15 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scanner import context as context_mod
 from scanner.context import Observations
 from scanner.find.cache import (
     Dependencies,
@@ -46,7 +49,14 @@ from scanner.find.cache import (
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
-from scanner.scan import ScanInput, ScanReads
+from scanner.stamps import HashIndex, chars
+
+if TYPE_CHECKING:  # the scan itself is imported only when the output cannot be replayed
+    from license_db import LicenseDB
+    from scanner.decide.baseline import Baseline
+    from scanner.decide.policy import Policy
+    from scanner.resolve.hub import HubClient
+    from scanner.scan import ScanReads
 
 REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
 FOLDER = "replays"
@@ -54,6 +64,22 @@ SHARE_OF_CACHE = 8  # replays may hold 1/8 of the cache's size cap
 ENV_PREFIXES = ("MLG_", "HF_")  # settings read from the environment (budgets, Hub)
 LIBRARIES = ("license_expression", "dp_accounting", "libcst", "yaml")
 """Libraries whose version can change a scan's output (expressions, epsilon, parsing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What a scan needs besides its plan, as the command line gathers it: ``ScanInput``
+    without the scan's machinery (progress, reads), so that a replay never imports the scan."""
+
+    root: Path
+    db: LicenseDB
+    policy: Policy
+    today: date
+    jobs: int
+    baseline: Baseline | None
+    hub: HubClient | None
+    max_file_bytes: int
+    cache: ExtractionCache | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +249,41 @@ class Replays:
         return self.folder / address[:2] / f"{address}.replay"
 
 
+class IndexedProbe(Probe):
+    """A ``Probe`` that takes a file's text hash from the hash index while the file's status is
+    the one recorded, and records the texts it reads."""
+
+    def __init__(self, root: Path, index: HashIndex) -> None:
+        super().__init__(root)
+        self.index = index
+
+    def _text(self, rel: str) -> tuple[str | None, int]:
+        if rel in self.texts:
+            return self.texts[rel]
+        info = self._plain(rel)
+        known = None if info is None else self.index.known(rel, info)
+        if info is not None and known is not None:
+            too_large = info.st_size > context_mod.MAX_READ_BYTES
+            self.texts[rel] = (None, -1) if known[1] < 0 or too_large else known
+            return self.texts[rel]
+        fresh, read_ns = rel not in self.loaded, time.time_ns()
+        found = super()._text(rel)
+        if info is not None and fresh and found[0] is not None:
+            self.index.note(rel, info, found[0], found[1], read_ns)
+        return found
+
+    def _plain(self, rel: str) -> os.stat_result | None:
+        """The status of ``rel`` when it is a regular file reached with no symlink on the way
+        (``RepoContext.read_text`` reads it as it is); None otherwise."""
+        if self._listed(rel) != "file":
+            return None
+        try:
+            info = os.lstat(os.path.join(self.ctx.root, rel))
+        except OSError:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One scan's place among the replays: its address, and the probe that checks (with the
@@ -230,23 +291,28 @@ class Slot:
 
     replays: Replays
     address: str
-    probe: Probe
+    probe: IndexedProbe
 
     def get(self) -> Output | None:
         """The output of the last scan with these inputs, if nothing it read has changed."""
-        return self.replays.get(self.address, self.probe)
+        output = self.replays.get(self.address, self.probe)
+        self.probe.index.save()
+        return output
 
     def put(self, output: Output, reads: ScanReads) -> None:
-        """Keep ``output`` for replay when the scan recorded all it read."""
+        """Keep ``output`` for replay when the scan recorded all it read; record the hashes of
+        the files that were too recently changed to record when the scan began."""
         deps = merged(reads.extraction, reads.later) if reads.complete else None
         if deps is not None:
             self.replays.put(self.address, output, deps)
+        self.probe.index.settle()
+        self.probe.index.save()
 
 
 def scan_slot(
     options: Mapping[str, object],
     plan: Plan,
-    inputs: ScanInput,
+    inputs: Setup,
     color: bool,
     settings: Sequence[Path | None],
 ) -> Slot | None:
@@ -272,12 +338,24 @@ def scan_slot(
     return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes)
 
 
-def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
-    """The hash of a planned file's bytes (kept by ``probe`` for the dependency checks);
-    None when it is not a regular file of at most ``limit`` bytes. Discovery has just resolved
-    the path inside the root (a file behind a link out of it is not planned): not again here."""
+def _content(root: Path, rel: str, probe: IndexedProbe, limit: int) -> str | None:
+    """The hash of a planned file's bytes: the recorded one while its status is unchanged, else
+    read (and kept by ``probe`` for the dependency checks); None when it is not a regular file of
+    at most ``limit`` bytes. Discovery has just resolved the path inside the root (a file behind
+    a link out of it is not planned): not again here."""
+    path = os.path.join(root, rel)
     try:
-        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        return None
+    known = probe.index.known(rel, info)
+    if known is not None:
+        return known[0]
+    read_ns = time.time_ns()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
@@ -288,7 +366,9 @@ def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
     if len(data) > limit:
         return None
     probe.preload(rel, data)  # a dependency check may need its text: read once
-    return digest(data)
+    hashed = digest(data)
+    probe.index.note(rel, info, hashed, chars(data), read_ns)
+    return hashed
 
 
 def slot(
@@ -301,7 +381,7 @@ def slot(
     """The slot of a scan of ``files`` under ``root`` with ``inputs`` (see ``key``); None when a
     file cannot be read (its problem is reported by the scan, never replayed)."""
     forget_previous_run()  # an earlier scan in this process read the files as they were then
-    probe = Probe(root)
+    probe = IndexedProbe(root, HashIndex(cache.folder.parent, root, cache.limit))
     contents = [_content(root, file.path, probe, max_bytes) for file in files]
     if None in contents:
         return None
