@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -61,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"model-license-guard: invalid policy ({len(exc.problems)} problem(s))")
         return EXIT_ERROR
     except Exception:
+        import traceback
+
         traceback.print_exc()
         print("model-license-guard: internal error (failing closed)", file=sys.stderr)
         return EXIT_ERROR
@@ -71,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="model-license-guard",
         description="Find the ML models a repository uses and check their licenses.",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show program's version number and exit"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _scan_parser(commands.add_parser("scan", help="scan files or the repository"))
     base = commands.add_parser("baseline", help="accept the current failing findings")
@@ -642,6 +645,15 @@ def _exit_code(report: Report, exit_zero: bool, fail_on: Verdict | None = Verdic
     if reaches(report, fail_on) and not exit_zero:
         return EXIT_FAIL
     return EXIT_OK
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (reading it costs
+    ``importlib.metadata``, tens of milliseconds every run otherwise)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        print(_version())
+        parser.exit()
 
 
 def _version() -> str:
