@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from scanner import context as context_mod
 from scanner.context import Observations
 from scanner.find.cache import (
+    MAX_BYTES,
     Dependencies,
     ExtractionCache,
     Probe,
@@ -93,20 +94,49 @@ class Output:
 
 
 @cache
-def tool_hash() -> str:
+def tool_hash(stamps_folder: Path | None = None) -> str:
     """A hash of the tool: every Python file of the ``scanner`` and ``license_db`` packages,
-    the database's data files and Python's version (compiled files and their temporary files,
-    which come and go, are not the tool)."""
+    the database's data files, the libraries the output depends on and Python's version
+    (compiled files, which come and go, are not the tool). With ``stamps_folder`` (the cache's),
+    a file is read only when its status differs from the one its hash was recorded with."""
     hasher = hashlib.sha256(sys.version.encode())
-    root = Path(__file__).parents[1]
-    files = [*(root / "scanner").rglob("*.py"), *(root / "license_db").rglob("*.py")]
-    files += [path for path in (root / "license_db" / "data").iterdir() if path.is_file()]
-    for path in sorted(files):
-        hasher.update(f"{path.relative_to(root)}\0".encode())
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamps = None if stamps_folder is None else HashIndex(stamps_folder, Path(root), MAX_BYTES)
+    for rel in _tool_files(root):
+        hasher.update(f"{rel}\0{_file_hash(root, rel, stamps)}\0".encode())
     for library in LIBRARIES:
         hasher.update(f"{library}: {installed(library)}\0".encode())
+    if stamps is not None:
+        stamps.save()
     return hasher.hexdigest()
+
+
+def _tool_files(root: str) -> list[str]:
+    """The tool's source and data files, relative to ``root``, sorted."""
+    found = []
+    for top, suffixes in (("scanner", (".py",)), ("license_db", (".py",))):
+        for folder, dirs, files in os.walk(os.path.join(root, top)):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            rel = os.path.relpath(folder, root)
+            found += [f"{rel}/{name}" for name in files if name.endswith(suffixes)]
+    data = os.path.join(root, "license_db", "data")
+    found += [f"license_db/data/{n}" for n in os.listdir(data) if os.path.isfile(f"{data}/{n}")]
+    return sorted(found)
+
+
+def _file_hash(root: str, rel: str, stamps: HashIndex | None) -> str:
+    """The hash of the tool file ``rel``: recorded by ``stamps`` while its status is unchanged."""
+    path = os.path.join(root, rel)
+    info, read_ns = os.stat(path), time.time_ns()
+    known = None if stamps is None else stamps.known(rel, info)
+    if known is not None:
+        return known[0]
+    with open(path, "rb") as handle:
+        info, data = os.fstat(handle.fileno()), handle.read()
+    hashed = digest(data)
+    if stamps is not None:
+        stamps.note(rel, info, hashed, chars(data), read_ns)
+    return hashed
 
 
 def installed(module: str) -> str:
@@ -115,10 +145,19 @@ def installed(module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return "absent"
-    site = Path(spec.origin).parents[1]
     stem = module.replace("_", "[-_]")
-    names = sorted(p.name for p in site.glob("*.dist-info") if re.match(f"(?i){stem}-", p.name))
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    names = [name for name in _dist_infos(site) if re.match(f"(?i){stem}-", name)]
     return ",".join(names) or str(spec.origin)
+
+
+@cache
+def _dist_infos(site: str) -> tuple[str, ...]:
+    """The distribution folders (``*.dist-info``) of a site folder, sorted: listed once."""
+    try:
+        return tuple(sorted(name for name in os.listdir(site) if name.endswith(".dist-info")))
+    except OSError:
+        return ()
 
 
 def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -126,10 +165,15 @@ def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
     return sorted((k, v) for k, v in env.items() if k.startswith(ENV_PREFIXES))
 
 
-def key(inputs: Mapping[str, object], contents: Iterable[tuple[str, str | None]]) -> str:
+def key(
+    inputs: Mapping[str, object],
+    contents: Iterable[tuple[str, str | None]],
+    tool: str | None = None,
+) -> str:
     """The address of a scan's output: ``inputs`` (each as ``canonical`` writes it) and each
-    file's (path, content hash)."""
-    hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool_hash()}\0".encode())
+    file's (path, content hash); ``tool``: ``tool_hash()`` when already computed."""
+    tool = tool_hash() if tool is None else tool
+    hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool}\0".encode())
     for name in sorted(inputs):
         hasher.update(f"{name}\0{canonical(inputs[name])}\0".encode())
     for path, content in contents:
@@ -141,7 +185,7 @@ def canonical(value: object) -> str:
     """``value`` written out in full and the same in every process: records field by field,
     mappings and sets sorted (their ``repr`` follows the process's string hashing)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = (f.name for f in dataclasses.fields(value))
+        names = _field_names(type(value))
         fields = (f"{name}={canonical(getattr(value, name))}" for name in names)
         return f"{type(value).__qualname__}({', '.join(fields)})"
     if isinstance(value, Mapping):
@@ -152,6 +196,12 @@ def canonical(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(canonical(item) for item in value) + "]"
     return repr(value)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type, in order (looked up once per type, not per record)."""
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def file_bytes(path: Path | None) -> bytes | None:
@@ -386,7 +436,7 @@ def slot(
     if None in contents:
         return None
     names = [f"{file.kind.value}:{file.path}" for file in files]
-    address = key(inputs, zip(names, contents, strict=True))
+    address = key(inputs, zip(names, contents, strict=True), tool_hash(cache.folder.parent))
     replays = Replays(cache.folder.parent, cache.limit)
     if not replays.has(address):
         probe.loaded.clear()  # nothing to check: the scan's workers fork without these bytes

@@ -171,7 +171,7 @@ def test_the_environment_and_the_tool_itself_are_in_the_key(
         monkeypatch.setenv(value, "7")
     else:
         changed = replay.tool_hash() + "-edited"
-        monkeypatch.setattr(replay, "tool_hash", lambda: changed)
+        monkeypatch.setattr(replay, "tool_hash", lambda *_: changed)
     _run(capsys, *argv)
     assert scans.count == 2
 
