@@ -30,7 +30,7 @@ from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 if TYPE_CHECKING:  # the scan, its reports and the baseline: imported when a scan runs
     from scanner.decide.baseline import Baseline
     from scanner.resolve.hub import HubClient
-    from scanner.scan import ScanInput, ScanReads
+    from scanner.scan import ScanProgress
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 POLICY_FILE = ".model-license-guard.toml"
@@ -318,7 +318,7 @@ def _scanned(
     from scanner.scan import ScanReads, scan
 
     reads = None if slot is None else ScanReads()
-    report = scan(plan.files, _scan_input(setup, reads), plan.skipped, plan.context)
+    report = scan(plan.files, setup.scan_input(_progress(), reads), plan.skipped, plan.context)
     output = _output(args, report, color)
     if slot is not None and reads is not None and output.code != EXIT_ERROR:
         slot.put(output, reads)
@@ -431,7 +431,7 @@ def _cmd_db_changelog(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
+    target = (args.root or git.toplevel(Path.cwd()) or Path.cwd()) / POLICY_FILE
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (use --force to overwrite)")
     from scanner.decide.policy_template import STARTER_POLICY
@@ -454,7 +454,7 @@ def _run_scan(args: argparse.Namespace, baseline: Baseline | None) -> Report:
     from scanner.scan import scan
 
     plan, setup = _planned_scan(args, baseline, _policy_path(args))
-    return scan(plan.files, _scan_input(setup), plan.skipped, plan.context)
+    return scan(plan.files, setup.scan_input(_progress()), plan.skipped, plan.context)
 
 
 def _planned_scan(
@@ -487,26 +487,6 @@ def _planned_scan(
     cache = _extraction_cache(args, root)
     jobs, limit = args.jobs, args.max_file_size
     return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache)
-
-
-def _scan_input(setup: replay.Setup, reads: ScanReads | None = None) -> ScanInput:
-    """The scan's input: ``setup``, the progress meter and the record of what it reads."""
-    from scanner.progress import progress_meter
-    from scanner.scan import ScanInput
-
-    return ScanInput(
-        setup.root,
-        setup.db,
-        setup.policy,
-        setup.today,
-        setup.jobs,
-        setup.baseline,
-        setup.hub,
-        max_file_bytes=setup.max_file_bytes,
-        cache=setup.cache,
-        progress=progress_meter(sys.stderr),
-        reads=reads,
-    )
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:
@@ -581,7 +561,7 @@ def _root(args: argparse.Namespace) -> Path:
             raise UsageError(f"{path}: no such file or folder")
     start = paths[0] if paths else Path.cwd()
     folder = start if start.is_dir() else start.parent
-    return _git_root(folder) or (folder.resolve() if paths and start.is_dir() else Path.cwd())
+    return git.toplevel(folder) or (folder.resolve() if paths and start.is_dir() else Path.cwd())
 
 
 def _under(root: Path, path: Path) -> Path:
@@ -594,10 +574,6 @@ def _under(root: Path, path: Path) -> Path:
     except ValueError as exc:
         raise UsageError(f"{path} is outside the repository root {root}") from exc
     return absolute
-
-
-def _git_root(folder: Path) -> Path | None:
-    return git.toplevel(folder)
 
 
 def _load_baseline(path: Path | None) -> Baseline | None:
@@ -652,14 +628,17 @@ class _Version(argparse.Action):
     ``importlib.metadata``, tens of milliseconds every run otherwise)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
-        print(_version())
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"model-license-guard {version('model-license-guard')}")
+        except PackageNotFoundError:
+            print("model-license-guard (not installed)")
         parser.exit()
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _progress() -> ScanProgress | None:
+    """Progress on stderr (``progress_meter`` decides whether it shows)."""
+    from scanner.progress import progress_meter
 
-    try:
-        return f"model-license-guard {version('model-license-guard')}"
-    except PackageNotFoundError:
-        return "model-license-guard (not installed)"
+    return progress_meter(sys.stderr)

@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # the scan itself is imported only when the output cannot be 
     from scanner.decide.baseline import Baseline
     from scanner.decide.policy import Policy
     from scanner.resolve.hub import HubClient
-    from scanner.scan import ScanReads
+    from scanner.scan import ScanInput, ScanProgress, ScanReads
 
 REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
 FOLDER = "replays"
@@ -81,6 +81,17 @@ class Setup:
     hub: HubClient | None
     max_file_bytes: int
     cache: ExtractionCache | None
+
+    def scan_input(
+        self, progress: ScanProgress | None, reads: ScanReads | None = None
+    ) -> ScanInput:
+        """The scan's input: this setup, with ``progress`` and the record of what it reads."""
+        from scanner.scan import ScanInput
+
+        return ScanInput(
+            self.root, self.db, self.policy, self.today, self.jobs, self.baseline, self.hub,
+            self.max_file_bytes, self.cache, progress, reads,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
