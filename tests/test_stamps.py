@@ -19,7 +19,11 @@ from scanner.find.cache import digest
 from scanner.stamps import RACY_NS, HashIndex
 
 TEXT = b'MODEL = "bert-base-uncased"\n'
-LATER = time.time_ns() + 10 * RACY_NS  # a read long after every change made by these tests
+
+
+def _later() -> int:
+    """A moment long after every change the test has made (a read then is not racy)."""
+    return time.time_ns() + 10 * RACY_NS
 
 
 def _index(tmp_path: Path) -> HashIndex:
@@ -33,8 +37,9 @@ def _file(tmp_path: Path, data: bytes = TEXT) -> Path:
     return path
 
 
-def _note(index: HashIndex, path: Path, read_ns: int = LATER) -> None:
+def _note(index: HashIndex, path: Path, read_ns: int | None = None) -> None:
     data = path.read_bytes()
+    read_ns = _later() if read_ns is None else read_ns
     index.note(path.name, os.stat(path), digest(data), len(data.decode()), read_ns)
 
 
@@ -101,7 +106,7 @@ def test_settle_records_a_racy_file_once_old_enough_if_unchanged(
     tmp_path: Path, edited: bool, recorded: bool
 ) -> None:
     path = _file(tmp_path)
-    index = HashIndex(tmp_path / "cache", tmp_path / "repo", 1 << 30, clock=lambda: LATER)
+    index = HashIndex(tmp_path / "cache", tmp_path / "repo", 1 << 30, clock=_later)
     _note(index, path, read_ns=os.stat(path).st_mtime_ns + 1)
     if edited:
         _same_size_restored_times(path)
