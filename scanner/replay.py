@@ -317,6 +317,7 @@ class IndexedProbe(Probe):
     def __init__(self, root: Path, index: HashIndex) -> None:
         super().__init__(root)
         self.index = index
+        self.folders: dict[str, str | bool | None] = {}
 
     def _text(self, rel: str) -> tuple[str | None, int]:
         if rel in self.texts:
@@ -332,6 +333,32 @@ class IndexedProbe(Probe):
         if info is not None and fresh and found[0] is not None:
             self.index.note(rel, info, found[0], found[1], read_ns)
         return found
+
+    def _listed(self, rel: str) -> str | bool | None:
+        """``Probe._listed`` with each folder's answer worked out once (a scan's thousands of
+        path checks share a few hundred folders): False when a part of ``rel`` is missing,
+        ``"dir"``/``"file"`` when present with no symlink on the way, else None."""
+        parts = rel.split("/")
+        if not rel or "\\" in rel or any(part in ("", ".", "..") for part in parts):
+            return None
+        folder, _, name = rel.rpartition("/")
+        return self._entry(folder, name) if self._folder(folder) == "dir" else self._folder(folder)
+
+    def _folder(self, folder: str) -> str | bool | None:
+        """``_listed`` of a folder (the root: ``"dir"``), remembered."""
+        if folder not in self.folders:
+            parent, _, name = folder.rpartition("/")
+            state = "dir" if not folder else self._folder(parent)
+            if folder and state == "dir":
+                state = self._entry(parent, name)
+            self.folders[folder] = None if state == "file" else state
+        return self.folders[folder]
+
+    def _entry(self, folder: str, name: str) -> str | bool | None:
+        """What ``name`` is in the listing of ``folder`` (a plain folder)."""
+        names = self._listing(folder)
+        kind = None if names is None else names.get(name, False)
+        return None if kind == "link" else kind
 
     def _plain(self, rel: str) -> os.stat_result | None:
         """The status of ``rel`` when it is a regular file reached with no symlink on the way

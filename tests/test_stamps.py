@@ -15,7 +15,7 @@ import pytest
 
 from scanner import replay, stamps
 from scanner.cli import main
-from scanner.find.cache import digest
+from scanner.find.cache import Probe, digest
 from scanner.stamps import RACY_NS, HashIndex
 
 TEXT = b'MODEL = "bert-base-uncased"\n'
@@ -212,3 +212,29 @@ def test_an_edit_that_restores_size_and_modification_time_scans_again(
     again = _scan(capsys, root)
     assert again != first
     assert again == _scan(capsys, root, "--no-cache")
+
+
+PATHS = [
+    "a/b/c.py", "a/b", "a/b/", "a/missing.py", "missing/c.py", "a/b/c.py/x", "link/c.py", "a/link",
+    "a/link/c.py", "a/b/../b/c.py", "", "/abs", "a//b", "a\\b", "inner/c.py", "out/x.py",
+]  # fmt: skip
+
+
+def test_the_probe_answers_path_checks_as_the_extraction_cache_does(tmp_path: Path) -> None:
+    """The replay's probe works out each folder once; every answer is ``Probe``'s."""
+    root = tmp_path / "repo"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "c.py").write_text("x = 1\n", encoding="utf-8")
+    (root / "link").symlink_to(root / "a" / "b", target_is_directory=True)
+    (root / "a" / "link").symlink_to(root / "a" / "b", target_is_directory=True)
+    (root / "inner").symlink_to("a/b")
+    (tmp_path / "out").mkdir()
+    (root / "out").symlink_to(tmp_path / "out", target_is_directory=True)
+    mine = replay.IndexedProbe(root, HashIndex(tmp_path / "cache", root, 1 << 30))
+    theirs = Probe(root)
+    for rel in PATHS:
+        assert mine._listed(rel) == theirs._listed(rel), rel
+        for folder in (False, True):
+            assert mine.path(rel, folder) == theirs.path(rel, folder), (rel, folder)
+        if not theirs.path(rel, True):  # (reading a folder's text raises in RepoContext)
+            assert mine.text(rel) == theirs.text(rel), rel
