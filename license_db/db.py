@@ -19,23 +19,22 @@ from dataclasses import replace
 from functools import cache, cached_property
 from types import MappingProxyType
 
-from license_db.loader import (
-    Alias,
-    ApiModel,
-    Bundle,
-    DatasetRecord,
-    Derivatives,
-    LazyBundle,
-    ModalityRule,
-    PatternRule,
-    normalise_package,
-)
+from license_db.loader import LazyBundle, normalise_package
 from license_db.rulesets import RuleSet
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
 if TYPE_CHECKING:  # strictness comparisons import what they use when first made
     from license_db.permissive import Grant
+    from license_db.records import (
+        Alias,
+        ApiModel,
+        Bundle,
+        DatasetRecord,
+        Derivatives,
+        ModalityRule,
+        PatternRule,
+    )
 
 _HUB_URL = r"(?i)^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
 _HUB_SCHEMES = ("hf://", "hf-hub:", "hf_hub:", "huggingface://")
