@@ -380,6 +380,7 @@ class Slot:
     replays: Replays
     address: str
     probe: IndexedProbe
+    planned: frozenset[str] = frozenset()  # the files whose content hash is in the address
 
     def get(self) -> Output | None:
         """The output of the last scan with these inputs, if nothing it read has changed."""
@@ -391,8 +392,9 @@ class Slot:
         """Keep ``output`` for replay when the scan recorded all it read; record the hashes of
         the files that were too recently changed to record when the scan began."""
         deps = merged(reads.extraction, reads.later) if reads.complete else None
-        if deps is not None:
-            self.replays.put(self.address, output, deps)
+        if deps is not None:  # a planned file's text is its content, checked by the address
+            texts = tuple((rel, hashed) for rel, hashed in deps.texts if rel not in self.planned)
+            self.replays.put(self.address, output, dataclasses.replace(deps, texts=texts))
         self.probe.index.settle()
         self.probe.index.save()
 
@@ -478,4 +480,4 @@ def slot(
     replays = Replays(cache.folder.parent, cache.limit)
     if not replays.has(address):
         probe.loaded.clear()  # nothing to check: the scan's workers fork without these bytes
-    return Slot(replays, address, probe)
+    return Slot(replays, address, probe, frozenset(file.path for file in files))
