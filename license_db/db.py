@@ -19,28 +19,36 @@ from dataclasses import replace
 from functools import cache, cached_property
 from types import MappingProxyType
 
-from license_db.expression import LicenseExpressionError, parse
-from license_db.loader import (
-    Alias,
-    ApiModel,
-    Bundle,
-    DatasetRecord,
-    Derivatives,
-    LazyBundle,
-    ModalityRule,
-    PatternRule,
-    normalise_package,
-)
-from license_db.permissive import NOTHING, Grant, dominates, expression_grant
+from license_db.loader import LazyBundle, normalise_package
 from license_db.rulesets import RuleSet
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
-_HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/", re.IGNORECASE)
+TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
+if TYPE_CHECKING:  # strictness comparisons import what they use when first made
+    from license_db.permissive import Grant
+    from license_db.records import (
+        Alias,
+        ApiModel,
+        Bundle,
+        DatasetRecord,
+        Derivatives,
+        ModalityRule,
+        PatternRule,
+    )
+
+_HUB_URL = r"(?i)^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
 _HUB_SCHEMES = ("hf://", "hf-hub:", "hf_hub:", "huggingface://")
-_SPACY_VERSION = re.compile(r"^(?P<name>[a-z]{2,3}_[a-z0-9_]+?)[-_]\d+(\.\d+)*$")
+_SPACY_VERSION = r"^(?P<name>[a-z]{2,3}_[a-z0-9_]+?)[-_]\d+(\.\d+)*$"
 _LOCAL_API_PREFIXES = frozenset({"ollama", "ollama_chat"})
 _FAMILY_TIER = 2
-_NAME_SEPARATORS = re.compile(r"[-_]")
+_NAME_SEPARATORS = r"[-_]"
+
+
+@cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled the first time it is used (a load that resolves nothing compiles
+    nothing)."""
+    return re.compile(pattern)
 
 
 def _name_part(regex: str) -> str:
@@ -294,9 +302,14 @@ class LicenseDB:
 
     def more_permissive(self, a: str, b: str) -> bool:
         """True when license expression ``a`` grants more than ``b`` (license_db.permissive)."""
+        from license_db.permissive import dominates
+
         return dominates(self._grant(a), self._grant(b))
 
     def _grant(self, text: str) -> Grant:
+        from license_db.expression import LicenseExpressionError, parse
+        from license_db.permissive import NOTHING, expression_grant
+
         try:
             return expression_grant(parse(text), self.license)
         except LicenseExpressionError:
@@ -377,7 +390,7 @@ class LicenseDB:
         for a name it does not list."""
         text = raw.strip()
         model = self._api.get(text.lower())
-        region = _BEDROCK_REGION.match(text)
+        region = _regex(_BEDROCK_REGION).match(text)
         if model is None and region is not None:  # cross-region inference profile id
             model = self._api.get(region.group("model").lower())
         if model is not None:
@@ -418,7 +431,7 @@ class LicenseDB:
 
     def _spacy_package(self, raw: str) -> Match | None:
         name = raw.strip().lower().split("==", 1)[0].split("@", 1)[0].strip().replace("-", "_")
-        versioned = _SPACY_VERSION.match(name)
+        versioned = _regex(_SPACY_VERSION).match(name)
         record = self._spacy.get(versioned["name"] if versioned else name)
         return None if record is None else _record_match(raw, record, Rule.SPACY, "spaCy package")
 
@@ -472,7 +485,7 @@ class LicenseDB:
 
 def hub_id(raw: str) -> str:
     """``raw`` without Hub URL/scheme decorations, ``@revision``, ``:tag`` or sub-paths."""
-    text = _HUB_URL.sub("", raw.strip())
+    text = _regex(_HUB_URL).sub("", raw.strip())
     for scheme in _HUB_SCHEMES:
         if text.lower().startswith(scheme):
             text = text[len(scheme) :]
@@ -495,7 +508,7 @@ def strip_suffixes(name: str, suffixes: tuple[str, ...]) -> str:
 
 def _prefixes(name: str) -> list[str]:
     """``name`` and its leading parts cut at ``-`` / ``_``, longest first."""
-    cuts = [m.start() for m in _NAME_SEPARATORS.finditer(name) if m.start() > 0]
+    cuts = [m.start() for m in _regex(_NAME_SEPARATORS).finditer(name) if m.start() > 0]
     return [name, *(name[:cut] for cut in reversed(cuts))]
 
 
@@ -542,7 +555,7 @@ def _by_name(models: Iterable[ModelRecord]) -> dict[str, tuple[ModelRecord, ...]
     return grouped
 
 
-_BEDROCK_REGION = re.compile(r"(?:us|eu|apac|global|us-gov|jp|au|ca)\.(?P<model>[a-z0-9-]+\..+)")
+_BEDROCK_REGION = r"(?:us|eu|apac|global|us-gov|jp|au|ca)\.(?P<model>[a-z0-9-]+\..+)"
 """Bedrock cross-region inference profiles prefix a model id with a region: ``us.anthropic...``."""
 
 _RESELLERS = frozenset({

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from license_db.loader import Bundle
+from license_db.records import Bundle
 from license_db.schema import LicenseTerms
 
 _PROVENANCE = frozenset({"id", "sources", "notes", "use_restrictions_raw", "primary_text_read"})

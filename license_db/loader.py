@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any
 
 from license_db.schema import (
     Commercial,
@@ -20,6 +18,20 @@ from license_db.schema import (
     Period,
 )
 
+TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
+if TYPE_CHECKING:
+    from typing import Any
+
+    from license_db.records import (
+        Alias,
+        ApiModel,
+        Bundle,
+        DatasetRecord,
+        Derivatives,
+        ModalityRule,
+        PatternRule,
+    )
+
 _TUPLE_FIELDS = (
     "sources",
     "use_restrictions",
@@ -30,100 +42,15 @@ _TUPLE_FIELDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
-    """A legacy id that names another record (``gpt2`` -> ``openai-community/gpt2``)."""
-
-    alias: str
-    target: str
-    source: str
-    tier: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PatternRule:
-    """A curated family or Ollama rule: whole-string regex on the lowercased id."""
-
-    id: str
-    match: str
-    license: str
-    source: str
-    note: str
-    exception_of: str | None = None
-
-    @property
-    def shown(self) -> str:
-        """The rule as written for messages: ``llama-3.2 (meta-llama/llama-3.2-*)``."""
-        return f"{self.id} ({self.match})"
-
-
-@dataclass(frozen=True, slots=True)
-class ApiModel:
-    """A hosted model name and the provider whose API terms apply."""
-
-    name: str
-    provider: str
-    license: str
-    source: str
-    mode: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Derivatives:
-    """Markers of quantised / converted copies: re-packager orgs and name suffixes."""
-
-    repackagers: frozenset[str]
-    suffixes: tuple[str, ...]  # longest first
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class ModalityRule:
-    """Whether the models a regex names (on the lowercased model name) are multimodal."""
-
-    id: str
-    regex: str
-    multimodal: bool
-    source: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class Bundle:
-    """Everything in license_db/data, parsed."""
-
-    manifest: dict[str, Any]
-    licenses: tuple[LicenseTerms, ...]
-    models: tuple[ModelRecord, ...]
-    aliases: tuple[Alias, ...]
-    api_models: tuple[ApiModel, ...]
-    family: tuple[PatternRule, ...]
-    ollama: tuple[PatternRule, ...]
-    packages: tuple[PatternRule, ...]
-    derivatives: Derivatives
-    api_prefixes: dict[str, str]
-    modality: tuple[ModalityRule, ...] = ()
-    datasets: tuple[DatasetRecord, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class DatasetRecord:
-    """A Hub dataset id, its license (``unknown`` where not settled), source and terms note."""
-
-    dataset_id: str
-    license: str
-    source: str
-    notes: str
-
-
-_DATA = Path(__file__).parent / "data"
+_DATA = os.path.join(os.path.dirname(__file__), "data")  # os.path: pathlib costs a load ~5 ms
 
 
 def read_json(name: str) -> Any:
     """One bundled data file, parsed (through ``importlib.resources`` when the package is not a
     folder, e.g. zipped: importing it costs ~10 ms, so only then)."""
-    if _DATA.is_dir():
-        return json.loads((_DATA / name).read_bytes())
+    if os.path.isdir(_DATA):
+        with open(os.path.join(_DATA, name), "rb") as handle:
+            return json.loads(handle.read())
     from importlib import resources
 
     return json.loads(
@@ -133,6 +60,8 @@ def read_json(name: str) -> Any:
 
 def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
     """Parse every data file; ``read`` parses one by name (default: the bundled data)."""
+    from license_db.records import Bundle
+
     lazy = LazyBundle(read)
     return Bundle(
         manifest=lazy.manifest,
@@ -180,6 +109,8 @@ class LazyBundle:
     @cached_property
     def aliases(self) -> tuple[Alias, ...]:
         """Legacy ids."""
+        from license_db.records import Alias
+
         return tuple(Alias(**r) for r in self._read("aliases.json"))
 
     @cached_property
@@ -215,12 +146,16 @@ class LazyBundle:
     @cached_property
     def modality(self) -> tuple[ModalityRule, ...]:
         """Modality rules."""
+        from license_db.records import ModalityRule
+
         return tuple(ModalityRule(**r) for r in self._rules.get("modality", ()))
 
     @cached_property
     def datasets(self) -> tuple[DatasetRecord, ...]:
         """Hub datasets (the bundled table whatever ``read`` is: ``db diff`` does not compare
         datasets, and older versions have none)."""
+        from license_db.records import DatasetRecord
+
         return tuple(DatasetRecord(**r) for r in read_json("datasets.json"))
 
 
@@ -246,6 +181,8 @@ def _optional(kind: type[Any], value: str | None) -> Any:
 
 def pattern_rule(raw: dict[str, Any]) -> PatternRule:
     """One compiled family / Ollama rule."""
+    from license_db.records import PatternRule
+
     return PatternRule(
         id=raw["id"],
         match=raw["match"],
@@ -257,16 +194,22 @@ def pattern_rule(raw: dict[str, Any]) -> PatternRule:
 
 
 def _package_rule(raw: dict[str, Any]) -> PatternRule:
+    from license_db.records import PatternRule
+
     name = re.escape(normalise_package(raw["name"]))
     return PatternRule(raw["id"], name, raw["license"], raw["source"], raw["note"])
 
 
 def _api_model(raw: dict[str, Any], sources: dict[str, str]) -> ApiModel:
+    from license_db.records import ApiModel
+
     source = sources.get(raw["source"], raw["source"])
     return ApiModel(raw["name"], raw["provider"], raw["license"], source, raw.get("mode"))
 
 
 def _derivatives(raw: dict[str, Any]) -> Derivatives:
+    from license_db.records import Derivatives
+
     suffixes = tuple(sorted(raw["suffixes"], key=lambda s: (-len(s), s)))
     return Derivatives(frozenset(raw["repackagers"]), suffixes, raw["source"])
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from license_db.loader import PatternRule
+TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
+if TYPE_CHECKING:
+    from license_db.records import PatternRule
 
 
 class RuleSet:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from license_db.loader import Bundle, read_bundle, read_json
+from license_db.loader import read_bundle, read_json
+from license_db.records import Bundle
 
 BUNDLED = "bundled"
 _DATA_FOLDERS = (".", "data", "license_db/data")

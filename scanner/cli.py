@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -17,9 +16,6 @@ from typing import TYPE_CHECKING
 import license_db
 from license_db import LicenseDB
 from scanner import replay
-from scanner import scan as scan_mod
-from scanner.decide import baseline as baseline_mod
-from scanner.decide.obligations import render_notice
 from scanner.decide.policy import Policy, PolicyError, default_policy, find_policy, load_policy
 from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
@@ -27,17 +23,14 @@ from scanner.find import cache as cache_mod
 from scanner.find import discover as discover_mod
 from scanner.find import git, targets
 from scanner.find.cache import ExtractionCache
-from scanner.progress import progress_meter
 from scanner.report import FORMATS
-from scanner.report.common import FAIL_ON, diagnostics, reaches
 from scanner.report.escape import inert_lines, terminal
-from scanner.report.text import render as render_text
-from scanner.report.text import with_duration
-from scanner.scan import ScanInput, ScanReads, scan
 from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scan, its reports and the baseline: imported when a scan runs
+    from scanner.decide.baseline import Baseline
     from scanner.resolve.hub import HubClient
+    from scanner.scan import ScanProgress
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 POLICY_FILE = ".model-license-guard.toml"
@@ -67,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"model-license-guard: invalid policy ({len(exc.problems)} problem(s))")
         return EXIT_ERROR
     except Exception:
+        import traceback
+
         traceback.print_exc()
         print("model-license-guard: internal error (failing closed)", file=sys.stderr)
         return EXIT_ERROR
@@ -77,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="model-license-guard",
         description="Find the ML models a repository uses and check their licenses.",
     )
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="show program's version number and exit"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _scan_parser(commands.add_parser("scan", help="scan files or the repository"))
     base = commands.add_parser("baseline", help="accept the current failing findings")
@@ -190,7 +187,7 @@ def _limit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-file-size",
         type=_positive,
-        default=scan_mod.MAX_READ_BYTES,
+        default=discover_mod.MAX_FILE_BYTES,
         metavar="BYTES",
         help="largest file read (default %(default)s)",
     )
@@ -292,29 +289,50 @@ def _hub_options(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_scan(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    plan, inputs = _planned_scan(args, _load_baseline(_baseline_path(args)))
+    settings = [_policy_path(args), _baseline_path(args)]  # the policy and baseline files
+    plan, setup = _planned_scan(args, _load_baseline(settings[1]), settings[0])
     tty = args.output is None and sys.stdout.isatty()
     color = use_color(args.color, tty, os.environ)
-    settings = [_policy_path(args), _baseline_path(args)]  # the policy and baseline files
-    slot = replay.scan_slot(vars(args), plan, inputs, color, settings)
+    slot = replay.scan_slot(vars(args), plan, setup, color, settings)
     output = None if slot is None else slot.get()
     if output is None:
-        reads = None if slot is None else ScanReads()
-        report = scan(plan.files, replace(inputs, reads=reads), plan.skipped, plan.context)
-        output = _output(args, report, color)
-        if slot is not None and reads is not None and output.code != EXIT_ERROR:
-            slot.put(output, reads)
-    seconds = time.monotonic() - started
-    text = with_duration(output.text, seconds) if args.format == "text" else output.text
+        output = _scanned(args, plan, setup, color, slot)
+    text = output.text
+    if args.format == "text":
+        from scanner.report.text import with_duration
+
+        text = with_duration(text, time.monotonic() - started)
     _emit(text, args.output)
     sys.stderr.write(output.diagnostics)
     return output.code
 
 
+def _scanned(
+    args: argparse.Namespace,
+    plan: targets.Plan,
+    setup: replay.Setup,
+    color: bool,
+    slot: replay.Slot | None,
+) -> replay.Output:
+    """Scan and render (what a replay spares), keeping the output in ``slot`` when given."""
+    from scanner.scan import ScanReads, scan
+
+    reads = None if slot is None else ScanReads()
+    report = scan(plan.files, setup.scan_input(_progress(), reads), plan.skipped, plan.context)
+    output = _output(args, report, color)
+    if slot is not None and reads is not None and output.code != EXIT_ERROR:
+        slot.put(output, reads)
+    return output
+
+
 def _output(args: argparse.Namespace, report: Report, color: bool) -> replay.Output:
     """What ``scan`` shows of ``report``: the rendered report (a text one without its
     duration), the diagnostics (for formats other than text) and the exit code."""
+    from scanner.report.common import FAIL_ON, diagnostics
+
     if args.format == "text":
+        from scanner.report.text import render as render_text
+
         text, stderr = render_text(report, color=color, verbose=args.verbose), ""
     else:
         text, stderr = FORMATS[args.format](report), diagnostics(report.errors)
@@ -323,6 +341,8 @@ def _output(args: argparse.Namespace, report: Report, color: bool) -> replay.Out
 
 
 def _cmd_baseline(args: argparse.Namespace) -> int:
+    from scanner.decide import baseline as baseline_mod
+
     report = _run_scan(args, None)
     target = args.output or (_root(args) / BASELINE_FILE)
     accepted = baseline_mod.from_report(report)
@@ -336,6 +356,8 @@ def _cmd_baseline(args: argparse.Namespace) -> int:
 
 
 def _cmd_obligations(args: argparse.Namespace) -> int:
+    from scanner.decide.obligations import render_notice
+
     report = _run_scan(args, None)
     _emit(render_notice(report.decisions, license_db.load()), args.output)
     return EXIT_ERROR if _internal_errors(report) else EXIT_OK
@@ -343,7 +365,7 @@ def _cmd_obligations(args: argparse.Namespace) -> int:
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     db = license_db.load()
-    policy = _policy(args, db)
+    policy = _policy(args, db, _policy_path(args))
     today = args.today or date.today()
     hub = _hub_client(args, _root(args)) if args.hub else None
     from scanner import explain as explain_mod  # imported by the one command that needs it
@@ -409,7 +431,7 @@ def _cmd_db_changelog(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    target = (args.root or _git_root(Path.cwd()) or Path.cwd()) / POLICY_FILE
+    target = (args.root or git.toplevel(Path.cwd()) or Path.cwd()) / POLICY_FILE
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists (use --force to overwrite)")
     from scanner.decide.policy_template import STARTER_POLICY
@@ -420,7 +442,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    policy = _policy(args, license_db.load())
+    policy = _policy(args, license_db.load(), _policy_path(args))
     print(f"{policy.source}: ok")
     return EXIT_OK
 
@@ -428,23 +450,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _run_scan(args: argparse.Namespace, baseline: baseline_mod.Baseline | None) -> Report:
-    plan, inputs = _planned_scan(args, baseline)
-    return scan(plan.files, inputs, plan.skipped, plan.context)
+def _run_scan(args: argparse.Namespace, baseline: Baseline | None) -> Report:
+    from scanner.scan import scan
+
+    plan, setup = _planned_scan(args, baseline, _policy_path(args))
+    return scan(plan.files, setup.scan_input(_progress()), plan.skipped, plan.context)
 
 
 def _planned_scan(
-    args: argparse.Namespace, baseline: baseline_mod.Baseline | None
-) -> tuple[targets.Plan, ScanInput]:
-    """The files to scan (the plan) and everything else the scan needs."""
+    args: argparse.Namespace, baseline: Baseline | None, policy_path: Path | None
+) -> tuple[targets.Plan, replay.Setup]:
+    """The files to scan (the plan) and everything else the scan needs, with the policy file
+    ``policy_path`` (``_policy_path``: found once, it may parse ``pyproject.toml``)."""
     root = _root(args)
     db = license_db.load()
-    policy = _selected(args, _policy(args, db))
+    policy = _selected(args, _policy(args, db, policy_path))
     own = [p for p in (args.policy, getattr(args, "baseline", None)) if p is not None]
     if args.handler is _cmd_baseline and args.output is not None:
         own.append(args.output)
     given = [_under(root, path) for path in args.paths]
-    settings = [p for p in (_policy_path(args), _baseline_path(args)) if p is not None]
+    settings = [p for p in (policy_path, _baseline_path(args)) if p is not None]
     changed = getattr(args, "changed", False)
     plan = targets.plan(
         root,
@@ -459,19 +484,9 @@ def _planned_scan(
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
-    inputs = ScanInput(
-        root,
-        db,
-        policy,
-        today,
-        args.jobs,
-        baseline,
-        hub,
-        max_file_bytes=args.max_file_size,
-        cache=_extraction_cache(args, root),
-        progress=progress_meter(sys.stderr),
-    )
-    return plan, inputs
+    cache = _extraction_cache(args, root)
+    jobs, limit = args.jobs, args.max_file_size
+    return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache)
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:
@@ -508,8 +523,8 @@ def _hub_client(args: argparse.Namespace, root: Path) -> HubClient | None:
     return hub_mod.HubClient(hub_mod.settings_from_env(os.environ), cache)
 
 
-def _policy(args: argparse.Namespace, db: LicenseDB) -> Policy:
-    path = _policy_path(args)
+def _policy(args: argparse.Namespace, db: LicenseDB, path: Path | None) -> Policy:
+    """The policy in force: the file ``path`` (``_policy_path``), else the default."""
     return default_policy() if path is None else load_policy(_root(args), path, db)
 
 
@@ -546,7 +561,7 @@ def _root(args: argparse.Namespace) -> Path:
             raise UsageError(f"{path}: no such file or folder")
     start = paths[0] if paths else Path.cwd()
     folder = start if start.is_dir() else start.parent
-    return _git_root(folder) or (folder.resolve() if paths and start.is_dir() else Path.cwd())
+    return git.toplevel(folder) or (folder.resolve() if paths and start.is_dir() else Path.cwd())
 
 
 def _under(root: Path, path: Path) -> Path:
@@ -561,13 +576,11 @@ def _under(root: Path, path: Path) -> Path:
     return absolute
 
 
-def _git_root(folder: Path) -> Path | None:
-    return git.toplevel(folder)
-
-
-def _load_baseline(path: Path | None) -> baseline_mod.Baseline | None:
+def _load_baseline(path: Path | None) -> Baseline | None:
     if path is None:
         return None
+    from scanner.decide import baseline as baseline_mod
+
     try:
         return baseline_mod.load(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -601,6 +614,8 @@ def _internal_errors(report: Report) -> bool:
 
 
 def _exit_code(report: Report, exit_zero: bool, fail_on: Verdict | None = Verdict.FAIL) -> int:
+    from scanner.report.common import reaches
+
     if _internal_errors(report):
         return EXIT_ERROR
     if reaches(report, fail_on) and not exit_zero:
@@ -608,10 +623,22 @@ def _exit_code(report: Report, exit_zero: bool, fail_on: Verdict | None = Verdic
     return EXIT_OK
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+class _Version(argparse.Action):
+    """``--version``: the installed version, looked up only when asked for (reading it costs
+    ``importlib.metadata``, tens of milliseconds every run otherwise)."""
 
-    try:
-        return f"model-license-guard {version('model-license-guard')}"
-    except PackageNotFoundError:
-        return "model-license-guard (not installed)"
+    def __call__(self, parser: argparse.ArgumentParser, *_: object, **__: object) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(f"model-license-guard {version('model-license-guard')}")
+        except PackageNotFoundError:
+            print("model-license-guard (not installed)")
+        parser.exit()
+
+
+def _progress() -> ScanProgress | None:
+    """Progress on stderr (``progress_meter`` decides whether it shows)."""
+    from scanner.progress import progress_meter
+
+    return progress_meter(sys.stderr)

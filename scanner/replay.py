@@ -26,14 +26,18 @@ import re
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from scanner import context as context_mod
 from scanner.context import Observations
 from scanner.find.cache import (
+    MAX_BYTES,
     Dependencies,
     ExtractionCache,
     Probe,
@@ -46,7 +50,14 @@ from scanner.find.cache import (
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
-from scanner.scan import ScanInput, ScanReads
+from scanner.stamps import HashIndex, chars
+
+if TYPE_CHECKING:  # the scan itself is imported only when the output cannot be replayed
+    from license_db import LicenseDB
+    from scanner.decide.baseline import Baseline
+    from scanner.decide.policy import Policy
+    from scanner.resolve.hub import HubClient
+    from scanner.scan import ScanInput, ScanProgress, ScanReads
 
 REPLAY_SCHEMA = 2  # 2: the text after a line of JSON
 FOLDER = "replays"
@@ -54,6 +65,33 @@ SHARE_OF_CACHE = 8  # replays may hold 1/8 of the cache's size cap
 ENV_PREFIXES = ("MLG_", "HF_")  # settings read from the environment (budgets, Hub)
 LIBRARIES = ("license_expression", "dp_accounting", "libcst", "yaml")
 """Libraries whose version can change a scan's output (expressions, epsilon, parsing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What a scan needs besides its plan, as the command line gathers it: ``ScanInput``
+    without the scan's machinery (progress, reads), so that a replay never imports the scan."""
+
+    root: Path
+    db: LicenseDB
+    policy: Policy
+    today: date
+    jobs: int
+    baseline: Baseline | None
+    hub: HubClient | None
+    max_file_bytes: int
+    cache: ExtractionCache | None
+
+    def scan_input(
+        self, progress: ScanProgress | None, reads: ScanReads | None = None
+    ) -> ScanInput:
+        """The scan's input: this setup, with ``progress`` and the record of what it reads."""
+        from scanner.scan import ScanInput
+
+        return ScanInput(
+            self.root, self.db, self.policy, self.today, self.jobs, self.baseline, self.hub,
+            self.max_file_bytes, self.cache, progress, reads,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,20 +105,49 @@ class Output:
 
 
 @cache
-def tool_hash() -> str:
+def tool_hash(stamps_folder: Path | None = None) -> str:
     """A hash of the tool: every Python file of the ``scanner`` and ``license_db`` packages,
-    the database's data files and Python's version (compiled files and their temporary files,
-    which come and go, are not the tool)."""
+    the database's data files, the libraries the output depends on and Python's version
+    (compiled files, which come and go, are not the tool). With ``stamps_folder`` (the cache's),
+    a file is read only when its status differs from the one its hash was recorded with."""
     hasher = hashlib.sha256(sys.version.encode())
-    root = Path(__file__).parents[1]
-    files = [*(root / "scanner").rglob("*.py"), *(root / "license_db").rglob("*.py")]
-    files += [path for path in (root / "license_db" / "data").iterdir() if path.is_file()]
-    for path in sorted(files):
-        hasher.update(f"{path.relative_to(root)}\0".encode())
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamps = None if stamps_folder is None else HashIndex(stamps_folder, Path(root), MAX_BYTES)
+    for rel in _tool_files(root):
+        hasher.update(f"{rel}\0{_file_hash(root, rel, stamps)}\0".encode())
     for library in LIBRARIES:
         hasher.update(f"{library}: {installed(library)}\0".encode())
+    if stamps is not None:
+        stamps.save()
     return hasher.hexdigest()
+
+
+def _tool_files(root: str) -> list[str]:
+    """The tool's source and data files, relative to ``root``, sorted."""
+    found = []
+    for top, suffixes in (("scanner", (".py",)), ("license_db", (".py",))):
+        for folder, dirs, files in os.walk(os.path.join(root, top)):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            rel = os.path.relpath(folder, root)
+            found += [f"{rel}/{name}" for name in files if name.endswith(suffixes)]
+    data = os.path.join(root, "license_db", "data")
+    found += [f"license_db/data/{n}" for n in os.listdir(data) if os.path.isfile(f"{data}/{n}")]
+    return sorted(found)
+
+
+def _file_hash(root: str, rel: str, stamps: HashIndex | None) -> str:
+    """The hash of the tool file ``rel``: recorded by ``stamps`` while its status is unchanged."""
+    path = os.path.join(root, rel)
+    info, read_ns = os.stat(path), time.time_ns()
+    known = None if stamps is None else stamps.known(rel, info)
+    if known is not None:
+        return known[0]
+    with open(path, "rb") as handle:
+        info, data = os.fstat(handle.fileno()), handle.read()
+    hashed = digest(data)
+    if stamps is not None:
+        stamps.note(rel, info, hashed, chars(data), read_ns)
+    return hashed
 
 
 def installed(module: str) -> str:
@@ -89,10 +156,19 @@ def installed(module: str) -> str:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         return "absent"
-    site = Path(spec.origin).parents[1]
     stem = module.replace("_", "[-_]")
-    names = sorted(p.name for p in site.glob("*.dist-info") if re.match(f"(?i){stem}-", p.name))
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    names = [name for name in _dist_infos(site) if re.match(f"(?i){stem}-", name)]
     return ",".join(names) or str(spec.origin)
+
+
+@cache
+def _dist_infos(site: str) -> tuple[str, ...]:
+    """The distribution folders (``*.dist-info``) of a site folder, sorted: listed once."""
+    try:
+        return tuple(sorted(name for name in os.listdir(site) if name.endswith(".dist-info")))
+    except OSError:
+        return ()
 
 
 def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -100,10 +176,15 @@ def environment(env: Mapping[str, str]) -> list[tuple[str, str]]:
     return sorted((k, v) for k, v in env.items() if k.startswith(ENV_PREFIXES))
 
 
-def key(inputs: Mapping[str, object], contents: Iterable[tuple[str, str | None]]) -> str:
+def key(
+    inputs: Mapping[str, object],
+    contents: Iterable[tuple[str, str | None]],
+    tool: str | None = None,
+) -> str:
     """The address of a scan's output: ``inputs`` (each as ``canonical`` writes it) and each
-    file's (path, content hash)."""
-    hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool_hash()}\0".encode())
+    file's (path, content hash); ``tool``: ``tool_hash()`` when already computed."""
+    tool = tool_hash() if tool is None else tool
+    hasher = hashlib.sha256(f"replay {REPLAY_SCHEMA}\0{tool}\0".encode())
     for name in sorted(inputs):
         hasher.update(f"{name}\0{canonical(inputs[name])}\0".encode())
     for path, content in contents:
@@ -115,7 +196,7 @@ def canonical(value: object) -> str:
     """``value`` written out in full and the same in every process: records field by field,
     mappings and sets sorted (their ``repr`` follows the process's string hashing)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = (f.name for f in dataclasses.fields(value))
+        names = _field_names(type(value))
         fields = (f"{name}={canonical(getattr(value, name))}" for name in names)
         return f"{type(value).__qualname__}({', '.join(fields)})"
     if isinstance(value, Mapping):
@@ -126,6 +207,12 @@ def canonical(value: object) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(canonical(item) for item in value) + "]"
     return repr(value)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a record type, in order (looked up once per type, not per record)."""
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def file_bytes(path: Path | None) -> bytes | None:
@@ -223,6 +310,68 @@ class Replays:
         return self.folder / address[:2] / f"{address}.replay"
 
 
+class IndexedProbe(Probe):
+    """A ``Probe`` that takes a file's text hash from the hash index while the file's status is
+    the one recorded, and records the texts it reads."""
+
+    def __init__(self, root: Path, index: HashIndex) -> None:
+        super().__init__(root)
+        self.index = index
+        self.folders: dict[str, str | bool | None] = {}
+
+    def _text(self, rel: str) -> tuple[str | None, int]:
+        if rel in self.texts:
+            return self.texts[rel]
+        info = self._plain(rel)
+        known = None if info is None else self.index.known(rel, info)
+        if info is not None and known is not None:
+            too_large = info.st_size > context_mod.MAX_READ_BYTES
+            self.texts[rel] = (None, -1) if known[1] < 0 or too_large else known
+            return self.texts[rel]
+        fresh, read_ns = rel not in self.loaded, time.time_ns()
+        found = super()._text(rel)
+        if info is not None and fresh and found[0] is not None:
+            self.index.note(rel, info, found[0], found[1], read_ns)
+        return found
+
+    def _listed(self, rel: str) -> str | bool | None:
+        """``Probe._listed`` with each folder's answer worked out once (a scan's thousands of
+        path checks share a few hundred folders): False when a part of ``rel`` is missing,
+        ``"dir"``/``"file"`` when present with no symlink on the way, else None."""
+        parts = rel.split("/")
+        if not rel or "\\" in rel or any(part in ("", ".", "..") for part in parts):
+            return None
+        folder, _, name = rel.rpartition("/")
+        return self._entry(folder, name) if self._folder(folder) == "dir" else self._folder(folder)
+
+    def _folder(self, folder: str) -> str | bool | None:
+        """``_listed`` of a folder (the root: ``"dir"``), remembered."""
+        if folder not in self.folders:
+            parent, _, name = folder.rpartition("/")
+            state = "dir" if not folder else self._folder(parent)
+            if folder and state == "dir":
+                state = self._entry(parent, name)
+            self.folders[folder] = None if state == "file" else state
+        return self.folders[folder]
+
+    def _entry(self, folder: str, name: str) -> str | bool | None:
+        """What ``name`` is in the listing of ``folder`` (a plain folder)."""
+        names = self._listing(folder)
+        kind = None if names is None else names.get(name, False)
+        return None if kind == "link" else kind
+
+    def _plain(self, rel: str) -> os.stat_result | None:
+        """The status of ``rel`` when it is a regular file reached with no symlink on the way
+        (``RepoContext.read_text`` reads it as it is); None otherwise."""
+        if self._listed(rel) != "file":
+            return None
+        try:
+            info = os.lstat(os.path.join(self.ctx.root, rel))
+        except OSError:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One scan's place among the replays: its address, and the probe that checks (with the
@@ -230,23 +379,30 @@ class Slot:
 
     replays: Replays
     address: str
-    probe: Probe
+    probe: IndexedProbe
+    planned: frozenset[str] = frozenset()  # the files whose content hash is in the address
 
     def get(self) -> Output | None:
         """The output of the last scan with these inputs, if nothing it read has changed."""
-        return self.replays.get(self.address, self.probe)
+        output = self.replays.get(self.address, self.probe)
+        self.probe.index.save()
+        return output
 
     def put(self, output: Output, reads: ScanReads) -> None:
-        """Keep ``output`` for replay when the scan recorded all it read."""
+        """Keep ``output`` for replay when the scan recorded all it read; record the hashes of
+        the files that were too recently changed to record when the scan began."""
         deps = merged(reads.extraction, reads.later) if reads.complete else None
-        if deps is not None:
-            self.replays.put(self.address, output, deps)
+        if deps is not None:  # a planned file's text is its content, checked by the address
+            texts = tuple((rel, hashed) for rel, hashed in deps.texts if rel not in self.planned)
+            self.replays.put(self.address, output, dataclasses.replace(deps, texts=texts))
+        self.probe.index.settle()
+        self.probe.index.save()
 
 
 def scan_slot(
     options: Mapping[str, object],
     plan: Plan,
-    inputs: ScanInput,
+    inputs: Setup,
     color: bool,
     settings: Sequence[Path | None],
 ) -> Slot | None:
@@ -272,12 +428,24 @@ def scan_slot(
     return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes)
 
 
-def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
-    """The hash of a planned file's bytes (kept by ``probe`` for the dependency checks);
-    None when it is not a regular file of at most ``limit`` bytes. Discovery has just resolved
-    the path inside the root (a file behind a link out of it is not planned): not again here."""
+def _content(root: Path, rel: str, probe: IndexedProbe, limit: int) -> str | None:
+    """The hash of a planned file's bytes: the recorded one while its status is unchanged, else
+    read (and kept by ``probe`` for the dependency checks); None when it is not a regular file of
+    at most ``limit`` bytes. Discovery has just resolved the path inside the root (a file behind
+    a link out of it is not planned): not again here."""
+    path = os.path.join(root, rel)
     try:
-        fd = os.open(root / rel, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        info = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        return None
+    known = probe.index.known(rel, info)
+    if known is not None:
+        return known[0]
+    read_ns = time.time_ns()
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
@@ -288,7 +456,9 @@ def _content(root: Path, rel: str, probe: Probe, limit: int) -> str | None:
     if len(data) > limit:
         return None
     probe.preload(rel, data)  # a dependency check may need its text: read once
-    return digest(data)
+    hashed = digest(data)
+    probe.index.note(rel, info, hashed, chars(data), read_ns)
+    return hashed
 
 
 def slot(
@@ -301,13 +471,13 @@ def slot(
     """The slot of a scan of ``files`` under ``root`` with ``inputs`` (see ``key``); None when a
     file cannot be read (its problem is reported by the scan, never replayed)."""
     forget_previous_run()  # an earlier scan in this process read the files as they were then
-    probe = Probe(root)
+    probe = IndexedProbe(root, HashIndex(cache.folder.parent, root, cache.limit))
     contents = [_content(root, file.path, probe, max_bytes) for file in files]
     if None in contents:
         return None
     names = [f"{file.kind.value}:{file.path}" for file in files]
-    address = key(inputs, zip(names, contents, strict=True))
+    address = key(inputs, zip(names, contents, strict=True), tool_hash(cache.folder.parent))
     replays = Replays(cache.folder.parent, cache.limit)
     if not replays.has(address):
         probe.loaded.clear()  # nothing to check: the scan's workers fork without these bytes
-    return Slot(replays, address, probe)
+    return Slot(replays, address, probe, frozenset(file.path for file in files))

@@ -34,7 +34,7 @@ from scanner.find.cache import (
     forget_previous_run,
     universe,
 )
-from scanner.find.discover import SourceFile
+from scanner.find.discover import MAX_FILE_BYTES, SourceFile
 from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve_all
 from scanner.types import (
@@ -56,8 +56,7 @@ if TYPE_CHECKING:
 
 MAX_PARSE_BYTES = 1_500_000
 """Python files above this are not parsed by libcst; the fallback tokenizer scans them instead."""
-MAX_READ_BYTES = 50_000_000
-"""Largest file a scan reads (``--max-file-size``); a larger one is reported, never read."""
+MAX_READ_BYTES = MAX_FILE_BYTES  # discovery's, so the command line need not import the scan
 PARALLEL_THRESHOLD = 48
 ScanProgress = Callable[[int, int], None]
 

@@ -207,3 +207,32 @@ def test_an_unreadable_folder_is_reported_and_the_scan_goes_on(
     assert "Permission denied" in report["errors"][0]["message"]
     assert report["totals"] == {"seen": 2, "scanned": 1, "skipped": 0, "unreadable": 1}
     assert code == 1
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("plain", ("files", "")),  # a real folder inside the root
+        ("inner-link", ("files", "")),  # a link to a folder inside the root
+        ("outer-link", ("skipped", "symlink to a file outside the repository: not followed")),
+    ],
+)
+def test_a_file_in_a_linked_folder_is_read_only_when_the_folder_resolves_inside(
+    tmp_path: Path, folder: str, expected: tuple[str, str]
+) -> None:
+    """Discovery resolves each folder once, not each file: a file reached through a folder link
+    out of the root (tracked by git before the folder became a link) is still never read."""
+    root = tmp_path / "repo"
+    (root / "plain").mkdir(parents=True)
+    (root / "plain" / "x.py").write_text(LOADS, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.py").write_text(LOADS, encoding="utf-8")
+    (root / "inner-link").symlink_to(root / "plain", target_is_directory=True)
+    (root / "outer-link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    found = discover(root, [root / folder / "x.py"])
+    where, message = expected
+    if where == "files":
+        assert [f.path for f in found.files] == [f"{folder}/x.py"]
+    else:
+        assert found.files == ()
+        assert _skipped(found) == {f"{folder}/x.py": f"not scanned: {message}"}

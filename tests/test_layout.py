@@ -28,6 +28,7 @@ STAGES = (
         "scanner.explain",
         "scanner.action",
         "scanner.replay",
+        "scanner.stamps",
         "scanner.cli",
         "scanner.__main__",
     ),

@@ -15,8 +15,9 @@ import pytest
 
 import license_db
 from license_db.db import LicenseDB
-from license_db.loader import PatternRule, read_bundle
+from license_db.loader import read_bundle
 from license_db.permissive import NOTHING, UNVERIFIED, dominates, grant, more_permissive
+from license_db.records import PatternRule
 from license_db.schema import Commercial, LicenseTerms, Match, Rule
 from tests.test_license_db_resolve import FAMILY
 

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import license_db
-from license_db.loader import PatternRule, read_bundle
+from license_db.loader import read_bundle
+from license_db.records import PatternRule
 from license_db.rulesets import RuleSet, beginnings
 
 BUNDLE = read_bundle()

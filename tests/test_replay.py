@@ -17,14 +17,15 @@ import pytest
 from test_report_escaping import hostile_report
 
 import license_db
-from scanner import cli, replay
+from scanner import replay
+from scanner import scan as scan_mod
 from scanner.cli import main
 from scanner.decide.policy import default_policy
 from scanner.find import targets
 from scanner.find.cache import ExtractionCache
+from scanner.find.discover import MAX_FILE_BYTES
 from scanner.report.text import render as render_text
 from scanner.report.text import with_duration
-from scanner.scan import ScanInput
 
 LOADER = "from transformers import AutoModel\n"
 REPO = {
@@ -54,13 +55,13 @@ class Scans:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        real = cli.scan
+        real = scan_mod.scan
 
         def counted(*args: object, **kwargs: object) -> object:
             self.count += 1
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(cli, "scan", counted)
+        monkeypatch.setattr(scan_mod, "scan", counted)  # the CLI imports it when it scans
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -170,7 +171,7 @@ def test_the_environment_and_the_tool_itself_are_in_the_key(
         monkeypatch.setenv(value, "7")
     else:
         changed = replay.tool_hash() + "-edited"
-        monkeypatch.setattr(replay, "tool_hash", lambda: changed)
+        monkeypatch.setattr(replay, "tool_hash", lambda *_: changed)
     _run(capsys, *argv)
     assert scans.count == 2
 
@@ -190,9 +191,9 @@ def test_no_replay_with_a_hub_client(tmp_path: Path) -> None:
     root = _repo(tmp_path / "repo")
     plan = targets.plan(root, [], [], [])
     folder = Path(os.environ["MLG_CACHE_DIR"])
-    cached = ScanInput(
-        root, license_db.load(), default_policy(), date(2026, 1, 1),
-        cache=ExtractionCache(folder, "salt"),
+    cached = replay.Setup(
+        root, license_db.load(), default_policy(), date(2026, 1, 1), 0, None, None,
+        MAX_FILE_BYTES, ExtractionCache(folder, "salt"),
     )  # fmt: skip
     assert replay.scan_slot({}, plan, cached, False, []) is not None
     hub = replace(cached, hub=object())  # type: ignore[arg-type]  # its answers are not in the key

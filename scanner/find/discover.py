@@ -5,9 +5,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from scanner.context import ReadProblem, file_problem, inside
 from scanner.find import git
@@ -58,6 +59,8 @@ SKIPPED = Unscanned.SKIPPED
 
 MAX_FILES = 100_000
 """Files one scan reads at most (``--max-files``); the rest are reported, never read."""
+MAX_FILE_BYTES = 50_000_000
+"""Largest file a scan reads (``--max-file-size``); a larger one is reported, never read."""
 
 _BY_NAME = {"pyproject.toml": SourceKind.PYPROJECT, "setup.cfg": SourceKind.SETUP_CFG}
 _BY_SUFFIX = {
@@ -73,6 +76,8 @@ _REQUIREMENTS = ("requirements*.txt", "requirements*.in", "*requirements.txt", "
 _CONDA = re.compile(r"(?:[\w.-]*[._-])?environment(?:[._-][\w.-]*)?\.ya?ml")
 """conda environment files: ``environment.yml``, ``environment-gpu.yaml``, ``dev_environment.yml``
 and other YAML names with ``environment`` as a whole word."""
+_REQUIREMENTS_NAME = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in _REQUIREMENTS))
+"""The requirements name patterns, matched at once (names are lowercased first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,19 +90,26 @@ class SourceFile:
 
 def classify(path: str) -> SourceKind | None:
     """The SourceKind of a repo-relative path, or None when no extractor reads it."""
-    pure = PurePosixPath(path)
-    name = pure.name.lower()
+    folder, _, name = path.rpartition("/")
+    name = name.lower()
     if name in LOCK_FILES or name in OWN_FILES or name.endswith(".lock"):
         return None
     if name in _BY_NAME:
         return _BY_NAME[name]
-    if any(fnmatch.fnmatch(name, pattern) for pattern in _REQUIREMENTS):
+    if _REQUIREMENTS_NAME.fullmatch(name):
         return SourceKind.REQUIREMENTS
-    if pure.parent.name == "requirements" and pure.suffix in (".txt", ".in"):
+    suffix = _suffix(path.rpartition("/")[2])
+    if folder.rpartition("/")[2] == "requirements" and suffix in (".txt", ".in"):
         return SourceKind.REQUIREMENTS
     if _CONDA.fullmatch(name):
         return SourceKind.CONDA
-    return _BY_SUFFIX.get(pure.suffix.lower())
+    return _BY_SUFFIX.get(suffix.lower())
+
+
+def _suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix``: from the last dot, unless it leads or ends the name."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def git_files(root: Path) -> list[str] | None:
@@ -106,11 +118,17 @@ def git_files(root: Path) -> list[str] | None:
     names = git.listed_files(root)
     if names is None:
         return None
-    return [name for name in names if _present(root / name)]
+    top = os.fspath(root)
+    return [name for name in names if _present(f"{top}/{name}")]
 
 
-def _present(path: Path) -> bool:
-    return os.path.lexists(path) and not path.is_dir()
+def _present(path: str) -> bool:
+    """True when ``path`` exists and is not a folder (nor a link to one)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not os.path.isdir(path) if stat.S_ISLNK(mode) else not stat.S_ISDIR(mode)
 
 
 def walk(
@@ -170,10 +188,11 @@ def discover(
     skip = {_relative(root, path.resolve()) for path in exclude}
     problems: list[FileError] = []
     files: set[SourceFile] = set()
+    folders: dict[str, bool] = {}
     for file in _typed(_candidates(root, paths, problems)):
         if file.path in skip:
             continue
-        problem = _name_problem(file.path) or _entry_problem(root, file.path)
+        problem = _name_problem(file.path) or _entry_problem(root, file.path, folders)
         if problem is None:
             files.add(file)
         else:
@@ -214,8 +233,11 @@ def shown(rel: str) -> str:
     return rel
 
 
-def _entry_problem(root: Path, rel: str) -> FileError | None:
-    """Why the file ``rel`` is not read (a FileError marked unscanned), or None to read it."""
+def _entry_problem(root: Path, rel: str, folders: dict[str, bool]) -> FileError | None:
+    """Why the file ``rel`` is not read (a FileError marked unscanned), or None to read it.
+    ``folders`` remembers which folders resolve inside the root (each is resolved once)."""
+    if _plain_file(root, rel, folders):
+        return None
     try:
         real = inside(root, root / rel)
         problem = file_problem(os.stat(real).st_mode)
@@ -227,6 +249,24 @@ def _entry_problem(root: Path, rel: str) -> FileError | None:
     if problem is None:
         return None
     return FileError(rel, f"not scanned: {problem}", unscanned=SKIPPED)
+
+
+def _plain_file(root: Path, rel: str, folders: dict[str, bool]) -> bool:
+    """True when ``rel`` is a regular file (not a link) in a folder that resolves inside the
+    root: what ``inside`` and ``file_problem`` would accept, at the cost of one ``lstat``.
+    False means "ask them" (they name the problem)."""
+    top = os.fspath(root)
+    try:
+        mode = os.lstat(f"{top}/{rel}").st_mode
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISREG(mode):
+        return False
+    folder = rel.rpartition("/")[0]
+    if folder not in folders:
+        real = os.path.realpath(f"{top}/{folder}")
+        folders[folder] = real == top or real.startswith(f"{top}/")
+    return folders[folder]
 
 
 def _candidates(root: Path, paths: Sequence[Path], problems: list[FileError]) -> list[str]:
