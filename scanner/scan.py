@@ -277,7 +277,7 @@ def extract_all(
     """Extract every file: from the cache while still valid, else in supervised workers;
     what each extraction depended on goes to ``reads`` (with a cache only)."""
     forget_previous_run()
-    probe = Probe(root)
+    probe = Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:
         contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
@@ -302,6 +302,8 @@ def extract_all(
                 known[index] = recorded = deps or Dependencies()
                 cache.put(files[index], content, extraction, recorded)
     if cache is not None:
+        searched = {deps.universe for i in todo if (deps := known[i]) and deps.universe}
+        cache.keep_modules(probe, searched)
         cache.prune()
     if reads is not None:
         reads.complete &= cache is not None and None not in known
