@@ -173,13 +173,13 @@ def providers(graph: ImportGraph, files: Iterable[str], depth: int = MAX_DEPTH) 
     leads to the module defining it; a defining module's own imports count, up to ``depth``."""
     given = set(files)
     queue = [(e.target, e.name, depth) for f in given if f in graph.texts for e in graph.edges(f)]
-    done: set[tuple[str, str | None]] = set()
+    done: dict[tuple[str, str | None], int] = {}  # the largest budget each was followed with
     out: set[str] = set()
     while queue:
         module, name, budget = queue.pop()
-        if (module, name) in done or module in given:
-            continue
-        done.add((module, name))
+        if done.get((module, name), 0) >= budget or module in given:
+            continue  # followed before at least as far (the answer is the same in any order)
+        done[(module, name)] = budget
         out.add(module)
         edges = graph.edges(module)
         named = [e for e in edges if name is not None and e.bound in (name, "*")]
@@ -249,10 +249,11 @@ def _imported(path: str, text: str) -> Iterator[_Binding]:
 
 
 def _import_statements(code: str) -> list[ast.stmt] | None:
-    """The import statements of ``code``, each found outside strings and comments and parsed
-    alone (a module's bulk is never parsed); None when one does not parse alone (``import x;
-    f(``): then the whole module is parsed."""
-    found: list[ast.stmt] = []
+    """The import statements of ``code``, each found outside strings and comments, parsed
+    together as one module of those lines (a module's bulk is never parsed); None when they do
+    not parse so, i.e. when one does not parse alone (``import x; f(``): then the whole module
+    is parsed."""
+    found: list[str] = []
     position = 0
     while (match := _IMPORT_STATEMENT.search(code, position)) is not None:
         position = match.end()
@@ -260,11 +261,11 @@ def _import_statements(code: str) -> list[ast.stmt] | None:
             continue  # a comment or a string
         start = match.start("keyword")
         position = _statement_end(code, start)  # ``import a; import b``: one statement line
-        try:
-            found += ast.parse(code[start:position]).body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return found
+        found.append(code[start:position])
+    try:
+        return ast.parse("\n".join(found)).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 _IMPORT_STATEMENT = re.compile(
