@@ -101,21 +101,22 @@ def _extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, 
 @pytest.mark.parametrize(
     ("edit", "again"),
     [
-        # comments and blank lines: the importer is served from the cache
-        ({"consts.py": CONSTS + "\n# edited\n"}, ["consts.py"]),
-        ({"consts.py": CONSTS.replace("# the default", "# a better one")}, ["consts.py"]),
-        ({"helpers.py": FILES["helpers.py"] + "# edited\n"}, ["helpers.py"]),
+        # comments and blank lines: the file and its importers are served from the cache
+        ({"consts.py": CONSTS + "\n# edited\n"}, []),
+        ({"consts.py": CONSTS.replace("# the default", "# a better one")}, []),
+        ({"helpers.py": FILES["helpers.py"] + "# edited\n"}, []),
         # the code: every file that read it is extracted again
         ({"consts.py": CONSTS.replace("bert-base-uncased", "gpt2")}, ["consts.py", "main.py"]),
         ({"consts.py": CONSTS.replace("# c", "# d")}, ["consts.py", "main.py"]),  # in brackets
         ({"consts.py": "\n" + CONSTS}, ["consts.py", "main.py"]),  # every line moves
         ({"consts.py": CONSTS + "x = (\n"}, ["consts.py", "main.py"]),  # no longer parses
         # a caller's module: the loader's module found the caller's value there
-        ({"app.py": FILES["app.py"] + "# edited\n"}, ["app.py"]),
+        ({"app.py": FILES["app.py"] + "# edited\n"}, []),
+        ({"app.py": FILES["app.py"].replace("load(", "load(  # c\n")}, ["helpers.py", "app.py"]),
         ({"app.py": 'from helpers import load\nload("gpt2")\n'}, ["helpers.py", "app.py"]),
     ],
 )  # fmt: skip
-def test_an_importer_is_extracted_again_only_when_the_code_it_read_changed(
+def test_a_file_is_extracted_again_only_when_the_code_it_read_changed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     edit: dict[str, str | None],

@@ -212,7 +212,7 @@ class Probe:
         (a module read as code parsed then: a text that does not is a change)."""
         if rel not in self.codes:
             text = self.ctx.read_text(rel)
-            self.codes[rel] = None if text is None or not _parses(text) else code_digest(text)
+            self.codes[rel] = None if text is None or not parses(text) else code_digest(text)
         return self.codes[rel]
 
     def text(self, rel: str) -> str | None:
@@ -301,7 +301,7 @@ class Probe:
         return self.found[key]
 
 
-def _parses(text: str) -> bool:
+def parses(text: str) -> bool:
     """True when Python parses ``text`` (the code hash is exact for valid code)."""
     try:
         compile(text, "<module>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
@@ -390,14 +390,37 @@ class ExtractionCache:
         _touch(entry)
         return extraction, deps
 
+    def lookup_code(
+        self, file: SourceFile, code: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``lookup`` of the version of ``file`` last extracted with this code hash (its bytes
+        differ only in comments outside brackets and trailing blank lines: ``codehash``)."""
+        try:
+            data = json.loads(self._entry(file, CODE_KEY + code).read_bytes())
+            header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, CODE_KEY + code)
+            if not isinstance(data, dict) or _header(data) != header:
+                return None
+            content = _str(data["bytes"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return None if content.startswith(CODE_KEY) else self.lookup(file, content, probe)
+
+    def put_code(self, file: SourceFile, code: str, content: str) -> None:
+        """Note that the entry of ``file`` with content hash ``content`` has this code hash."""
+        data = {"schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
+                "kind": file.kind.value, "content": CODE_KEY + code, "bytes": content}  # fmt: skip
+        self._write(self._entry(file, CODE_KEY + code), data)
+
     def put(self, file: SourceFile, content: str, found: Extraction, deps: Dependencies) -> None:
         """Store an extraction (atomically: concurrent readers see the old entry or this one)."""
-        entry = self._entry(file, content)
         data = {
             "schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
             "kind": file.kind.value, "content": content,
             "deps": dependencies_to_json(deps), "found": cache_codec.encode(found),
         }  # fmt: skip
+        self._write(self._entry(file, content), data)
+
+    def _write(self, entry: Path, data: dict[str, Any]) -> None:
         try:
             entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=TEMP_PREFIX, suffix=".json")
@@ -423,6 +446,7 @@ class ExtractionCache:
 
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
+CODE_KEY = "code:"  # an entry addressed by a file's code hash names the entry of its bytes
 TEMP_PREFIX = ".tmp-"
 
 
