@@ -130,15 +130,17 @@ class ImportGraph:
 @dataclass(frozen=True, slots=True)
 class _Taint:
     """The names of a module whose value may depend on a change: those it imports from a
-    changed module (``via``) and those it defines itself (``own``; None: any name)."""
+    changed module (``via``) and those module ``own`` defines itself (None: any name; read
+    only when an importer asks for a name not in ``via``: most dependents have no importer)."""
 
     via: frozenset[str] = frozenset()
-    own: frozenset[str] | None = None
+    own: str | None = None
 
-    def covers(self, name: str | None) -> bool:
-        if name is None or self.own is None:
+    def covers(self, name: str | None, graph: ImportGraph) -> bool:
+        if name is None or self.own is None or "*" in self.via or name in self.via:
             return True
-        return "*" in self.via or name in self.via or name in self.own
+        defined = graph.defined(self.own)
+        return defined is None or name in defined
 
 
 def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPTH) -> set[str]:
@@ -154,14 +156,13 @@ def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPT
         via: dict[str, set[str]] = {}
         for module, taint in frontier.items():
             for user in graph.importers(module) - seen:
-                hits = [e for e in graph.edges(user) if e.target == module and taint.covers(e.name)]
+                edges = graph.edges(user)
+                hits = [e for e in edges if e.target == module and taint.covers(e.name, graph)]
                 step = 0 if PurePosixPath(user).stem == "__init__" else 1
                 if hits and level[module] + step <= depth:
                     via.setdefault(user, set()).update(e.bound for e in hits)
                     level[user] = min(level.get(user, depth), level[module] + step)
-        frontier = {
-            user: _Taint(frozenset(names), graph.defined(user)) for user, names in via.items()
-        }
+        frontier = {user: _Taint(frozenset(names), user) for user, names in via.items()}
         seen |= frontier.keys()
         out |= frontier.keys()
     return out
