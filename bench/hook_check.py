@@ -15,6 +15,7 @@ prints both runs' wall and CPU seconds and whether their outputs are byte-identi
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,7 @@ def main() -> None:
     parser.add_argument("sets", nargs="+")
     parser.add_argument("--changed", action="store_true", help="scan as the hook: --changed")
     args = parser.parse_args()
+    args.clone, args.cache = args.clone.resolve(), args.cache.resolve()
     base = [sys.executable, "-m", "scanner", "scan", "--root", str(args.clone), "--format",
             "json", "--exit-zero", "--cache-dir", str(args.cache)]  # fmt: skip
     differ = 0
@@ -74,11 +76,14 @@ def main() -> None:
             out = [Path(folder) / "cache.json", Path(folder) / "no-cache.json"]
             warm = run([*_into(out[0]), *base, *options, *paths], args.clone)
             cold = run([*_into(out[1]), *base, "--no-cache", *options, *paths], args.clone)
-            same = out[0].read_bytes() == out[1].read_bytes()
+            texts = [path.read_bytes() for path in out]
+        same = texts[0] == texts[1] and warm.status == cold.status == 0
+        findings = len(json.loads(texts[0])["findings"]) if same else -1
         differ += not same
         print(
             f"| {spec} | {warm.seconds:.2f} s wall, {warm.cpu:.2f} s CPU "
-            f"| {cold.seconds:.2f} s wall, {cold.cpu:.2f} s CPU | {'same' if same else 'DIFFER'} |",
+            f"| {cold.seconds:.2f} s wall, {cold.cpu:.2f} s CPU "
+            f"| {'same' if same else 'DIFFER'} ({findings} findings) |",
             flush=True,
         )
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=args.clone, check=True)

@@ -319,7 +319,7 @@ def _lookup(
     cache: ExtractionCache, file: SourceFile, content: str, probe: Probe, limit: int
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
-    outside brackets or blank lines at its end changed (then kept under its bytes too)."""
+    outside brackets or blank lines at its end changed."""
     hit = cache.lookup(file, content, probe)
     if hit is not None or file.kind is not SourceKind.PYTHON:
         return hit
@@ -328,10 +328,7 @@ def _lookup(
     except ReadProblem:
         return None
     hit = None if code is None else cache.lookup_code(file, code[1], probe)
-    if code is None or hit is None or not parses(code[0]):
-        return None
-    cache.put(file, content, *hit)
-    return hit
+    return None if code is None or hit is None or not parses(code[0]) else hit
 
 
 def own_code(file: SourceFile, data: bytes) -> tuple[str, str] | None:
