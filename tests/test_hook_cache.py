@@ -73,6 +73,13 @@ def test_the_lexer_finds_the_comments_python_s_tokenizer_finds() -> None:
         assert list(codehash._lexed(text)) == list(codehash._tokenized(text))
 
 
+@pytest.mark.skipif(sys.version_info < codehash.TOKENIZE_FROM, reason="f-strings nest from 3.12")
+def test_a_hash_in_a_string_inside_an_f_string_is_not_a_comment() -> None:
+    """From Python 3.12 an f-string's replacement field may hold a string in the same quotes:
+    the tokenizer, not the regular expression, finds the comments there."""
+    assert codehash.without_free_comments('f"{x + "#"}"  # c\n') == 'f"{x + "#"}"'
+
+
 # -- which files are extracted again --------------------------------------------------------
 
 
