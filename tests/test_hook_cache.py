@@ -134,6 +134,33 @@ def test_a_file_is_extracted_again_only_when_the_code_it_read_changed(
     assert same
 
 
+@pytest.mark.parametrize("damage", ["", "{", '{"schema":1}', "[" * 100_000])
+def test_a_damaged_entry_naming_a_file_s_code_means_an_extraction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    root = _repo(tmp_path / "repo", dict(FILES))
+    files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
+    cache = ExtractionCache(tmp_path / "cache", "salt")
+    extract_all(root, files, 1, cache)
+    named = [p for p in cache.folder.glob("??/*.json") if cache_mod.CODE_KEY in p.read_text()]
+    assert len(named) == len(FILES)  # one per file, none of them with a problem
+    for entry in named:
+        entry.write_text(damage)
+    extracted: list[str] = []
+    real_run = isolate.run
+
+    def counting_run(work, tasks, *args, **kwargs):  # type: ignore[no-untyped-def]
+        extracted.extend(task[1].path for task in tasks)
+        return real_run(work, tasks, *args, **kwargs)
+
+    monkeypatch.setattr(isolate, "run", counting_run)
+    _repo(root, {"consts.py": CONSTS + "# edited\n"})
+    warm = extract_all(root, files, 1, cache)
+    assert extracted == ["consts.py"]
+    monkeypatch.setattr(isolate, "run", real_run)
+    assert warm == extract_all(root, files, 1, None)
+
+
 def test_the_importer_s_finding_follows_the_constant(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
