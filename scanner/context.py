@@ -15,6 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 MAX_READ_BYTES = 2_000_000
+CODE_READ = "\0code"
+"""Marks a key of ``Observations.texts`` as a module read as code (``RepoContext.noted_code``):
+the extraction cache records its text's hash and its code's (``scanner.find.codehash``)."""
 
 
 class ReadProblem(Exception):
@@ -139,6 +142,13 @@ class RepoContext:
         """``text``, recorded as what ``rel`` holds (for a layer that read it once for all)."""
         if self.observed is not None:
             self.observed.texts[rel] = text
+        return text
+
+    def noted_code(self, rel: str, text: str) -> str:
+        """``text``, recorded as the code of module ``rel`` (read for lookups, parsed): what
+        depends on it holds while its code does (``CODE_READ``), whatever its free comments."""
+        if self.observed is not None:
+            self.observed.texts[rel + CODE_READ] = text
         return text
 
     def noted_search(self, key: tuple[str, str], found: tuple[str, ...]) -> tuple[str, ...]:

@@ -25,7 +25,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner import context as context_mod
 from scanner.context import Observations
+from scanner.find.atomic import write_atomically
 from scanner.find.cache import (
     MAX_BYTES,
     Dependencies,
@@ -288,17 +288,8 @@ class Replays:
             "text": [len(body), digest(body)],
         }  # fmt: skip
         entry = self._entry(address)
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".replay")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(json.dumps(data, separators=(",", ":")).encode() + b"\n" + body)
-                os.replace(temp, entry)
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
+        head = json.dumps(data, separators=(",", ":")).encode()
+        if not write_atomically(entry, head + b"\n" + body, ".replay"):
             return  # a read-only or full disk: nothing replayed next time
         evict(self.folder, self.limit)
 

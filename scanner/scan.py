@@ -32,8 +32,10 @@ from scanner.find.cache import (
     dependencies,
     digest,
     forget_previous_run,
+    parses,
     universe,
 )
+from scanner.find.codehash import code_digest
 from scanner.find.discover import MAX_FILE_BYTES, SourceFile
 from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve_all
@@ -276,12 +278,12 @@ def extract_all(
     """Extract every file: from the cache while still valid, else in supervised workers;
     what each extraction depended on goes to ``reads`` (with a cache only)."""
     forget_previous_run()
-    probe = Probe(root)
+    probe = Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:
         contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
     cached = [
-        cache.lookup(file, content, probe) if cache is not None and content is not None else None
+        _lookup(cache, file, content, probe, limit) if cache is not None and content else None
         for file, content in zip(files, contents, strict=True)
     ]
     probe.loaded.clear()  # the bytes read for the keys served the lookups: workers fork next
@@ -293,19 +295,51 @@ def extract_all(
         tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
         todo_files = [files[i] for i in todo]
         fresh = _extract_isolated(root, todo_files, jobs, (cache is not None, limit), tell)
-        for index, (extraction, deps, after) in zip(todo, fresh, strict=True):
+        for index, (extraction, deps, after, code) in zip(todo, fresh, strict=True):
             found[index] = extraction
             content = contents[index]
             internal = any(error.internal for error in extraction.errors)  # may not recur
             if cache is not None and content is not None and content == after and not internal:
                 known[index] = recorded = deps or Dependencies()
                 cache.put(files[index], content, extraction, recorded)
+                if code is not None:
+                    cache.put_code(files[index], code, content)
     if cache is not None:
+        searched = {deps.universe for i in todo if (deps := known[i]) and deps.universe}
+        cache.keep_modules(probe, searched)
         cache.prune()
     if reads is not None:
         reads.complete &= cache is not None and None not in known
         reads.extraction += [deps for deps in known if deps is not None]
     return [item if item is not None else Extraction() for item in found]
+
+
+def _lookup(
+    cache: ExtractionCache, file: SourceFile, content: str, probe: Probe, limit: int
+) -> tuple[Extraction, Dependencies] | None:
+    """The cached extraction of ``file``: by its bytes, else by its code when only comments
+    outside brackets or blank lines at its end changed."""
+    hit = cache.lookup(file, content, probe)
+    if hit is not None or file.kind is not SourceKind.PYTHON:
+        return hit
+    try:
+        code = own_code(file, read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit))
+    except ReadProblem:
+        return None
+    hit = None if code is None else cache.lookup_code(file, code[1], probe)
+    return None if code is None or hit is None or not parses(code[0]) else hit
+
+
+def own_code(file: SourceFile, data: bytes) -> tuple[str, str] | None:
+    """A Python file's text and code hash (``codehash``), when its extraction reads it whole:
+    UTF-8, no NUL byte, within the parse limit (else None)."""
+    if file.kind is not SourceKind.PYTHON or b"\0" in data:
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return (text, code_digest(text)) if len(text) <= MAX_PARSE_BYTES else None
 
 
 def _extract_isolated(
@@ -325,7 +359,7 @@ def _extract_isolated(
     budget = isolate.Budget.from_env(os.environ)
     outcomes = isolate.run(_work, tasks, workers, budget, _label, progress)
     return [
-        (crashed(root, file, outcome.reason, options[1]), None, None)
+        (crashed(root, file, outcome.reason, options[1]), None, None, None)
         if isinstance(outcome, isolate.Crash)
         else outcome
         for file, outcome in zip(files, outcomes, strict=True)
@@ -374,8 +408,9 @@ def _label(task: Task) -> str:
     return task[1].path
 
 
-Fresh = tuple[Extraction, Dependencies | None, str | None]
-"""A worker's extraction, what it depends on, and the file's content hash after it (caching)."""
+Fresh = tuple[Extraction, Dependencies | None, str | None, str | None]
+"""A worker's extraction, what it depends on, and the file's content hash and code hash after
+it (caching; the code hash only for a Python file extracted without a problem)."""
 
 
 def _work(task: Task) -> Fresh:
@@ -385,10 +420,15 @@ def _work(task: Task) -> Fresh:
     ctx = RepoContext(root, Observations() if observe else None)
     extraction = extract_file(root, file, ctx, limit)
     if ctx.observed is None:
-        return extraction, None, None
+        return extraction, None, None, None
     searched = universe(ctx) if ctx.observed.searches else None
     deps = dependencies(file.path, ctx.observed, searched)
-    return extraction, deps, _content(root, file, None, limit)
+    try:
+        data = read_bytes(root, root / file.path, limit)
+    except ReadProblem:
+        return extraction, deps, None, None
+    code = None if extraction.errors else own_code(file, data)
+    return extraction, deps, digest(data), None if code is None else code[1]
 
 
 def crashed(root: Path, file: SourceFile, reason: str, limit: int = MAX_READ_BYTES) -> Extraction:

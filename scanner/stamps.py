@@ -21,11 +21,11 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from scanner.find.atomic import write_atomically
 from scanner.find.cache import digest, evict
 
 INDEX_SCHEMA = 1
@@ -113,17 +113,7 @@ class HashIndex:
         if not self.changed:
             return
         data = {"schema": INDEX_SCHEMA, "root": os.fsdecode(self.root), "files": self.entries()}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(data, handle, separators=(",", ":"))
-                os.replace(temp, self.path)
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
+        if not write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode()):
             return
         self.changed = False
         evict(self.folder, self.limit)

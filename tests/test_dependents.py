@@ -121,6 +121,14 @@ def test_providers_follow_re_exports_to_the_defining_module(
     assert providers(ImportGraph(PACKAGE), files) == expected
 
 
+@pytest.mark.parametrize("first", ["import c\nimport a\n", "import a\nimport c\n"])
+def test_providers_do_not_depend_on_the_order_modules_are_reached(first: str) -> None:
+    """``c`` is imported directly (its own imports count) and through ``a`` (one level left):
+    whichever comes first, ``d``, which ``c`` imports, is read."""
+    graph = ImportGraph({"f.py": first, "a.py": "import c\n", "c.py": "import d\n", "d.py": ""})
+    assert providers(graph, ["f.py"]) == {"a.py", "c.py", "d.py"}
+
+
 # (case, module text, the bindings read [(level, module, name, bound)])
 IMPORTS = [
     ("both forms", "import os.path as p, sys\nfrom .a import b as c\n",

@@ -50,9 +50,15 @@ def _models(root: Path, capsys: pytest.CaptureFixture[str], *paths: str) -> list
 
 
 def _entries(folder: Path) -> list[Path]:
-    """The extraction entries (not the replays of whole scans beside them)."""
-    found = (folder / f"v{cache_mod.CACHE_SCHEMA}").rglob("*.json")
-    return sorted(p for p in found if not p.name.startswith(".tmp-"))
+    """The extraction entries (not the replays of whole scans beside them, the module lists
+    searches read, or the entries that name an entry by a file's code hash)."""
+    found = (folder / f"v{cache_mod.CACHE_SCHEMA}").glob("??/*.json")
+    return sorted(
+        p
+        for p in found
+        if not p.name.startswith(".tmp-")
+        and f'"content":"{cache_mod.CODE_KEY}' not in p.read_text()
+    )
 
 
 # -- cross-module dependencies: change only the other module ---------------------------------

@@ -17,23 +17,26 @@ and is rewritten. Over ``max_bytes`` the least recently used entries are deleted
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import importlib.util
 import json
 import os
+import re
 import sys
-import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from scanner import context as context_mod
-from scanner.context import Observations, RepoContext
-from scanner.find import cache_codec
+from scanner.context import CODE_READ, Observations, RepoContext
+from scanner.find import cache_codec, searches
+from scanner.find.atomic import TEMP_PREFIX, write_atomically
+from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, git_files, walk
 from scanner.types import Extraction
 
@@ -120,8 +123,9 @@ class Dependencies:
 def dependencies(path: str, seen: Observations, universe: str | None) -> Dependencies:
     """``seen`` as Dependencies of ``path`` (its own text is in the key, not repeated here)."""
     texts = sorted(seen.texts.items())
+    own = (path, path + CODE_READ)
     return Dependencies(
-        texts=tuple((rel, text_digest(text)) for rel, text in texts if rel != path),
+        texts=tuple((rel, _answer(rel, text)) for rel, text in texts if rel not in own),
         exists=tuple(sorted(seen.exists.items())),
         dirs=tuple(sorted(seen.dirs.items())),
         searches=tuple((w, p, found) for (w, p), found in sorted(seen.searches.items())),
@@ -129,12 +133,28 @@ def dependencies(path: str, seen: Observations, universe: str | None) -> Depende
     )
 
 
+def _answer(key: str, text: str | None) -> str | None:
+    """What a read recorded under ``key`` must still give: the text's hash, and for a module
+    read as code (``CODE_READ``) its code's hash after it (``code_answer``)."""
+    if key.endswith(CODE_READ) and text is not None:
+        return code_answer(text)
+    return text_digest(text)
+
+
+def code_answer(text: str) -> str:
+    """The recorded answer for a module read as code: its text's hash, then its code's."""
+    return f"{text_digest(text)} {code_digest(text)}"
+
+
 class Probe:
     """The repository's current answers (``RepoContext`` semantics), each computed once per run."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, manifests: searches.Manifests | None = None) -> None:
         self.ctx = RepoContext(root)
+        self.manifests = manifests
+        self.modules: list[tuple[str, str]] = []  # (path, text hash), as searches list them
         self.texts: dict[str, tuple[str | None, int]] = {}
+        self.codes: dict[str, str | None] = {}
         self.paths: dict[tuple[str, bool], bool] = {}
         self.found: dict[tuple[str, str], tuple[str, ...]] = {}
         self.listings: dict[str, dict[str, str] | None] = {}
@@ -144,19 +164,56 @@ class Probe:
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
         return (
-            all(self.text(rel) == hashed for rel, hashed in deps.texts)
+            all(self.read(key, hashed) for key, hashed in deps.texts)
             and all(self.path(rel, False) is found for rel, found in deps.exists)
             and all(self.path(rel, True) is found for rel, found in deps.dirs)
-            and (
-                not deps.searches
-                or deps.universe == self.universe()
-                or all(self.search(w, p) == found for w, p, found in deps.searches)
-            )
+            and (not deps.searches or deps.universe == self.universe() or self.searched(deps))
         )
+
+    def searched(self, deps: Dependencies) -> bool:
+        """True when each search of ``deps`` finds what it found: searched again only in the
+        modules changed since, when the module list it searched was kept (``searches``)."""
+        before = None
+        if self.manifests is not None and deps.universe is not None:
+            before = self.manifests.get(deps.universe)
+        if before is None:
+            return all(self.search(w, p) == found for w, p, found in deps.searches)
+        self.universe()
+        return all(
+            searches.found_again(self.modules, before, found, self._matcher(w, p)) == found
+            for w, p, found in deps.searches
+        )
+
+    def _matcher(self, word: str, pattern: str) -> Callable[[str], bool]:
+        """Whether a module's text matches a search (``repo.modules_matching``'s test)."""
+        regex = re.compile(pattern)
+
+        def matches(rel: str) -> bool:
+            text = self.ctx.read_text(rel)
+            return text is not None and word in text and regex.search(text) is not None
+
+        return matches
 
     def preload(self, rel: str, data: bytes) -> None:
         """The bytes of a scanned Python module, read for its key: not read again here."""
         self.loaded[rel] = data
+
+    def read(self, key: str, answer: str | None) -> bool:
+        """True when a read recorded under ``key`` (``dependencies``) still gives ``answer``."""
+        rel = key.removesuffix(CODE_READ)
+        if rel == key or answer is None:
+            return self.text(rel) == answer
+        hashed = self.text(rel)
+        recorded, _, code = answer.partition(" ")
+        return hashed == recorded or (hashed is not None and self.code(rel) == code)
+
+    def code(self, rel: str) -> str | None:
+        """The hash of module ``rel``'s code (``codehash``); None when it does not parse now
+        (a module read as code parsed then: a text that does not is a change)."""
+        if rel not in self.codes:
+            text = self.ctx.read_text(rel)
+            self.codes[rel] = None if text is None or not parses(text) else code_digest(text)
+        return self.codes[rel]
 
     def text(self, rel: str) -> str | None:
         """The hash of the text ``RepoContext.read_text`` gives for ``rel``."""
@@ -226,13 +283,12 @@ class Probe:
         if not self._universe:
             files = git_files(self.ctx.root)
             paths = files if files is not None else list(walk(self.ctx.root))
-            modules = []
             for rel in paths:
                 if rel.endswith(".py"):
                     hashed, length = self._text(rel)
                     if hashed is not None and length <= MAX_MODULE_CHARS:
-                        modules.append((rel, hashed))
-            self._universe.append(_combine(modules))
+                        self.modules.append((rel, hashed))
+            self._universe.append(searches.combine(self.modules))
         return self._universe[0]
 
     def search(self, word: str, pattern: str) -> tuple[str, ...]:
@@ -243,6 +299,15 @@ class Probe:
 
             self.found[key] = repo.modules_matching(self.ctx, word, pattern)
         return self.found[key]
+
+
+def parses(text: str) -> bool:
+    """True when Python parses ``text`` (the code hash is exact for valid code)."""
+    try:
+        compile(text, "<module>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
 
 
 def _kind(entry: os.DirEntry[str]) -> str:
@@ -259,14 +324,7 @@ def universe(ctx: RepoContext) -> str:
     """The hash of every module (path and text) cross-module searches read."""
     from scanner.find.extractors.python import repo  # the extractor's own module list
 
-    return _combine([(rel, text_digest(text)) for rel, text in repo.python_modules(ctx)])
-
-
-def _combine(modules: Sequence[tuple[str, str | None]]) -> str:
-    hasher = hashlib.sha256()
-    for rel, hashed in modules:
-        hasher.update(f"{rel}\0{hashed}\0".encode())
-    return hasher.hexdigest()
+    return searches.combine([(rel, text_digest(text)) for rel, text in repo.python_modules(ctx)])
 
 
 def forget_previous_run() -> None:
@@ -293,6 +351,14 @@ class ExtractionCache:
         self.salt = salt
         self.limit = limit
         self.written = 0
+        self.manifests = searches.Manifests(self.folder)
+
+    def keep_modules(self, probe: Probe, universes: set[str]) -> None:
+        """Keep the module list of each ``universes`` the fresh entries searched, when it is the
+        repository's now (a later run then searches again only the modules changed since)."""
+        for universe in universes:
+            if probe.universe() == universe:
+                self.manifests.put(universe, probe.modules)
 
     def get(self, file: SourceFile, content: str, probe: Probe) -> Extraction | None:
         """The cached extraction of ``file`` with content hash ``content``, if still valid."""
@@ -324,27 +390,40 @@ class ExtractionCache:
         _touch(entry)
         return extraction, deps
 
+    def lookup_code(
+        self, file: SourceFile, code: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``lookup`` of the version of ``file`` last extracted with this code hash (its bytes
+        differ only in comments outside brackets and trailing blank lines: ``codehash``)."""
+        try:
+            data = json.loads(self._entry(file, CODE_KEY + code).read_bytes())
+            header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, CODE_KEY + code)
+            if not isinstance(data, dict) or _header(data) != header:
+                return None
+            content = _str(data["bytes"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return None if content.startswith(CODE_KEY) else self.lookup(file, content, probe)
+
+    def put_code(self, file: SourceFile, code: str, content: str) -> None:
+        """Note that the entry of ``file`` with content hash ``content`` has this code hash."""
+        data = {"schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
+                "kind": file.kind.value, "content": CODE_KEY + code, "bytes": content}  # fmt: skip
+        self._write(self._entry(file, CODE_KEY + code), data)
+
     def put(self, file: SourceFile, content: str, found: Extraction, deps: Dependencies) -> None:
         """Store an extraction (atomically: concurrent readers see the old entry or this one)."""
-        entry = self._entry(file, content)
         data = {
             "schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
             "kind": file.kind.value, "content": content,
             "deps": dependencies_to_json(deps), "found": cache_codec.encode(found),
         }  # fmt: skip
-        try:
-            entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, temp = tempfile.mkstemp(dir=entry.parent, prefix=TEMP_PREFIX, suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:  # dumps: the C encoder
-                    handle.write(json.dumps(data, separators=(",", ":")))
-                os.replace(temp, entry)
-            except BaseException:
-                os.unlink(temp)
-                raise
-        except OSError:
-            return  # a read-only or full disk: the scan goes on without caching
-        self.written += 1
+        self._write(self._entry(file, content), data)
+
+    def _write(self, entry: Path, data: dict[str, Any]) -> None:
+        # json.dumps: the C encoder (json.dump to a file always takes the pure-Python one)
+        if write_atomically(entry, json.dumps(data, separators=(",", ":")).encode()):
+            self.written += 1
 
     def prune(self) -> None:
         """Delete the least recently used entries while the cache is over its cap."""
@@ -357,7 +436,7 @@ class ExtractionCache:
 
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
-TEMP_PREFIX = ".tmp-"
+CODE_KEY = "code:"  # an entry addressed by a file's code hash names the entry of its bytes
 
 
 def _header(data: dict[str, Any]) -> tuple[object, ...]:

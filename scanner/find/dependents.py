@@ -130,15 +130,17 @@ class ImportGraph:
 @dataclass(frozen=True, slots=True)
 class _Taint:
     """The names of a module whose value may depend on a change: those it imports from a
-    changed module (``via``) and those it defines itself (``own``; None: any name)."""
+    changed module (``via``) and those module ``own`` defines itself (None: any name; read
+    only when an importer asks for a name not in ``via``: most dependents have no importer)."""
 
     via: frozenset[str] = frozenset()
-    own: frozenset[str] | None = None
+    own: str | None = None
 
-    def covers(self, name: str | None) -> bool:
-        if name is None or self.own is None:
+    def covers(self, name: str | None, graph: ImportGraph) -> bool:
+        if name is None or self.own is None or "*" in self.via or name in self.via:
             return True
-        return "*" in self.via or name in self.via or name in self.own
+        defined = graph.defined(self.own)
+        return defined is None or name in defined
 
 
 def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPTH) -> set[str]:
@@ -154,14 +156,13 @@ def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPT
         via: dict[str, set[str]] = {}
         for module, taint in frontier.items():
             for user in graph.importers(module) - seen:
-                hits = [e for e in graph.edges(user) if e.target == module and taint.covers(e.name)]
+                edges = graph.edges(user)
+                hits = [e for e in edges if e.target == module and taint.covers(e.name, graph)]
                 step = 0 if PurePosixPath(user).stem == "__init__" else 1
                 if hits and level[module] + step <= depth:
                     via.setdefault(user, set()).update(e.bound for e in hits)
                     level[user] = min(level.get(user, depth), level[module] + step)
-        frontier = {
-            user: _Taint(frozenset(names), graph.defined(user)) for user, names in via.items()
-        }
+        frontier = {user: _Taint(frozenset(names), user) for user, names in via.items()}
         seen |= frontier.keys()
         out |= frontier.keys()
     return out
@@ -173,13 +174,13 @@ def providers(graph: ImportGraph, files: Iterable[str], depth: int = MAX_DEPTH) 
     leads to the module defining it; a defining module's own imports count, up to ``depth``."""
     given = set(files)
     queue = [(e.target, e.name, depth) for f in given if f in graph.texts for e in graph.edges(f)]
-    done: set[tuple[str, str | None]] = set()
+    done: dict[tuple[str, str | None], int] = {}  # the largest budget each was followed with
     out: set[str] = set()
     while queue:
         module, name, budget = queue.pop()
-        if (module, name) in done or module in given:
-            continue
-        done.add((module, name))
+        if done.get((module, name), 0) >= budget or module in given:
+            continue  # followed before at least as far (the answer is the same in any order)
+        done[(module, name)] = budget
         out.add(module)
         edges = graph.edges(module)
         named = [e for e in edges if name is not None and e.bound in (name, "*")]
@@ -249,10 +250,11 @@ def _imported(path: str, text: str) -> Iterator[_Binding]:
 
 
 def _import_statements(code: str) -> list[ast.stmt] | None:
-    """The import statements of ``code``, each found outside strings and comments and parsed
-    alone (a module's bulk is never parsed); None when one does not parse alone (``import x;
-    f(``): then the whole module is parsed."""
-    found: list[ast.stmt] = []
+    """The import statements of ``code``, each found outside strings and comments, parsed
+    together as one module of those lines (a module's bulk is never parsed); None when they do
+    not parse so, i.e. when one does not parse alone (``import x; f(``): then the whole module
+    is parsed."""
+    found: list[str] = []
     position = 0
     while (match := _IMPORT_STATEMENT.search(code, position)) is not None:
         position = match.end()
@@ -260,11 +262,11 @@ def _import_statements(code: str) -> list[ast.stmt] | None:
             continue  # a comment or a string
         start = match.start("keyword")
         position = _statement_end(code, start)  # ``import a; import b``: one statement line
-        try:
-            found += ast.parse(code[start:position]).body
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-    return found
+        found.append(code[start:position])
+    try:
+        return ast.parse("\n".join(found)).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 _IMPORT_STATEMENT = re.compile(

@@ -49,7 +49,10 @@ def load_module(
         return None  # tested before the cache: the many misses must not evict parsed modules
     info = _parsed(ctx).get(ctx, rel, scanning, words)
     if ctx.observed is not None:  # parsed once per run: each file that uses it depends on it
-        ctx.noted_read(rel, info.source if info is not None else ctx.read_text(rel))
+        if info is not None:  # on its code: a comment between statements changes nothing
+            ctx.noted_code(rel, info.source)
+        else:  # missing or not parsed: on its whole text
+            ctx.noted_read(rel, ctx.read_text(rel))
     return info
 
 
@@ -87,7 +90,7 @@ class _ModuleCache:
             info = self.modules[rel] = self.modules.pop(rel)
             return info
         self._retire(self.modules.pop(rel, None))
-        text = ctx.read_text(rel)
+        text = ctx.unobserved().read_text(rel)  # ``load_module`` records what was read
         self._make_room(_code_size(text or ""))
         # a module the scan reads for itself too is parsed with its relevant bodies at once:
         # one parse then serves its own extraction and every lookup into it

@@ -50,7 +50,7 @@ def may_call(ctx: RepoContext, rel: str, name: str) -> bool:
     the ``(``): such a module need not be parsed to look for its calls."""
     text = _texts(ctx).get(rel)
     if text is not None:  # the same text ``ctx.read_text`` gives (larger modules are not listed)
-        ctx.noted_read(rel, text)
+        ctx.noted_code(rel, text)  # a screen for the parse that follows: its code decides
     return text is None or _call(name).search(text) is not None
 
 
