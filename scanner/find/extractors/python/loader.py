@@ -150,7 +150,7 @@ def parse_tree(
         except cst.ParserSyntaxError:
             pass  # never expected of a pruned valid module: the whole text decides
         else:
-            lines = statement_lines(module, tree)
+            lines = statement_lines(module, pruned.tree or tree)
             return walk_module(rel, pruned.text, module, text, pruned, lines)
     module = parse(text)
     lines = statement_lines(module, tree)

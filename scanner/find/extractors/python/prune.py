@@ -25,16 +25,29 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from scanner.find.extractors.python.relevance import Relevance, called, option_words, words
+from scanner.find.extractors.python.local import is_folder_name
+from scanner.find.extractors.python.relevance import (
+    CONTEXT_CALLS,
+    Relevance,
+    called,
+    option_words,
+    words,
+)
+from scanner.find.extractors.python.statements import (
+    SELF_ATTR,
+    SELF_STORE,
+    Unit,
+    blank,
+    units,
+    view,
+)
 
 FULL_PARSE_ENV = "MLG_FULL_PARSE"
 KEEP_ALL = "*"
 """A needed word that keeps every body (no word is spelled so)."""
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SELF_ATTR = re.compile(r"\b(?:self|cls)\s*\.\s*([A-Za-z_]\w*)")
-_SELF_STORE = re.compile(r"\b(?:self|cls)\s*\.\s*([A-Za-z_]\w*)\s*(?::[^=\n]+)?(?:,|\)|\]|=(?!=))")
-"""``self.X =`` (also annotated, or inside a tuple target): a superset of the stores."""
+_KEYWORD = re.compile(r"[(,]\s*([A-Za-z_]\w*)\s*=(?!=)")
 
 
 class NeedWords(Exception):
@@ -55,6 +68,7 @@ class Pruned:
     calls: frozenset[str] = frozenset()
     stores: frozenset[str] = frozenset()
     callables: frozenset[str] = frozenset()  # the names callers call its functions by
+    tree: ast.Module | None = None  # the ``ast`` view of ``text`` when statements were blanked
 
 
 def full_parse() -> bool:
@@ -62,9 +76,10 @@ def full_parse() -> bool:
     return os.environ.get(FULL_PARSE_ENV, "") not in ("", "0")
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class _Body:
-    """One function body that may be blanked: its lines (0-based, inclusive) and its words."""
+    """One function body that may be blanked: its lines (0-based, inclusive) and its words;
+    its statements (``units``) once the closure reaches it."""
 
     node: ast.FunctionDef | ast.AsyncFunctionDef
     names: tuple[str, ...]  # what callers call it by, when it takes arguments (else empty)
@@ -73,56 +88,173 @@ class _Body:
     text: str
     calls: frozenset[str]  # words followed by ``(``
     stores: frozenset[str] = field(default_factory=frozenset)  # ``self.X = ...``
-    reads: frozenset[str] = field(default_factory=frozenset)  # every ``self.X``
+    units: list[Unit] | None = None  # its statements, split when the closure reaches it
+    every: list[Unit] = field(default_factory=list)  # the units of every block
+    by_bind: dict[str, list[Unit]] = field(default_factory=dict)
+    by_call: dict[str, list[Unit]] = field(default_factory=dict)
+    by_store: dict[str, list[Unit]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # words its kept units read
+    active: bool = False  # a unit of it is kept
+
+    def split(self, lines: list[str]) -> None:
+        """Split the body into its units and index them by what they bind, call and store."""
+        self.units = units(self.node.body, lines)
+        pending = list(self.units)
+        while pending:
+            unit = pending.pop()
+            self.every.append(unit)
+            pending.extend(inner for block in unit.blocks for inner in block)
+            for name in unit.binds:
+                self.by_bind.setdefault(name, []).append(unit)
+            for word in unit.calls:
+                self.by_call.setdefault(word, []).append(unit)
+            if "self" in unit.text or "cls" in unit.text:
+                for attr in SELF_STORE.findall(unit.text):
+                    self.by_store.setdefault(attr, []).append(unit)
+        self.every.reverse()
 
 
 def prune(
     text: str, tree: ast.Module, needed: frozenset[str] = frozenset(), scanning: bool = True
 ) -> Pruned:
-    """``text`` with every body the extractor cannot reach blanked out, lines and columns kept.
+    """``text`` with every statement the extractor cannot reach blanked out, lines and columns
+    kept.
 
     ``needed``: words whose callers and stores lookups asked for (``KEEP_ALL``: every body).
     ``scanning`` False: the module is read only for lookups from other modules: only needed
-    bodies (and option declarations) are kept, none for relevance."""
+    statements (and option declarations) are kept, none for relevance."""
     if full_parse():
         return Pruned(text)
     lines = _LINES.findall(text)
-    pending = list(_bodies(tree.body, lines, ()))
-    callables = frozenset(name for body in pending for name in body.names)
+    bodies = list(_bodies(tree.body, lines, ()))
+    callables = frozenset(name for body in bodies for name in body.names)
     if KEEP_ALL in needed:
         return Pruned(text, callables=callables)
     relevance = Relevance.of(text, _imported(tree.body)) if scanning else None
-    options = option_words()
-    calls, stores = set(needed), set(needed)
-    first = True
-    while pending:  # the closure: what a kept body may look up is kept too
-        kept = [
-            b
-            for b in pending
-            if not calls.isdisjoint(b.calls)
-            or not stores.isdisjoint(b.stores)
-            or (first and not options.isdisjoint(b.calls))
-            or (
-                first
-                and relevance is not None
-                and relevance.relevant(b.text, words(b.text), b.calls)
-            )
-        ]
-        if not kept:
-            break
-        first = False
-        for body in kept:
-            calls.update(body.names)
-            stores.update(body.reads)
-        done = {id(body) for body in kept}
-        pending = [b for b in pending if id(b) not in done]
-    if not pending:
-        return Pruned(text, callables=callables)
-    for body in pending:
-        _blank(lines, body)
-    dropped_calls = frozenset().union(*(b.calls for b in pending))
-    dropped_stores = frozenset().union(*(b.stores for b in pending))
-    return Pruned("".join(lines), dropped_calls, dropped_stores, callables)
+    closure = _Closure(bodies, lines)
+    closure.run(relevance, needed)
+    return closure.pruned(text, tree, callables)
+
+
+@dataclass(slots=True)
+class _Closure:
+    """What a module keeps: relevant statements, and what kept statements may look up, unit by
+    unit until nothing more is reached (the bindings of each word a kept unit reads, in its
+    body; the statements calling a function with a kept unit; the stores of each ``self.X`` a
+    kept unit reads; the headers around a kept unit)."""
+
+    bodies: list[_Body]
+    lines: list[str]
+    calls: set[str] = field(default_factory=set)  # words whose callers are kept
+    stores: set[str] = field(default_factory=set)  # attributes whose ``self.X =`` are kept
+    queue: list[tuple[Unit, _Body]] = field(default_factory=list)
+    by_call: dict[str, list[_Body]] = field(default_factory=dict)
+    by_store: dict[str, list[_Body]] = field(default_factory=dict)
+
+    def run(self, relevance: Relevance | None, needed: frozenset[str]) -> None:
+        """Keep the relevant units and the option declarations, the callers and stores of the
+        ``needed`` words, and everything they reach."""
+        options = option_words()
+        for body in self.bodies:
+            for word in body.calls:
+                self.by_call.setdefault(word, []).append(body)
+            for attr in body.stores:
+                self.by_store.setdefault(attr, []).append(body)
+            found = words(body.text) if relevance is not None else frozenset()
+            if not options.isdisjoint(body.calls) or (
+                relevance is not None and relevance.relevant(body.text, found, body.calls)
+            ):
+                self.split(body)
+                self.queue.extend(
+                    (unit, body)
+                    for unit in body.every
+                    if not options.isdisjoint(unit.calls)
+                    or (relevance is not None and relevance.relevant(unit.text, found, unit.calls))
+                )
+        for word in needed:
+            self.want(word, self.calls, self.by_call)
+            self.want(word, self.stores, self.by_store)
+        while self.queue:
+            self.keep(*self.queue.pop())
+
+    def split(self, body: _Body) -> None:
+        """Split a body the closure reaches, and queue its units already asked for."""
+        if body.units is not None:
+            return
+        body.split(self.lines)
+        for word in body.calls & self.calls:
+            self.queue.extend((unit, body) for unit in body.by_call.get(word, ()))
+        for attr in body.stores & self.stores:
+            self.queue.extend((unit, body) for unit in body.by_store.get(attr, ()))
+
+    def want(self, word: str, wanted: set[str], bodies: dict[str, list[_Body]]) -> None:
+        """Keep the units that call (``wanted`` is ``calls``) or store ``word``."""
+        if word in wanted:
+            return
+        wanted.add(word)
+        for body in bodies.get(word, ()):
+            if body.units is None:
+                self.split(body)
+                continue
+            index = body.by_call if wanted is self.calls else body.by_store
+            self.queue.extend((unit, body) for unit in index.get(word, ()))
+
+    def keep(self, unit: Unit, body: _Body) -> None:
+        """Keep ``unit``, its headers, and queue what it may look up."""
+        if unit.kept:
+            return
+        unit.kept = True
+        if not body.active:
+            self.activate(body)
+        if unit.parent is not None:
+            self.queue.append((unit.parent, body))
+        for word in unit.reads - body.read:
+            body.read.add(word)
+            self.queue.extend((bound, body) for bound in body.by_bind.get(word, ()))
+        if "self" in unit.text or "cls" in unit.text:
+            for attr in SELF_ATTR.findall(unit.text):
+                self.want(attr, self.stores, self.by_store)
+
+    def activate(self, body: _Body) -> None:
+        """A body with a kept unit: its callers may pass what it reads, its imports and
+        declarations qualify its names, its saves make a loaded folder local."""
+        body.active = True
+        for name in body.names:
+            self.want(name, self.calls, self.by_call)
+        self.queue.extend((unit, body) for unit in body.every if unit.declares or _saves(unit))
+
+    def pruned(self, text: str, tree: ast.Module, callables: frozenset[str]) -> Pruned:
+        """The text with what was not kept blanked; what blanked code calls and stores."""
+        kept: dict[int, list[ast.stmt]] = {}
+        calls: set[str] = set()
+        stores: set[str] = set()
+        for body in self.bodies:
+            if not body.active:
+                _blank(self.lines, body)
+                calls |= body.calls
+                stores |= body.stores
+                continue
+            assert body.units is not None
+            dropped = [unit for unit in body.every if not unit.kept]
+            if not dropped:
+                continue
+            blank(self.lines, body.units)
+            kept[id(body.node)] = [node for unit in body.units if unit.kept for node in unit.nodes]
+            for unit in dropped:
+                calls |= unit.calls
+                stores.update(SELF_STORE.findall(unit.text))
+        if len(kept) + len(calls) + len(stores) == 0 and all(b.active for b in self.bodies):
+            return Pruned(text, callables=callables)
+        shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None
+        return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
+
+
+def _saves(unit: Unit) -> bool:
+    """True when a unit may write a folder a later loader call of its body reads (``SAVE_CALLS``
+    and folder keywords in ``cst``: what it loads from there is local)."""
+    if not CONTEXT_CALLS.isdisjoint(unit.calls):
+        return True
+    return "=" in unit.text and any(is_folder_name(k) for k in _KEYWORD.findall(unit.text))
 
 
 def _imported(statements: list[ast.stmt]) -> frozenset[str]:
@@ -184,9 +316,8 @@ def _body(
         names = (*klass, node.name)
     if not _takes_arguments(node, bool(klass)):
         names = ()
-    reads = frozenset(_SELF_ATTR.findall(source)) if klass else frozenset()
-    stores = frozenset(_SELF_STORE.findall(source)) if reads else frozenset()
-    return _Body(node, names, start, last, source, called(source), stores, reads)
+    stores = frozenset(SELF_STORE.findall(source)) if klass else frozenset()
+    return _Body(node, names, start, last, source, called(source), stores)
 
 
 def _takes_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> bool:

@@ -41,6 +41,10 @@ EXTRA_TRIGGERS: tuple[str, ...] = (
 """Names (the last part of a callable) whose bodies must reach libcst though no table row
 names them: the extension table for new kinds of evidence, one name a line."""
 
+CONTEXT_CALLS = frozenset({"save", "save_pretrained", "save_model", "save_to_disk"})
+"""The last names of ``cst.SAVE_CALLS``: a loader call reading a folder one of them wrote in the
+same function loads a local model, so a kept body keeps these calls too."""
+
 MODEL_LITERAL = re.compile(
     r"""["'](?:[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9_]|(?:https?://)?(?:www\.)?"""
     r"""(?:huggingface\.co|hf\.co)/|hf://|hf[-_]hub:|huggingface://)"""
