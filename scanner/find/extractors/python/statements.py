@@ -49,16 +49,12 @@ class Unit:
     parent: Unit | None
     blocks: list[list[Unit]] = field(default_factory=list)  # a split compound's blocks
     kept: bool = False
+    calls: frozenset[str] = frozenset()  # the words it may call (``name(``)
 
     @property
     def reads(self) -> frozenset[str]:
         """Every word of the unit's text: a superset of the names it reads."""
         return words(self.text)
-
-    @property
-    def calls(self) -> frozenset[str]:
-        """The words it may call (``name(``)."""
-        return called(self.text)
 
     @property
     def declares(self) -> bool:
@@ -89,7 +85,8 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
         blocks = _blocks(group[0], lines) if len(group) == 1 else None
         if blocks is None:
             text = "".join(lines[first : end + 1])
-            out.append(Unit(first, end, text, tuple(group), _binds(group, text), parent))
+            binds = _binds(group, text)
+            out.append(Unit(first, end, text, tuple(group), binds, parent, calls=called(text)))
             continue
         unit = Unit(first, end, "", tuple(group), frozenset(), parent)
         unit.blocks = [units(block, lines, unit) for block in blocks]
@@ -97,6 +94,7 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
         own = (lines[i] for i in range(first, end + 1) if i not in covered)
         unit.text = "".join(line for line in own if not line.lstrip().startswith("#"))
         unit.binds = _header_binds(group[0], unit.text)
+        unit.calls = called(unit.text)
         out.append(unit)
     return out
 
