@@ -109,7 +109,8 @@ class _ModuleCache:
 
     def need(self, rel: str, words: frozenset[str], asked: bool = False) -> None:
         """Keep the bodies that call or store ``words`` in module ``rel`` from now on
-        (``asked``: a lookup found them blanked, the extraction starts over)."""
+        (``asked``: a lookup found them blanked, the extraction starts over); its cached parse
+        serves on when no code it blanked calls or stores a word new to it."""
         had = self.needed.get(rel, frozenset())
         grown = had | words
         if asked:
@@ -117,7 +118,16 @@ class _ModuleCache:
             if grown == had or self.asks[rel] > MAX_ASKS:
                 grown = frozenset({KEEP_ALL})  # asked again, or often: parse it whole
         self.needed[rel] = grown
-        self.modules.pop(rel, None)  # parsed again on its next use, ``scanned`` as before
+        info = self.modules.get(rel)
+        if asked or info is None or _blanked(info, grown - had):
+            self.modules.pop(rel, None)  # parsed again on its next use, ``scanned`` as before
+
+
+def _blanked(info: ModuleInfo, words: frozenset[str]) -> bool:
+    """True when code the parse ``info`` blanked calls or stores one of ``words`` (else a parse
+    keeping them would keep the same code: the cached one serves)."""
+    dropped = info.pruned.calls | info.pruned.stores
+    return KEEP_ALL in words or not dropped.isdisjoint(words)
 
 
 def _code_size(text: str) -> int:

@@ -22,18 +22,20 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scanner.find.extractors.python.local import is_folder_name
 from scanner.find.extractors.python.relevance import (
     CONTEXT_CALLS,
+    MODEL_LITERAL,
     Relevance,
     called,
     option_words,
     words,
 )
 from scanner.find.extractors.python.statements import (
+    DECLARING,
     SELF_ATTR,
     SELF_STORE,
     Unit,
@@ -91,13 +93,11 @@ class _Body:
     units: list[Unit] | None = None  # its statements, split when the closure reaches it
     every: list[Unit] = field(default_factory=list)  # the units of every block
     by_bind: dict[str, list[Unit]] = field(default_factory=dict)
-    by_call: dict[str, list[Unit]] = field(default_factory=dict)
-    by_store: dict[str, list[Unit]] = field(default_factory=dict)
     read: set[str] = field(default_factory=set)  # words its kept units read
     active: bool = False  # a unit of it is kept
 
     def split(self, lines: list[str]) -> None:
-        """Split the body into its units and index them by what they bind, call and store."""
+        """Split the body into its units and index them by the names they bind."""
         self.units = units(self.node.body, lines)
         pending = list(self.units)
         while pending:
@@ -106,12 +106,20 @@ class _Body:
             pending.extend(inner for block in unit.blocks for inner in block)
             for name in unit.binds:
                 self.by_bind.setdefault(name, []).append(unit)
-            for word in unit.calls:
-                self.by_call.setdefault(word, []).append(unit)
-            if "self" in unit.text or "cls" in unit.text:
-                for attr in SELF_STORE.findall(unit.text):
-                    self.by_store.setdefault(attr, []).append(unit)
         self.every.reverse()
+
+    def calling(self, words: Iterable[str]) -> Iterator[Unit]:
+        """The units that may call one of ``words``."""
+        found = [word for word in words if word in self.calls]
+        for unit in self.every if found else ():
+            if any(word in unit.text for word in found) and not unit.calls.isdisjoint(found):
+                yield unit
+
+    def storing(self, attr: str) -> Iterator[Unit]:
+        """The units that may store ``self.attr``."""
+        for unit in self.every if attr in self.stores else ():
+            if attr in unit.text and attr in SELF_STORE.findall(unit.text):
+                yield unit
 
 
 def prune(
@@ -154,38 +162,49 @@ class _Closure:
     def run(self, relevance: Relevance | None, needed: frozenset[str]) -> None:
         """Keep the relevant units and the option declarations, the callers and stores of the
         ``needed`` words, and everything they reach."""
-        options = option_words()
         for body in self.bodies:
             for word in body.calls:
                 self.by_call.setdefault(word, []).append(body)
             for attr in body.stores:
                 self.by_store.setdefault(attr, []).append(body)
-            found = words(body.text) if relevance is not None else frozenset()
-            if not options.isdisjoint(body.calls) or (
-                relevance is not None and relevance.relevant(body.text, found, body.calls)
-            ):
-                self.split(body)
-                self.queue.extend(
-                    (unit, body)
-                    for unit in body.every
-                    if not options.isdisjoint(unit.calls)
-                    or (relevance is not None and relevance.relevant(unit.text, found, unit.calls))
-                )
+            self.seed(body, relevance)
         for word in needed:
             self.want(word, self.calls, self.by_call)
             self.want(word, self.stores, self.by_store)
         while self.queue:
             self.keep(*self.queue.pop())
 
+    def seed(self, body: _Body, relevance: Relevance | None) -> None:
+        """Queue the units of a body that declare options or, in a module being scanned, may
+        hold a relevant call (``relevance``: its callable's words in the body) or a model-like
+        literal."""
+        hot = set(option_words() & body.calls)
+        literal = False
+        if relevance is not None:
+            found = words(body.text)
+            if relevance.always:
+                hot.update(body.calls)
+            hot.update(relevance.triggers(found, body.calls))
+            literal = MODEL_LITERAL.search(body.text) is not None
+        if not hot and not literal:
+            return
+        self.split(body)
+        self.queue.extend((unit, body) for unit in body.calling(hot))
+        if literal or (relevance is not None and relevance.always):
+            self.queue.extend(
+                (unit, body)
+                for unit in body.every
+                if relevance is not None and (relevance.always or MODEL_LITERAL.search(unit.text))
+            )
+
     def split(self, body: _Body) -> None:
         """Split a body the closure reaches, and queue its units already asked for."""
         if body.units is not None:
             return
         body.split(self.lines)
-        for word in body.calls & self.calls:
-            self.queue.extend((unit, body) for unit in body.by_call.get(word, ()))
+        self.queue.extend((unit, body) for unit in body.calling(body.calls & self.calls))
         for attr in body.stores & self.stores:
-            self.queue.extend((unit, body) for unit in body.by_store.get(attr, ()))
+            self.queue.extend((unit, body) for unit in body.storing(attr))
 
     def want(self, word: str, wanted: set[str], bodies: dict[str, list[_Body]]) -> None:
         """Keep the units that call (``wanted`` is ``calls``) or store ``word``."""
@@ -196,8 +215,8 @@ class _Closure:
             if body.units is None:
                 self.split(body)
                 continue
-            index = body.by_call if wanted is self.calls else body.by_store
-            self.queue.extend((unit, body) for unit in index.get(word, ()))
+            found = body.calling((word,)) if wanted is self.calls else body.storing(word)
+            self.queue.extend((unit, body) for unit in found)
 
     def keep(self, unit: Unit, body: _Body) -> None:
         """Keep ``unit``, its headers, and queue what it may look up."""
@@ -221,40 +240,40 @@ class _Closure:
         body.active = True
         for name in body.names:
             self.want(name, self.calls, self.by_call)
-        self.queue.extend((unit, body) for unit in body.every if unit.declares or _saves(unit))
+        if DECLARING.search(body.text):
+            self.queue.extend((unit, body) for unit in body.every if unit.declares)
+        self.queue.extend((unit, body) for unit in body.calling(CONTEXT_CALLS))
+        folders = {k for k in _KEYWORD.findall(body.text) if is_folder_name(k)}
+        for unit in body.every if folders else ():
+            if any(k in unit.text for k in folders) and folders & set(_KEYWORD.findall(unit.text)):
+                self.queue.append((unit, body))
 
     def pruned(self, text: str, tree: ast.Module, callables: frozenset[str]) -> Pruned:
         """The text with what was not kept blanked; what blanked code calls and stores."""
         kept: dict[int, list[ast.stmt]] = {}
         calls: set[str] = set()
         stores: set[str] = set()
+        changed = False
         for body in self.bodies:
             if not body.active:
                 _blank(self.lines, body)
                 calls |= body.calls
                 stores |= body.stores
+                changed = True
                 continue
             assert body.units is not None
-            dropped = [unit for unit in body.every if not unit.kept]
+            dropped = "".join(unit.text for unit in body.every if not unit.kept)
             if not dropped:
                 continue
             blank(self.lines, body.units)
             kept[id(body.node)] = [node for unit in body.units if unit.kept for node in unit.nodes]
-            for unit in dropped:
-                calls |= unit.calls
-                stores.update(SELF_STORE.findall(unit.text))
-        if len(kept) + len(calls) + len(stores) == 0 and all(b.active for b in self.bodies):
+            calls |= called(dropped)
+            stores.update(SELF_STORE.findall(dropped))
+            changed = True
+        if not changed:
             return Pruned(text, callables=callables)
         shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None
         return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
-
-
-def _saves(unit: Unit) -> bool:
-    """True when a unit may write a folder a later loader call of its body reads (``SAVE_CALLS``
-    and folder keywords in ``cst``: what it loads from there is local)."""
-    if not CONTEXT_CALLS.isdisjoint(unit.calls):
-        return True
-    return "=" in unit.text and any(is_folder_name(k) for k in _KEYWORD.findall(unit.text))
 
 
 def _imported(statements: list[ast.stmt]) -> frozenset[str]:

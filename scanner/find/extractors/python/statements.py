@@ -34,7 +34,7 @@ _COMPOUND = (
 )  # fmt: skip
 _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, *_COMPOUND)
 _DECLARATIONS = (ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal)
-_DECLARING = re.compile(r"\b(?:import|global|nonlocal)\b")
+DECLARING = re.compile(r"\b(?:import|global|nonlocal)\b")
 
 
 @dataclass(eq=False, slots=True)
@@ -49,7 +49,14 @@ class Unit:
     parent: Unit | None
     blocks: list[list[Unit]] = field(default_factory=list)  # a split compound's blocks
     kept: bool = False
-    calls: frozenset[str] = frozenset()  # the words it may call (``name(``)
+    _calls: frozenset[str] | None = None
+
+    @property
+    def calls(self) -> frozenset[str]:
+        """The words it may call (``name(``), found on first use."""
+        if self._calls is None:
+            self._calls = called(self.text)
+        return self._calls
 
     @property
     def reads(self) -> frozenset[str]:
@@ -60,7 +67,7 @@ class Unit:
     def declares(self) -> bool:
         """True when it imports or declares ``global``/``nonlocal`` names (kept with its body:
         a module's imports qualify every call in it; its parse keeps them where they are)."""
-        if self.blocks or not _DECLARING.search(self.text):
+        if self.blocks or not DECLARING.search(self.text):
             return False
         return any(
             isinstance(inner, _DECLARATIONS)
@@ -85,8 +92,7 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
         blocks = _blocks(group[0], lines) if len(group) == 1 else None
         if blocks is None:
             text = "".join(lines[first : end + 1])
-            binds = _binds(group, text)
-            out.append(Unit(first, end, text, tuple(group), binds, parent, calls=called(text)))
+            out.append(Unit(first, end, text, tuple(group), _binds(group, text), parent))
             continue
         unit = Unit(first, end, "", tuple(group), frozenset(), parent)
         unit.blocks = [units(block, lines, unit) for block in blocks]
@@ -94,7 +100,6 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
         own = (lines[i] for i in range(first, end + 1) if i not in covered)
         unit.text = "".join(line for line in own if not line.lstrip().startswith("#"))
         unit.binds = _header_binds(group[0], unit.text)
-        unit.calls = called(unit.text)
         out.append(unit)
     return out
 
