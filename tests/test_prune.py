@@ -162,6 +162,9 @@ STATEMENTS = [
     # imports and ``global`` stay with their body; a nested def the call reads stays whole
     "+     global CACHE\n+     import json\n+     def pick():\n+         return json.loads(flag)\n"
     "-     def other():\n-         return 2\n+     AutoModel.from_pretrained(pick())",
+    # a nested function holding the call is kept whole, and so are the statements calling it
+    "+     def load(name):\n+         return AutoModel.from_pretrained(name)\n-     print(items)\n"
+    "+     load(items)",
     # a compound statement on one line is one unit; a folder a save call writes stays
     "+     if flag: name = items\n-     if items: print(items)\n+     flag.save_pretrained(items)\n"
     "+     AutoModel.from_pretrained(name)",

@@ -1,20 +1,28 @@
-"""Give libcst only the code that matters: irrelevant function bodies blanked, positions kept.
+"""Give libcst only the code that matters: irrelevant statements blanked, positions kept.
 
 Every module is read by ``ast.parse`` first (``guard``); that tree says where each function and
-method body starts and ends. A body nothing needs is replaced line for line: its first line
-becomes ``pass`` at the body's indentation, the other lines become empty, and the imports it
-held are written back on their own lines (a module's imports qualify calls anywhere in it).
-Every other line is left byte for byte, so each kept node has the line and column it has in the
-file, and the text libcst parses is a fraction of the file.
+method body, and each statement in it (``statements``), starts and ends. A body nothing needs is
+replaced line for line: its first line becomes ``pass`` at the body's indentation, the other
+lines become empty, and the imports it held are written back on their own lines (a module's
+imports qualify calls anywhere in it). In a body that is kept, each statement nothing needs is
+blanked the same way (a block left empty gets ``pass``). Every other line is left byte for byte,
+so each kept node has the line and column it has in the file, and the text libcst parses is a
+fraction of the file.
 
-Which bodies are kept is decided up front, as a closure over what the evaluator can reach from
-a kept body: the relevant bodies (``relevance``) of a module being scanned; the bodies that call
-a kept function taking arguments (a caller may pass the model); the bodies that store an
-attribute ``self.X`` a kept body reads; and, in every module, the bodies that call or store a
-word lookups asked for (``needed``). What was blanked is remembered (``Pruned.calls``,
-``Pruned.stores``): a lookup that would still reach blanked code raises ``NeedWords``, and the
-extraction starts over with the word kept (rare: the closure foresees the common paths).
-``MLG_FULL_PARSE=1`` turns pruning off (the comparison in ``bench/compare_findings.py``).
+What is kept is decided up front, statement by statement, as a closure over what the evaluator
+can reach from a kept statement: the relevant statements (``relevance``) of a module being
+scanned and the option declarations of every module; the headers of the compound statements
+around a kept one; in its body, every statement binding a word it reads (assignment, ``for`` and
+``with`` targets, walrus, ``except ... as``, augmented assignment, imports, nested definitions);
+the statements that call a function with a kept statement, when it takes arguments (a caller
+may pass the model); the statements that store an attribute ``self.X`` a kept statement reads;
+the imports, ``global`` declarations, saves and folder keywords of a body with a kept statement
+(a loader call reading a folder its function wrote is local); and, in every module, the
+statements that call or store a word lookups asked for (``needed``). What was blanked is
+remembered (``Pruned.calls``, ``Pruned.stores``): a lookup that would still reach blanked code
+raises ``NeedWords``, and the extraction starts over with the word kept (rare: the closure
+foresees the common paths). ``MLG_FULL_PARSE=1`` turns pruning off (the comparison in
+``bench/compare_findings.py``).
 """
 
 from __future__ import annotations
@@ -233,6 +241,9 @@ class _Closure:
         if "self" in unit.text or "cls" in unit.text:
             for attr in SELF_ATTR.findall(unit.text):
                 self.want(attr, self.stores, self.by_store)
+        for node in unit.nodes:  # a nested definition: its callers may pass the model
+            if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                self.want(node.name, self.calls, self.by_call)
 
     def activate(self, body: _Body) -> None:
         """A body with a kept unit: its callers may pass what it reads, its imports and
