@@ -18,6 +18,7 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python import extract
 from scanner.find.extractors.python.guard import MAX_DEPTH, depth, spans
 from scanner.find.extractors.python.loader import _parsed, load_module, parse
+from scanner.find.extractors.python.positions import statement_lines
 from scanner.find.extractors.python.prune import KEEP_ALL, _imported, prune
 from scanner.find.extractors.python.relevance import Relevance, called, words
 
@@ -165,6 +166,8 @@ STATEMENTS = [
     # a nested function holding the call is kept whole, and so are the statements calling it
     "+     def load(name):\n+         return AutoModel.from_pretrained(name)\n-     print(items)\n"
     "+     load(items)",
+    # comment lines between two statements are blanked (no statement holds them)
+    "+     name = flag\n-     # a comment\n+     AutoModel.from_pretrained(name)\n-     # another",
     # a compound statement on one line is one unit; a folder a save call writes stays
     "+     if flag: name = items\n-     if items: print(items)\n+     flag.save_pretrained(items)\n"
     "+     AutoModel.from_pretrained(name)",
@@ -179,8 +182,21 @@ def test_statements_kept_and_blanked(rows: str) -> None:
     source, expected = _marked(_HEAD + rows)
     pruned = prune(source, ast.parse(source))
     assert pruned.text == expected
-    assert pruned.tree is not None
-    parse(pruned.text)  # still valid
+    module = parse(pruned.text)  # still valid, and each kept statement has its line
+    lines = statement_lines(module, pruned.tree or ast.parse(source))
+    function = module.body[1]
+    assert isinstance(function, cst.FunctionDef)
+    assert all(id(statement) in lines for statement in function.body.body)
+
+
+def test_body_starting_with_a_decorated_definition_is_blanked_from_its_decorator() -> None:
+    source, expected = _marked(
+        "+ import functools\n+ def f():\np     @functools.cache\n-     def g():\n"
+        "-         return 1\n-     return g"
+    )
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    parse(pruned.text)
 
 
 def test_self_attribute_stores_are_kept_across_methods() -> None:

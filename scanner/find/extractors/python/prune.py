@@ -48,6 +48,8 @@ from scanner.find.extractors.python.statements import (
     SELF_STORE,
     Unit,
     blank,
+    blank_comments,
+    first_line,
     units,
     view,
 )
@@ -281,7 +283,7 @@ class _Closure:
             calls |= called(dropped)
             stores.update(SELF_STORE.findall(dropped))
             changed = True
-        if not changed:
+        if not blank_comments(self.lines, tree) and not changed:
             return Pruned(text, callables=callables)
         shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None
         return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
@@ -337,7 +339,7 @@ def _body(
     node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], klass: tuple[str, ...]
 ) -> _Body | None:
     """The body of ``node`` when it starts on a line of its own (else None: kept as is)."""
-    start, last = node.body[0].lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, last = first_line(node.body[0]), (node.end_lineno or node.lineno) - 1
     if last >= len(lines) or lines[start].encode("utf-8")[: node.body[0].col_offset].strip():
         return None
     source = "".join(lines[start : last + 1])

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import ast
 import copy
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from scanner.find.extractors.python.relevance import called, words
@@ -81,14 +83,14 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
     groups: list[list[ast.stmt]] = []
     last = -1
     for node in statements:
-        if groups and _start(node) <= last:  # shares a line with the previous statement
+        if groups and first_line(node) <= last:  # shares a line with the previous statement
             groups[-1].append(node)
         else:
             groups.append([node])
         last = max(last, (node.end_lineno or node.lineno) - 1)
     out = []
     for group in groups:
-        first, end = _start(group[0]), (group[-1].end_lineno or group[-1].lineno) - 1
+        first, end = first_line(group[0]), (group[-1].end_lineno or group[-1].lineno) - 1
         blocks = _blocks(group[0], lines) if len(group) == 1 else None
         if blocks is None:
             text = "".join(lines[first : end + 1])
@@ -104,8 +106,9 @@ def units(statements: list[ast.stmt], lines: list[str], parent: Unit | None = No
     return out
 
 
-def _start(node: ast.stmt) -> int:
-    """The 0-based first line of a statement, its decorators included."""
+def first_line(node: ast.stmt) -> int:
+    """The 0-based first line of a statement, its decorators included (a body starting with a
+    decorated definition is blanked from its first ``@``)."""
     decorators: list[ast.expr] = getattr(node, "decorator_list", [])
     return min((node.lineno, *(d.lineno for d in decorators))) - 1
 
@@ -146,7 +149,7 @@ def _is_elif(node: ast.If, lines: list[str]) -> bool:
 
 def _own_line(node: ast.stmt, lines: list[str]) -> bool:
     """True when nothing precedes the statement on its first line (``col_offset`` is bytes)."""
-    start = _start(node)
+    start = first_line(node)
     column = node.col_offset if start == node.lineno - 1 else 0
     return start < len(lines) and not lines[start].encode("utf-8")[:column].strip()
 
@@ -265,3 +268,46 @@ def view(statements: list[ast.stmt], bodies: dict[int, list[ast.stmt]]) -> list[
             setattr(node, "body", body)  # noqa: B010 (a function or class: typed as any statement)
         out.append(node)
     return out
+
+
+def blank_comments(lines: list[str], tree: ast.Module) -> bool:
+    """Blank the comment lines between two statements of a block (and before and after the
+    module's statements, its first two lines aside: an encoding declaration); True when one
+    was. Such a line cannot sit inside a string: no statement holds it."""
+    changed = False
+    pending: list[list[ast.stmt]] = [tree.body]
+    while pending:
+        block = pending.pop()
+        for before, after in itertools.pairwise(block):
+            end = before.end_lineno or before.lineno
+            changed |= _blank_comments(lines, end, first_line(after))
+        for node in block:
+            if isinstance(node, _NESTED):
+                pending.extend(_children(node))
+    if tree.body:
+        changed |= _blank_comments(lines, 2, first_line(tree.body[0]))
+        changed |= _blank_comments(lines, tree.body[-1].end_lineno or 0, len(lines))
+    return changed
+
+
+def _children(node: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists of a compound statement or a definition."""
+    for name in ("body", "orelse", "finalbody"):
+        block = getattr(node, name, None)
+        if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+            yield block
+    for handler in getattr(node, "handlers", ()):
+        yield handler.body
+    for case in getattr(node, "cases", ()):
+        yield case.body
+
+
+def _blank_comments(lines: list[str], start: int, end: int) -> bool:
+    """Blank the comment lines of ``lines[start:end]``; True when one was."""
+    changed = False
+    for index in range(start, min(end, len(lines))):
+        line = lines[index]
+        if line.lstrip(" \t\f").startswith("#"):
+            lines[index] = line[len(line.rstrip("\r\n")) :]
+            changed = True
+    return changed
