@@ -189,6 +189,21 @@ def test_statements_kept_and_blanked(rows: str) -> None:
     assert all(id(statement) in lines for statement in function.body.body)
 
 
+def test_blanked_statements_calls_and_stores_restart_a_lookup() -> None:
+    """What a blanked statement of a kept body calls and stores is remembered: a lookup of the
+    callers of ``helper`` or of ``self.cache`` there raises ``NeedWords`` (``base``)."""
+    source, expected = _marked(
+        "+ from transformers import AutoModel\n+ class C:\n+     def load(self, name):\n"
+        "-         helper(name)\n-         self.cache = name\n"
+        "+         AutoModel.from_pretrained(name)"
+    )
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    assert (pruned.calls, pruned.stores) == (frozenset({"helper"}), frozenset({"cache"}))
+    kept = prune(source, ast.parse(source), frozenset({"helper", "cache"}))
+    assert kept.text == source
+
+
 def test_body_starting_with_a_decorated_definition_is_blanked_from_its_decorator() -> None:
     source, expected = _marked(
         "+ import functools\n+ def f():\np     @functools.cache\n-     def g():\n"
