@@ -161,10 +161,11 @@ def parse_tree(
             pass  # never expected of a pruned valid module: the whole text decides
         else:
             lines = statement_lines(module, pruned.tree or tree)
-            return walk_module(rel, pruned.text, module, text, pruned, lines)
+            kept = replace(pruned, tree=None)  # the view holds the whole ast: not cached
+            return walk_module(rel, pruned.text, module, text, kept, lines)
     module = parse(text)
     lines = statement_lines(module, tree)
-    return walk_module(rel, text, module, text, replace(pruned, text=text), lines)
+    return walk_module(rel, text, module, text, replace(pruned, text=text, tree=None), lines)
 
 
 def parse(text: str) -> cst.Module:
