@@ -18,6 +18,7 @@ from scanner.context import RepoContext
 from scanner.find.extractors.python import extract
 from scanner.find.extractors.python.guard import MAX_DEPTH, depth, spans
 from scanner.find.extractors.python.loader import _parsed, load_module, parse
+from scanner.find.extractors.python.positions import statement_lines
 from scanner.find.extractors.python.prune import KEEP_ALL, _imported, prune
 from scanner.find.extractors.python.relevance import Relevance, called, words
 
@@ -122,6 +123,108 @@ def test_callers_of_kept_functions_are_kept_not_their_callees() -> None:
     kept = [name for name in ("load", "caller", "pick", "far") if f"def {name}():\n    pass" not
             in text and f"def {name}(name):\n    pass" not in text]  # fmt: skip
     assert kept == ["load", "caller"]
+
+
+def _marked(rows: str) -> tuple[str, str]:
+    """A module and its expected pruning from marked lines: ``+`` kept, ``-`` blanked, ``p``
+    blanked with ``pass`` written at its indentation."""
+    source, expected = [], []
+    for row in rows.splitlines():
+        mark, line = row[:1], row[2:]
+        source.append(line + "\n")
+        indent = line[: len(line) - len(line.lstrip())]
+        expected.append({"+": line, "-": "", "p": indent + "pass"}[mark] + "\n")
+    return "".join(source), "".join(expected)
+
+
+_HEAD = "+ from transformers import AutoModel\n+ def f(flag, items):\n"
+STATEMENTS = [
+    # a value through a chain of local names; the unrelated statement and call blanked
+    "+     base = flag\n+     name = base + '-x'\n-     noise = 3\n-     print(noise)\n"
+    "+     AutoModel.from_pretrained(name)",
+    # a loop target: the header is kept, its other statements blanked
+    "+     for name in items:\n-         print(name)\n+         AutoModel.from_pretrained(name)",
+    # a with-target binds the name the call reads; a loop kept for its target only keeps
+    # ``pass`` in its block; an ``if`` that binds nothing read is blanked whole
+    "+     with open(flag) as handle:\n+         name = handle.read()\n"
+    "+     for item in items:\np         print(item)\n-     if flag:\n-         print(flag)\n"
+    "+     AutoModel.from_pretrained(name, item)",
+    # walrus in a header binds; an ``elif`` test is part of the header; ``else`` block kept
+    "+     if (name := flag):\np         print(1)\n+     elif items:\np         print(2)\n"
+    "+     else:\n+         name = items\n+     AutoModel.from_pretrained(name)",
+    # tuple unpacking, augmented assignment, a statement sharing a line with a kept one (and
+    # what that one reads)
+    "+     first, name = flag\n+     name += '-x'\n+     other = 1; name = name + '-y'\n"
+    "+     other = 2\n-     third = 3\n+     AutoModel.from_pretrained(name)",
+    # ``try``: the kept statement's handlers stay, their blocks ``pass`` when nothing is kept
+    "+     try:\n+         name = flag['x']\n-         print(name)\n+     except KeyError:\n"
+    "p         print('missing')\n+     finally:\n+         name = items\n"
+    "+     AutoModel.from_pretrained(name)",
+    # imports and ``global`` stay with their body; a nested def the call reads stays whole
+    "+     global CACHE\n+     import json\n+     def pick():\n+         return json.loads(flag)\n"
+    "-     def other():\n-         return 2\n+     AutoModel.from_pretrained(pick())",
+    # a nested function holding the call is kept whole, and so are the statements calling it
+    "+     def load(name):\n+         return AutoModel.from_pretrained(name)\n-     print(items)\n"
+    "+     load(items)",
+    # comment lines between two statements are blanked (no statement holds them)
+    "+     name = flag\n-     # a comment\n+     AutoModel.from_pretrained(name)\n-     # another",
+    # a compound statement on one line is one unit; a folder a save call writes stays
+    "+     if flag: name = items\n-     if items: print(items)\n+     flag.save_pretrained(items)\n"
+    "+     AutoModel.from_pretrained(name)",
+    # a docstring and the statements that only use the model are blanked
+    '-     """Load."""\n+     model = AutoModel.from_pretrained(flag)\n-     assert model.config\n'
+    "-     model.eval()",
+]
+
+
+@pytest.mark.parametrize("rows", STATEMENTS)
+def test_statements_kept_and_blanked(rows: str) -> None:
+    source, expected = _marked(_HEAD + rows)
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    module = parse(pruned.text)  # still valid, and each kept statement has its line
+    lines = statement_lines(module, pruned.tree or ast.parse(source))
+    function = module.body[1]
+    assert isinstance(function, cst.FunctionDef)
+    assert all(id(statement) in lines for statement in function.body.body)
+
+
+def test_blanked_statements_calls_and_stores_restart_a_lookup() -> None:
+    """What a blanked statement of a kept body calls and stores is remembered: a lookup of the
+    callers of ``helper`` or of ``self.cache`` there raises ``NeedWords`` (``base``)."""
+    source, expected = _marked(
+        "+ from transformers import AutoModel\n+ class C:\n+     def load(self, name):\n"
+        "-         helper(name)\n-         self.cache = name\n"
+        "+         AutoModel.from_pretrained(name)"
+    )
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    assert (pruned.calls, pruned.stores) == (frozenset({"helper"}), frozenset({"cache"}))
+    kept = prune(source, ast.parse(source), frozenset({"helper", "cache"}))
+    assert kept.text == source
+
+
+def test_body_starting_with_a_decorated_definition_is_blanked_from_its_decorator() -> None:
+    source, expected = _marked(
+        "+ import functools\n+ def f():\np     @functools.cache\n-     def g():\n"
+        "-         return 1\n-     return g"
+    )
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    parse(pruned.text)
+
+
+def test_self_attribute_stores_are_kept_across_methods() -> None:
+    """``load`` reads ``self.name``: the statement of ``__init__`` that stores it is kept, the
+    other statements of ``__init__`` are blanked; a lookup of ``self.size`` would restart."""
+    source, expected = _marked(
+        "+ from transformers import AutoModel\n+ class C:\n+     def __init__(self, name):\n"
+        "+         self.name = name\n-         self.size = 3\n+     def load(self):\n"
+        "+         AutoModel.from_pretrained(self.name)"
+    )
+    pruned = prune(source, ast.parse(source))
+    assert pruned.text == expected
+    assert "size" in pruned.stores
 
 
 @pytest.mark.parametrize(
@@ -237,6 +340,32 @@ FILES = {
         "from transformers import pipeline as pl\n\n\n"
         "def g():\n    return pl('text-generation', model='org/alias')\n"
     ),
+    "flows.py": (
+        "import os\nfrom transformers import AutoModel\n\n"
+        "NAMES = ['org/loop']\nPREFIX = 'org'\n_CACHE = None\n\n\n"
+        "def chain():\n    base = PREFIX\n    name = base + '/chain'\n    noise = os.getcwd()\n"
+        "    return AutoModel.from_pretrained(name)\n\n\n"
+        "def loop():\n    for name in NAMES:\n        print(name)\n"
+        "        AutoModel.from_pretrained(name)\n\n\n"
+        "def with_target():\n    with open('models.txt') as handle:\n"
+        "        name = handle.read().strip()\n        size = len(name)\n"
+        "    AutoModel.from_pretrained(name)\n\n\n"
+        "def walrus():\n    if (name := PREFIX + '/walrus'):\n        print('loading')\n"
+        "    AutoModel.from_pretrained(name)\n\n\n"
+        "def unpack():\n    first, second = PREFIX + '/first', PREFIX + '/second'\n"
+        "    other = 3\n    AutoModel.from_pretrained(second)\n\n\n"
+        "def augmented():\n    name = PREFIX\n    name += '/aug'\n"
+        "    AutoModel.from_pretrained(name)\n\n\n"
+        "def conditional(flag):\n    if flag:\n        name = PREFIX + '/yes'\n    else:\n"
+        "        name = PREFIX + '/no'\n        unrelated = 2\n"
+        "    AutoModel.from_pretrained(name)\n\n\n"
+        "class Holder:\n    def __init__(self):\n        self.name = PREFIX + '/self'\n"
+        "        self.size = 3\n\n    def load(self):\n"
+        "        AutoModel.from_pretrained(self.name)\n\n\n"
+        "def with_global():\n    global _CACHE\n    _CACHE = PREFIX + '/global'\n"
+        "    AutoModel.from_pretrained(_CACHE)\n"
+    ),
+    "models.txt": "org/file\n",
     "tests/test_models.py": (
         "import pytest\nfrom transformers import AutoModel\n\n\n"
         "@pytest.mark.parametrize('mid', ['org/p1', 'org/p2'])\n"
@@ -251,7 +380,9 @@ NOTEBOOK_CELLS = [
 ]
 EXPECTED = {
     "org/const", "org/direct", "org/two-levels", "org/runner", "org/inst", "org/dc",
-    "org/classattr", "gpt2", "org/alias", "org/p1", "org/p2", "org/nb",
+    "org/classattr", "gpt2", "org/alias", "org/p1", "org/p2", "org/nb", "org/chain",
+    "org/loop", "org/file", "org/walrus", "org/second", "org/yes", "org/no", "org/self",
+    "org/global",
 }  # fmt: skip
 
 
@@ -272,6 +403,13 @@ def _repository(root: Path) -> None:
 
 
 def test_pruned_scan_finds_what_the_whole_parse_finds(tmp_path: Path) -> None:
+    """Every path a value takes to a loader call inside one body (``flows.py``: a variable
+    chain, a loop target, a with-target, walrus, tuple unpacking, augmented and conditional
+    assignment, ``self.X``, ``global``) is kept while the statements beside it are blanked."""
+    flows = FILES["flows.py"]
+    pruned_flows = prune(flows, ast.parse(flows)).text
+    for blanked in ("noise", "print(name)", "size = len", "other = 3", "unrelated", "self.size"):
+        assert blanked in flows and blanked not in pruned_flows, blanked
     _repository(tmp_path)
     pruned, whole = report(tmp_path, False, 1), report(tmp_path, True, 1)
     assert {f["model"] for f in pruned["findings"]} == EXPECTED

@@ -140,7 +140,8 @@ class _ModuleCache:
 
     def need(self, rel: str, words: frozenset[str], asked: bool = False) -> None:
         """Keep the bodies that call or store ``words`` in module ``rel`` from now on
-        (``asked``: a lookup found them blanked, the extraction starts over)."""
+        (``asked``: a lookup found them blanked, the extraction starts over); its cached parse
+        serves on when no code it blanked calls or stores a word new to it."""
         had = self.needed.get(rel, frozenset())
         grown = had | words
         if asked:
@@ -148,7 +149,16 @@ class _ModuleCache:
             if grown == had or self.asks[rel] > MAX_ASKS:
                 grown = frozenset({KEEP_ALL})  # asked again, or often: parse it whole
         self.needed[rel] = grown
-        self._retire(self.modules.pop(rel, None))  # parsed again on next use, ``scanned`` kept
+        info = self.modules.get(rel)
+        if asked or info is None or _blanked(info, grown - had):
+            self._retire(self.modules.pop(rel, None))  # parsed again on next use, ``scanned`` kept
+
+
+def _blanked(info: ModuleInfo, words: frozenset[str]) -> bool:
+    """True when code the parse ``info`` blanked calls or stores one of ``words`` (else a parse
+    keeping them would keep the same code: the cached one serves)."""
+    dropped = info.pruned.calls | info.pruned.stores
+    return KEEP_ALL in words or not dropped.isdisjoint(words)
 
 
 def _code_size(text: str) -> int:
@@ -207,11 +217,12 @@ def _parse_tree(
         except cst.ParserSyntaxError:
             pass  # never expected of a pruned valid module: the whole text decides
         else:
-            lines = statement_lines(module, tree)
-            return walk_module(rel, pruned.text, module, text, pruned, lines)
+            lines = statement_lines(module, pruned.tree or tree)
+            kept = replace(pruned, tree=None)  # the view holds the whole ast: not cached
+            return walk_module(rel, pruned.text, module, text, kept, lines)
     module = parse(text)
     lines = statement_lines(module, tree)
-    return walk_module(rel, text, module, text, replace(pruned, text=text), lines)
+    return walk_module(rel, text, module, text, replace(pruned, text=text, tree=None), lines)
 
 
 def parse(text: str) -> cst.Module:

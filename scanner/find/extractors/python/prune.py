@@ -1,20 +1,28 @@
-"""Give libcst only the code that matters: irrelevant function bodies blanked, positions kept.
+"""Give libcst only the code that matters: irrelevant statements blanked, positions kept.
 
 Every module is read by ``ast.parse`` first (``guard``); that tree says where each function and
-method body starts and ends. A body nothing needs is replaced line for line: its first line
-becomes ``pass`` at the body's indentation, the other lines become empty, and the imports it
-held are written back on their own lines (a module's imports qualify calls anywhere in it).
-Every other line is left byte for byte, so each kept node has the line and column it has in the
-file, and the text libcst parses is a fraction of the file.
+method body, and each statement in it (``statements``), starts and ends. A body nothing needs is
+replaced line for line: its first line becomes ``pass`` at the body's indentation, the other
+lines become empty, and the imports it held are written back on their own lines (a module's
+imports qualify calls anywhere in it). In a body that is kept, each statement nothing needs is
+blanked the same way (a block left empty gets ``pass``). Every other line is left byte for byte,
+so each kept node has the line and column it has in the file, and the text libcst parses is a
+fraction of the file.
 
-Which bodies are kept is decided up front, as a closure over what the evaluator can reach from
-a kept body: the relevant bodies (``relevance``) of a module being scanned; the bodies that call
-a kept function taking arguments (a caller may pass the model); the bodies that store an
-attribute ``self.X`` a kept body reads; and, in every module, the bodies that call or store a
-word lookups asked for (``needed``). What was blanked is remembered (``Pruned.calls``,
-``Pruned.stores``): a lookup that would still reach blanked code raises ``NeedWords``, and the
-extraction starts over with the word kept (rare: the closure foresees the common paths).
-``MLG_FULL_PARSE=1`` turns pruning off (the comparison in ``bench/compare_findings.py``).
+What is kept is decided up front, statement by statement, as a closure over what the evaluator
+can reach from a kept statement: the relevant statements (``relevance``) of a module being
+scanned and the option declarations of every module; the headers of the compound statements
+around a kept one; in its body, every statement binding a word it reads (assignment, ``for`` and
+``with`` targets, walrus, ``except ... as``, augmented assignment, imports, nested definitions);
+the statements that call a function with a kept statement, when it takes arguments (a caller
+may pass the model); the statements that store an attribute ``self.X`` a kept statement reads;
+the imports, ``global`` declarations, saves and folder keywords of a body with a kept statement
+(a loader call reading a folder its function wrote is local); and, in every module, the
+statements that call or store a word lookups asked for (``needed``). What was blanked is
+remembered (``Pruned.calls``, ``Pruned.stores``): a lookup that would still reach blanked code
+raises ``NeedWords``, and the extraction starts over with the word kept (rare: the closure
+foresees the common paths). ``MLG_FULL_PARSE=1`` turns pruning off (the comparison in
+``bench/compare_findings.py``).
 """
 
 from __future__ import annotations
@@ -22,19 +30,36 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from scanner.find.extractors.python.relevance import Relevance, called, option_words, words
+from scanner.find.extractors.python.local import is_folder_name
+from scanner.find.extractors.python.relevance import (
+    CONTEXT_CALLS,
+    MODEL_LITERAL,
+    Relevance,
+    called,
+    option_words,
+    words,
+)
+from scanner.find.extractors.python.statements import (
+    DECLARING,
+    SELF_ATTR,
+    SELF_STORE,
+    Unit,
+    blank,
+    blank_comments,
+    first_line,
+    units,
+    view,
+)
 
 FULL_PARSE_ENV = "MLG_FULL_PARSE"
 KEEP_ALL = "*"
 """A needed word that keeps every body (no word is spelled so)."""
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_SELF_ATTR = re.compile(r"\b(?:self|cls)\s*\.\s*([A-Za-z_]\w*)")
-_SELF_STORE = re.compile(r"\b(?:self|cls)\s*\.\s*([A-Za-z_]\w*)\s*(?::[^=\n]+)?(?:,|\)|\]|=(?!=))")
-"""``self.X =`` (also annotated, or inside a tuple target): a superset of the stores."""
+_KEYWORD = re.compile(r"[(,]\s*([A-Za-z_]\w*)\s*=(?!=)")
 
 
 class NeedWords(Exception):
@@ -55,6 +80,7 @@ class Pruned:
     calls: frozenset[str] = frozenset()
     stores: frozenset[str] = frozenset()
     callables: frozenset[str] = frozenset()  # the names callers call its functions by
+    tree: ast.Module | None = None  # the ``ast`` view of ``text`` when statements were blanked
 
 
 def full_parse() -> bool:
@@ -62,9 +88,10 @@ def full_parse() -> bool:
     return os.environ.get(FULL_PARSE_ENV, "") not in ("", "0")
 
 
-@dataclass(slots=True)
+@dataclass(eq=False, slots=True)
 class _Body:
-    """One function body that may be blanked: its lines (0-based, inclusive) and its words."""
+    """One function body that may be blanked: its lines (0-based, inclusive) and its words;
+    its statements (``units``) once the closure reaches it."""
 
     node: ast.FunctionDef | ast.AsyncFunctionDef
     names: tuple[str, ...]  # what callers call it by, when it takes arguments (else empty)
@@ -73,56 +100,193 @@ class _Body:
     text: str
     calls: frozenset[str]  # words followed by ``(``
     stores: frozenset[str] = field(default_factory=frozenset)  # ``self.X = ...``
-    reads: frozenset[str] = field(default_factory=frozenset)  # every ``self.X``
+    units: list[Unit] | None = None  # its statements, split when the closure reaches it
+    every: list[Unit] = field(default_factory=list)  # the units of every block
+    by_bind: dict[str, list[Unit]] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # words its kept units read
+    active: bool = False  # a unit of it is kept
+
+    def split(self, lines: list[str]) -> None:
+        """Split the body into its units and index them by the names they bind."""
+        self.units = units(self.node.body, lines)
+        pending = list(self.units)
+        while pending:
+            unit = pending.pop()
+            self.every.append(unit)
+            pending.extend(inner for block in unit.blocks for inner in block)
+            for name in unit.binds:
+                self.by_bind.setdefault(name, []).append(unit)
+        self.every.reverse()
+
+    def calling(self, words: Iterable[str]) -> Iterator[Unit]:
+        """The units that may call one of ``words``."""
+        found = [word for word in words if word in self.calls]
+        for unit in self.every if found else ():
+            if any(word in unit.text for word in found) and not unit.calls.isdisjoint(found):
+                yield unit
+
+    def storing(self, attr: str) -> Iterator[Unit]:
+        """The units that may store ``self.attr``."""
+        for unit in self.every if attr in self.stores else ():
+            if attr in unit.text and attr in SELF_STORE.findall(unit.text):
+                yield unit
 
 
 def prune(
     text: str, tree: ast.Module, needed: frozenset[str] = frozenset(), scanning: bool = True
 ) -> Pruned:
-    """``text`` with every body the extractor cannot reach blanked out, lines and columns kept.
+    """``text`` with every statement the extractor cannot reach blanked out, lines and columns
+    kept.
 
     ``needed``: words whose callers and stores lookups asked for (``KEEP_ALL``: every body).
     ``scanning`` False: the module is read only for lookups from other modules: only needed
-    bodies (and option declarations) are kept, none for relevance."""
+    statements (and option declarations) are kept, none for relevance."""
     if full_parse():
         return Pruned(text)
     lines = _LINES.findall(text)
-    pending = list(_bodies(tree.body, lines, ()))
-    callables = frozenset(name for body in pending for name in body.names)
+    bodies = list(_bodies(tree.body, lines, ()))
+    callables = frozenset(name for body in bodies for name in body.names)
     if KEEP_ALL in needed:
         return Pruned(text, callables=callables)
     relevance = Relevance.of(text, _imported(tree.body)) if scanning else None
-    options = option_words()
-    calls, stores = set(needed), set(needed)
-    first = True
-    while pending:  # the closure: what a kept body may look up is kept too
-        kept = [
-            b
-            for b in pending
-            if not calls.isdisjoint(b.calls)
-            or not stores.isdisjoint(b.stores)
-            or (first and not options.isdisjoint(b.calls))
-            or (
-                first
-                and relevance is not None
-                and relevance.relevant(b.text, words(b.text), b.calls)
+    closure = _Closure(bodies, lines)
+    closure.run(relevance, needed)
+    return closure.pruned(text, tree, callables)
+
+
+@dataclass(slots=True)
+class _Closure:
+    """What a module keeps: relevant statements, and what kept statements may look up, unit by
+    unit until nothing more is reached (the bindings of each word a kept unit reads, in its
+    body; the statements calling a function with a kept unit; the stores of each ``self.X`` a
+    kept unit reads; the headers around a kept unit)."""
+
+    bodies: list[_Body]
+    lines: list[str]
+    calls: set[str] = field(default_factory=set)  # words whose callers are kept
+    stores: set[str] = field(default_factory=set)  # attributes whose ``self.X =`` are kept
+    queue: list[tuple[Unit, _Body]] = field(default_factory=list)
+    by_call: dict[str, list[_Body]] = field(default_factory=dict)
+    by_store: dict[str, list[_Body]] = field(default_factory=dict)
+
+    def run(self, relevance: Relevance | None, needed: frozenset[str]) -> None:
+        """Keep the relevant units and the option declarations, the callers and stores of the
+        ``needed`` words, and everything they reach."""
+        for body in self.bodies:
+            for word in body.calls:
+                self.by_call.setdefault(word, []).append(body)
+            for attr in body.stores:
+                self.by_store.setdefault(attr, []).append(body)
+            self.seed(body, relevance)
+        for word in needed:
+            self.want(word, self.calls, self.by_call)
+            self.want(word, self.stores, self.by_store)
+        while self.queue:
+            self.keep(*self.queue.pop())
+
+    def seed(self, body: _Body, relevance: Relevance | None) -> None:
+        """Queue the units of a body that declare options or, in a module being scanned, may
+        hold a relevant call (``relevance``: its callable's words in the body) or a model-like
+        literal."""
+        hot = set(option_words() & body.calls)
+        literal = False
+        if relevance is not None:
+            found = words(body.text)
+            if relevance.always:
+                hot.update(body.calls)
+            hot.update(relevance.triggers(found, body.calls))
+            literal = MODEL_LITERAL.search(body.text) is not None
+        if not hot and not literal:
+            return
+        self.split(body)
+        self.queue.extend((unit, body) for unit in body.calling(hot))
+        if literal or (relevance is not None and relevance.always):
+            self.queue.extend(
+                (unit, body)
+                for unit in body.every
+                if relevance is not None and (relevance.always or MODEL_LITERAL.search(unit.text))
             )
-        ]
-        if not kept:
-            break
-        first = False
-        for body in kept:
-            calls.update(body.names)
-            stores.update(body.reads)
-        done = {id(body) for body in kept}
-        pending = [b for b in pending if id(b) not in done]
-    if not pending:
-        return Pruned(text, callables=callables)
-    for body in pending:
-        _blank(lines, body)
-    dropped_calls = frozenset().union(*(b.calls for b in pending))
-    dropped_stores = frozenset().union(*(b.stores for b in pending))
-    return Pruned("".join(lines), dropped_calls, dropped_stores, callables)
+
+    def split(self, body: _Body) -> None:
+        """Split a body the closure reaches, and queue its units already asked for."""
+        if body.units is not None:
+            return
+        body.split(self.lines)
+        self.queue.extend((unit, body) for unit in body.calling(body.calls & self.calls))
+        for attr in body.stores & self.stores:
+            self.queue.extend((unit, body) for unit in body.storing(attr))
+
+    def want(self, word: str, wanted: set[str], bodies: dict[str, list[_Body]]) -> None:
+        """Keep the units that call (``wanted`` is ``calls``) or store ``word``."""
+        if word in wanted:
+            return
+        wanted.add(word)
+        for body in bodies.get(word, ()):
+            if body.units is None:
+                self.split(body)
+                continue
+            found = body.calling((word,)) if wanted is self.calls else body.storing(word)
+            self.queue.extend((unit, body) for unit in found)
+
+    def keep(self, unit: Unit, body: _Body) -> None:
+        """Keep ``unit``, its headers, and queue what it may look up."""
+        if unit.kept:
+            return
+        unit.kept = True
+        if not body.active:
+            self.activate(body)
+        if unit.parent is not None:
+            self.queue.append((unit.parent, body))
+        for word in unit.reads - body.read:
+            body.read.add(word)
+            self.queue.extend((bound, body) for bound in body.by_bind.get(word, ()))
+        if "self" in unit.text or "cls" in unit.text:
+            for attr in SELF_ATTR.findall(unit.text):
+                self.want(attr, self.stores, self.by_store)
+        for node in unit.nodes:  # a nested definition: its callers may pass the model
+            if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                self.want(node.name, self.calls, self.by_call)
+
+    def activate(self, body: _Body) -> None:
+        """A body with a kept unit: its callers may pass what it reads, its imports and
+        declarations qualify its names, its saves make a loaded folder local."""
+        body.active = True
+        for name in body.names:
+            self.want(name, self.calls, self.by_call)
+        if DECLARING.search(body.text):
+            self.queue.extend((unit, body) for unit in body.every if unit.declares)
+        self.queue.extend((unit, body) for unit in body.calling(CONTEXT_CALLS))
+        folders = {k for k in _KEYWORD.findall(body.text) if is_folder_name(k)}
+        for unit in body.every if folders else ():
+            if any(k in unit.text for k in folders) and folders & set(_KEYWORD.findall(unit.text)):
+                self.queue.append((unit, body))
+
+    def pruned(self, text: str, tree: ast.Module, callables: frozenset[str]) -> Pruned:
+        """The text with what was not kept blanked; what blanked code calls and stores."""
+        kept: dict[int, list[ast.stmt]] = {}
+        calls: set[str] = set()
+        stores: set[str] = set()
+        changed = False
+        for body in self.bodies:
+            if not body.active:
+                _blank(self.lines, body)
+                calls |= body.calls
+                stores |= body.stores
+                changed = True
+                continue
+            assert body.units is not None
+            dropped = "".join(unit.text for unit in body.every if not unit.kept)
+            if not dropped:
+                continue
+            blank(self.lines, body.units)
+            kept[id(body.node)] = [node for unit in body.units if unit.kept for node in unit.nodes]
+            calls |= called(dropped)
+            stores.update(SELF_STORE.findall(dropped))
+            changed = True
+        if not blank_comments(self.lines, tree) and not changed:
+            return Pruned(text, callables=callables)
+        shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None
+        return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
 
 
 def _imported(statements: list[ast.stmt]) -> frozenset[str]:
@@ -175,7 +339,7 @@ def _body(
     node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], klass: tuple[str, ...]
 ) -> _Body | None:
     """The body of ``node`` when it starts on a line of its own (else None: kept as is)."""
-    start, last = node.body[0].lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, last = first_line(node.body[0]), (node.end_lineno or node.lineno) - 1
     if last >= len(lines) or lines[start].encode("utf-8")[: node.body[0].col_offset].strip():
         return None
     source = "".join(lines[start : last + 1])
@@ -184,9 +348,8 @@ def _body(
         names = (*klass, node.name)
     if not _takes_arguments(node, bool(klass)):
         names = ()
-    reads = frozenset(_SELF_ATTR.findall(source)) if klass else frozenset()
-    stores = frozenset(_SELF_STORE.findall(source)) if reads else frozenset()
-    return _Body(node, names, start, last, source, called(source), stores, reads)
+    stores = frozenset(SELF_STORE.findall(source)) if klass else frozenset()
+    return _Body(node, names, start, last, source, called(source), stores)
 
 
 def _takes_arguments(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> bool:

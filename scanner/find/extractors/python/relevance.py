@@ -41,6 +41,10 @@ EXTRA_TRIGGERS: tuple[str, ...] = (
 """Names (the last part of a callable) whose bodies must reach libcst though no table row
 names them: the extension table for new kinds of evidence, one name a line."""
 
+CONTEXT_CALLS = frozenset({"save", "save_pretrained", "save_model", "save_to_disk"})
+"""The last names of ``cst.SAVE_CALLS``: a loader call reading a folder one of them wrote in the
+same function loads a local model, so a kept body keeps these calls too."""
+
 MODEL_LITERAL = re.compile(
     r"""["'](?:[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9_]|(?:https?://)?(?:www\.)?"""
     r"""(?:huggingface\.co|hf\.co)/|hf://|hf[-_]hub:|huggingface://)"""
@@ -152,8 +156,18 @@ class Relevance:
         words, or holds a model-like literal."""
         if self.always or MODEL_LITERAL.search(text):
             return True
+        return bool(self.triggers(found, calls))
+
+    def triggers(self, found: frozenset[str], calls: frozenset[str]) -> frozenset[str]:
+        """The words of ``calls`` (as written: an alias too) that make a call relevant in code
+        whose words are ``found``: a callable's last name whose other words are there."""
         found = found | self.imported
         if self.aliases and not calls.isdisjoint(self.aliases):
-            extra = {self.aliases[w] for w in calls if w in self.aliases}
-            calls, found = calls | extra, found | extra
-        return any(spec <= found for w in calls & self.specs.keys() for spec in self.specs[w])
+            found = found | {self.aliases[w] for w in calls if w in self.aliases}
+        out = set()
+        for word in calls:
+            for last in (word, self.aliases.get(word)):
+                specs = self.specs.get(last) if last is not None else None
+                if specs is not None and any(spec <= found for spec in specs):
+                    out.add(word)
+        return frozenset(out)
