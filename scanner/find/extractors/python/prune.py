@@ -118,6 +118,13 @@ class _Body:
                 self.by_bind.setdefault(name, []).append(unit)
         self.every.reverse()
 
+    def release(self) -> None:
+        """Break the units' parent-child cycles once the closure is done: reference counting
+        then frees them and the ``ast`` nodes they hold (the loader freezes what is alive after
+        a parse, and a frozen cycle would keep the module's ``ast`` for the rest of the scan)."""
+        for unit in self.every:
+            unit.blocks.clear()
+
     def calling(self, words: Iterable[str]) -> Iterator[Unit]:
         """The units that may call one of ``words``."""
         found = [word for word in words if word in self.calls]
@@ -150,8 +157,12 @@ def prune(
         return Pruned(text, callables=callables)
     relevance = Relevance.of(text, _imported(tree.body)) if scanning else None
     closure = _Closure(bodies, lines)
-    closure.run(relevance, needed)
-    return closure.pruned(text, tree, callables)
+    try:
+        closure.run(relevance, needed)
+        return closure.pruned(text, tree, callables)
+    finally:
+        for body in bodies:
+            body.release()
 
 
 @dataclass(slots=True)
