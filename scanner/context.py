@@ -65,18 +65,20 @@ def read_bytes(root: Path, path: Path, limit: int) -> bytes:
         fd = os.open(real, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ReadProblem(f"cannot read: {_reason(exc)}", skipped=False) from exc
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:  # the kind of file is known before a file object is made (a folder refuses one)
+        info = os.fstat(fd)
         problem = file_problem(info.st_mode)
         if problem is not None:
             raise ReadProblem(problem, skipped=True)
         if info.st_size > limit:
             message = f"not scanned: {info.st_size:,} bytes is over the {limit:,} byte limit"
             raise ReadProblem(message, skipped=True)
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
-        except OSError as exc:
-            raise ReadProblem(f"cannot read: {_reason(exc)}", skipped=False) from exc
+    except OSError as exc:
+        raise ReadProblem(f"cannot read: {_reason(exc)}", skipped=False) from exc
+    finally:
+        os.close(fd)
     if len(data) > limit:
         raise ReadProblem(f"not scanned: grew over the {limit:,} byte limit while read",
                           skipped=True)  # fmt: skip

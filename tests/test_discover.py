@@ -5,12 +5,15 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from scanner.cli import main
+from scanner.context import ReadProblem, RepoContext, read_bytes
 from scanner.find.discover import Discovery, SourceFile, classify, discover
 from scanner.types import SourceKind, Unscanned
 
@@ -236,3 +239,20 @@ def test_a_file_in_a_linked_folder_is_read_only_when_the_folder_resolves_inside(
     else:
         assert found.files == ()
         assert _skipped(found) == {f"{folder}/x.py": f"not scanned: {message}"}
+
+
+@pytest.mark.parametrize(
+    ("make", "problem", "text"),
+    [
+        (lambda p: p.mkdir(), "not a regular file (a folder)", None),
+        (lambda p: os.mkfifo(p), "not a regular file (a named pipe (FIFO))", None),
+        (lambda p: p.write_bytes(b"x" * 11), "11 bytes is over the 10 byte limit", "x" * 11),
+    ],
+)
+def test_reading_what_is_not_a_small_regular_file_is_a_problem_not_a_crash(
+    tmp_path: Path, make: Callable[[Path], None], problem: str, text: str | None
+) -> None:
+    make(tmp_path / "thing")
+    with pytest.raises(ReadProblem, match=re.escape(problem)):
+        read_bytes(tmp_path, tmp_path / "thing", 10)
+    assert RepoContext(tmp_path).read_text("thing") == text  # a lookup's read: never a crash
