@@ -11,7 +11,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from scanner.types import Extraction
+from scanner.types import Extraction, plain
 
 FIELDS = ("refs", "unresolved", "errors", "uses")
 
@@ -22,7 +22,7 @@ class CorruptEntry(ValueError):
 
 def encode(extraction: Extraction) -> dict[str, Any]:
     """``extraction`` as JSON-ready data."""
-    return {name: _plain(getattr(extraction, name)) for name in FIELDS}
+    return {name: plain(getattr(extraction, name)) for name in FIELDS}
 
 
 def decode(data: object) -> Extraction:
@@ -32,26 +32,6 @@ def decode(data: object) -> Extraction:
     decoded = _value(Extraction, data)
     assert isinstance(decoded, Extraction)
     return decoded
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    kind: type = value.__class__
-    names = _field_names(kind)
-    if names is None:
-        return value
-    return {name: _plain(getattr(value, name)) for name in names}
-
-
-@cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type, in order; None for any other type."""
-    if not dataclasses.is_dataclass(kind):
-        return None
-    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _value(hint: Any, raw: object) -> object:

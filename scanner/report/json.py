@@ -8,9 +8,8 @@ can be rendered from it later (the GitHub Action scans once and renders the rest
 from __future__ import annotations
 
 import json
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from enum import Enum
-from functools import cache
 from typing import Any
 
 from license_db.schema import (
@@ -54,6 +53,7 @@ from scanner.types import (
     UseFinding,
     UseKind,
     Verdict,
+    plain,
 )
 
 FORMAT_VERSION = 1
@@ -78,18 +78,18 @@ def to_json(report: Report) -> dict[str, Any]:
         ],
         "errors": [_error(e) for e in ordered_errors(report.errors)],
         "unscanned_verdict": report.unscanned_verdict.value,
-        "totals": _plain(report.totals),
+        "totals": plain(report.totals),
         "stale_baseline": sorted(report.stale_baseline),
         "stale_exceptions": [_reason(r) for r in report.stale_exceptions],
-        "licenses": [_plain(terms) for terms in sorted(report.licenses, key=_by_id)],
-        "uses": [_plain(use) for use in report.uses],
+        "licenses": [plain(terms) for terms in sorted(report.licenses, key=_by_id)],
+        "uses": [plain(use) for use in report.uses],
         "use_findings": [_use_finding(f) for f in report.use_findings],
     }
 
 
 def _use_finding(finding: UseFinding) -> dict[str, Any]:
     return {
-        "use": _plain(finding.use),
+        "use": plain(finding.use),
         "reason": _reason(finding.reason),
         "suppressed": finding.suppressed,
     }
@@ -115,15 +115,15 @@ def _finding(decision: Decision) -> dict[str, Any]:
         "provider": ref.provider,
         "via": ref.via,
         "scope": decision.scope.value,
-        "uses": [_plain(use) for use in ref.uses],
+        "uses": [plain(use) for use in ref.uses],
         "license": decision.license,
         "verdict": decision.verdict.value,
         "rule": match.rule.value if match else None,
-        "resolution": _plain(match) if match else None,
+        "resolution": plain(match) if match else None,
         "reasons": [_reason(r) for r in decision.reasons],
-        "obligations": [_plain(o) for o in decision.obligations],
+        "obligations": [plain(o) for o in decision.obligations],
         "suppressed": decision.suppressed,
-        "exception": _plain(decision.exception) if decision.exception else None,
+        "exception": plain(decision.exception) if decision.exception else None,
     }
 
 
@@ -137,7 +137,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
         "term": reason.term,
         "term_source": reason.term_source,
         "policy": str(policy) if policy else None,
-        "policy_line": _plain(policy) if policy else None,
+        "policy_line": plain(policy) if policy else None,
         "fix": reason.fix,
         "missing": reason.missing,
         "waived": reason.waived.value if reason.waived else None,
@@ -145,7 +145,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def _unresolved(ref: UnresolvedRef, verdict: Verdict) -> dict[str, Any]:
-    return {**_plain(ref), "verdict": (ref.verdict or verdict).value}
+    return {**plain(ref), "verdict": (ref.verdict or verdict).value}
 
 
 def _error(error: FileError) -> dict[str, Any]:
@@ -156,31 +156,6 @@ def _error(error: FileError) -> dict[str, Any]:
         "internal": error.internal,
         "unscanned": error.unscanned.value if error.unscanned else None,
     }
-
-
-def _plain(value: Any) -> Any:
-    """Records (dataclasses) to dicts, enums to their values and tuples to lists, recursively:
-    ``dataclasses.asdict`` without its deep copies (a third of rendering a large report)."""
-    match value:
-        case Enum():
-            return value.value
-        case dict():
-            return {key: _plain(item) for key, item in value.items()}
-        case tuple() | list():
-            return [_plain(item) for item in value]
-        case str() | int() | float() | None:
-            return value
-    kind: type = value.__class__
-    names = _field_names(kind)
-    if names is None:
-        return value
-    return {name: _plain(getattr(value, name)) for name in names}
-
-
-@cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The fields of a dataclass type, in order; None for any other type."""
-    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 
 # -- reading a report back ------------------------------------------------------------------
