@@ -6,11 +6,11 @@ For each tree (a local clone of it, so nothing in the checkout is touched), side
 run: its ``.py`` files; single-process ``ast.parse`` of all of them (the yardstick, CPU seconds);
 a cold full scan (an empty cache) and a warm rescan of the unchanged tree (the cache the cold
 scan filled), each in wall and CPU seconds (the scan's workers included) with its CPU ratio to
-``ast.parse`` measured right before it; the pre-commit case: the 5 ``.py`` files most recently
-changed in git, edited (a statement appended: new code; the rest of the tree in the cache), and
-the same 5 files with the cache off; and the peak RSS of the cold scan's largest process. Every
-scan is the real CLI in a fresh process, interpreter start included; figures are medians of
-``--repeat`` runs. Prints a Markdown table.
+``ast.parse`` measured right before it; the pre-commit case (the hook's own command, ``scan
+--changed``): the 5 ``.py`` files most recently changed in git, edited (a statement appended:
+new code; the rest of the tree in the cache), and the same 5 files with the cache off; and the
+peak RSS of the cold scan's largest process. Every scan is the real CLI in a fresh process,
+interpreter start included; figures are medians of ``--repeat`` runs. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ HEADER = (
     "| warm: wall, CPU (CPU / ast.parse) | hook, 5 files edited (cache warm) "
     "| hook, 5 files (cache off) | peak RSS (cold, largest process) |"
 )
+HOOK = ("--changed",)
+"""The options of the pre-commit hook's entry (``.pre-commit-hooks.yaml``): the staged files and
+every file whose findings depend on them."""
 EDITED = "\n_EDITED_BY_BENCH = {}\n"
 """What the hook case appends to each staged file: a statement, new code (an edit of comments
 alone is served from the cache, and would not measure the hook)."""
@@ -63,7 +66,7 @@ def measure_tree(tree: Path, repeat: int, jobs: int) -> str:
         for attempt in range(repeat):
             _measure_once(clone, Path(folder) / f"cache-{attempt}", jobs, attempt, figures)
         staged = [str(path) for path in recent_files(clone, 5)]
-        hook_cold = median_run([*_scan(clone), "--no-cache", *staged], repeat, clone)
+        hook_cold = median_run([*_scan(clone), *HOOK, "--no-cache", *staged], repeat, clone)
         return _row(tree, len(python_files(clone)), figures, hook_cold)
 
 
@@ -84,7 +87,7 @@ def _measure_once(tree: Path, cache: Path, jobs: int, attempt: int, figures: Fig
     for path in staged:
         with path.open("a", encoding="utf-8") as handle:
             handle.write(EDITED.format(attempt))
-    hook = [*_scan(tree), "--cache-dir", str(cache), *map(str, staged)]
+    hook = [*_scan(tree), *HOOK, "--cache-dir", str(cache), *map(str, staged)]
     figures.hook_warm.append(run(hook, tree))
     subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
 
