@@ -432,3 +432,35 @@ def test_lookup_parse_serves_the_module_own_scan(tmp_path: Path, text: str, scan
     assert info is not None
     assert ("m.py" in _parsed(ctx).scanned) is scanned
     assert load_module(ctx, "m.py", scanning=True) is info or not scanned
+
+
+_RELEVANT = "def load():\n    AutoModel.from_pretrained('org/m')\n"
+_CALLER = "def use(x):\n    helper(x)\n"
+_KEPT = "TABLE = [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" * 20  # module level: always kept
+_BLANKED = "    value = [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" * 20  # in the caller's body
+
+
+@pytest.mark.parametrize(
+    ("parts", "word", "needed", "parsed_again"),
+    [
+        # the parse kept most of the module: the growth parses it whole, once
+        ((_KEPT, _RELEVANT, _CALLER), "helper", {"*"}, True),
+        # it kept little: only the bodies calling the new word are added
+        ((_RELEVANT, _CALLER + _BLANKED), "helper", {"helper"}, True),
+        # no blanked body calls the word: the cached parse serves on
+        ((_KEPT, _RELEVANT, _CALLER), "absent", {"absent"}, False),
+    ],
+)  # fmt: skip
+def test_growth_parses_a_mostly_kept_module_whole(
+    tmp_path: Path, parts: tuple[str, ...], word: str, needed: set[str], parsed_again: bool
+) -> None:
+    text = "from transformers import AutoModel\n\n\n" + "\n\n".join(parts)
+    (tmp_path / "m.py").write_text(text, encoding="utf-8")
+    ctx = RepoContext(tmp_path)
+    info = load_module(ctx, "m.py", scanning=True)
+    assert info is not None and "helper(x)" not in info.text  # the caller's body is blanked
+    _parsed(ctx).need("m.py", frozenset({word}))
+    assert _parsed(ctx).needed["m.py"] == needed
+    again = load_module(ctx, "m.py", scanning=True)
+    assert (again is not info) is parsed_again
+    assert again is not None and ("helper(x)" in again.text) is parsed_again

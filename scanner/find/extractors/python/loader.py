@@ -141,15 +141,21 @@ class _ModuleCache:
     def need(self, rel: str, words: frozenset[str], asked: bool = False) -> None:
         """Keep the bodies that call or store ``words`` in module ``rel`` from now on
         (``asked``: a lookup found them blanked, the extraction starts over); its cached parse
-        serves on when no code it blanked calls or stores a word new to it."""
+        serves on when no code it blanked calls or stores a word new to it. A module parsed
+        again only because it must keep more is parsed whole when its parse kept most of it
+        already: one parse of the rest costs less than the next growth (a test module whose
+        callers of one library module after another are asked for: peft's were parsed four
+        times)."""
         had = self.needed.get(rel, frozenset())
         grown = had | words
+        info = self.modules.get(rel)
         if asked:
             self.asks[rel] = self.asks.get(rel, 0) + 1
             if grown == had or self.asks[rel] > MAX_ASKS:
                 grown = frozenset({KEEP_ALL})  # asked again, or often: parse it whole
+        elif info is not None and _blanked(info, grown - had) and _mostly_kept(info):
+            grown = frozenset({KEEP_ALL})
         self.needed[rel] = grown
-        info = self.modules.get(rel)
         if asked or info is None or _blanked(info, grown - had):
             self._retire(self.modules.pop(rel, None))  # parsed again on next use, ``scanned`` kept
 
@@ -159,6 +165,11 @@ def _blanked(info: ModuleInfo, words: frozenset[str]) -> bool:
     keeping them would keep the same code: the cached one serves)."""
     dropped = info.pruned.calls | info.pruned.stores
     return KEEP_ALL in words or not dropped.isdisjoint(words)
+
+
+def _mostly_kept(info: ModuleInfo) -> bool:
+    """True when the parse ``info`` kept at least half the module's code."""
+    return _code_size(info.text) * 2 >= _code_size(info.source)
 
 
 def _code_size(text: str) -> int:
