@@ -464,3 +464,26 @@ def test_growth_parses_a_mostly_kept_module_whole(
     again = load_module(ctx, "m.py", scanning=True)
     assert (again is not info) is parsed_again
     assert again is not None and ("helper(x)" in again.text) is parsed_again
+
+
+@pytest.mark.parametrize(
+    ("text", "pruned"),
+    [
+        ('"""Module.\n\nMore."""\nimport os\n', "pass\n\n\nimport os\n"),
+        ("class A:\n    '''Doc.'''\n    X = 1\n", "class A:\n    pass\n    X = 1\n"),
+        ('class A:\n    b"raw"  # note\n', "class A:\n    pass\n"),
+        # not alone on its lines: kept as they are
+        ('x = 1; "s"\n', 'x = 1; "s"\n'),
+        ('"s"; x = 1\n', '"s"; x = 1\n'),
+        ('class A: "doc"\n', 'class A: "doc"\n'),
+        ("f'{x}'\n", "f'{x}'\n"),  # an f-string may call: not a bare string
+        ("...\n", "...\n"),
+    ],
+)  # fmt: skip
+def test_bare_strings_become_pass(text: str, pruned: str) -> None:
+    assert prune(text, ast.parse(text), scanning=False).text == pruned
+
+
+def test_docstring_of_a_blanked_body_is_not_written_back() -> None:
+    text = 'def f(a):\n    """Doc."""\n    return a\n'
+    assert prune(text, ast.parse(text), scanning=False).text == "def f(a):\n    pass\n\n"

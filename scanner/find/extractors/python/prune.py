@@ -49,6 +49,7 @@ from scanner.find.extractors.python.statements import (
     Unit,
     blank,
     blank_comments,
+    blank_strings,
     first_line,
     units,
     view,
@@ -294,6 +295,7 @@ class _Closure:
             calls |= called(dropped)
             stores.update(SELF_STORE.findall(dropped))
             changed = True
+        changed |= blank_strings(self.lines, _LINES.findall(text), tree)
         if not blank_comments(self.lines, tree) and not changed:
             return Pruned(text, callables=callables)
         shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None

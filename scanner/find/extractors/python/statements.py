@@ -290,6 +290,49 @@ def blank_comments(lines: list[str], tree: ast.Module) -> bool:
     return changed
 
 
+def blank_strings(lines: list[str], original: list[str], tree: ast.Module) -> bool:
+    """Replace each bare string statement still in ``lines`` (a docstring: no lookup reads
+    one, no finding comes from one) by ``pass`` on its first line, its other lines emptied;
+    True when one was. Only a string alone on its lines, which ``lines`` still holds as
+    ``original`` does (a blanked body's first line holds ``pass`` or its imports)."""
+    changed = False
+    pending: list[list[ast.stmt]] = [tree.body]
+    while pending:
+        block = pending.pop()
+        for node in block:
+            if isinstance(node, _NESTED):
+                pending.extend(_children(node))
+            elif _bare_string(node) and _alone(lines, original, node):
+                first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+                line = lines[first]
+                indent = line[: len(line) - len(line.lstrip(" \t\f"))]
+                lines[first] = indent + "pass" + line[len(line.rstrip("\r\n")) :]
+                for index in range(first + 1, last + 1):
+                    lines[index] = lines[index][len(lines[index].rstrip("\r\n")) :]
+                changed = True
+    return changed
+
+
+def _bare_string(node: ast.stmt) -> bool:
+    """True for a statement that is a string (or bytes) literal alone, f-strings aside."""
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, (str, bytes))
+    )
+
+
+def _alone(lines: list[str], original: list[str], node: ast.stmt) -> bool:
+    """True when ``node`` fills its lines (nothing before it, at most a comment after) and
+    they are as in ``original``."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    if last >= len(lines) or lines[first : last + 1] != original[first : last + 1]:
+        return False
+    before = lines[first].encode("utf-8")[: node.col_offset]
+    after = lines[last].encode("utf-8")[node.end_col_offset or 0 :].strip()
+    return not before.strip() and (not after or after.startswith(b"#"))
+
+
 def _children(node: ast.stmt) -> Iterator[list[ast.stmt]]:
     """The statement lists of a compound statement or a definition."""
     for name in ("body", "orelse", "finalbody"):
