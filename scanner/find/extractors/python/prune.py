@@ -178,12 +178,14 @@ class _Closure:
     calls: set[str] = field(default_factory=set)  # words whose callers are kept
     stores: set[str] = field(default_factory=set)  # attributes whose ``self.X =`` are kept
     queue: list[tuple[Unit, _Body]] = field(default_factory=list)
+    relevance: Relevance | None = None  # of a module being scanned
     by_call: dict[str, list[_Body]] = field(default_factory=dict)
     by_store: dict[str, list[_Body]] = field(default_factory=dict)
 
     def run(self, relevance: Relevance | None, needed: frozenset[str]) -> None:
         """Keep the relevant units and the option declarations, the callers and stores of the
         ``needed`` words, and everything they reach."""
+        self.relevance = relevance
         for body in self.bodies:
             for word in body.calls:
                 self.by_call.setdefault(word, []).append(body)
@@ -282,7 +284,7 @@ class _Closure:
         for body in self.bodies:
             if not body.active:
                 _blank(self.lines, body)
-                calls |= body.calls
+                calls |= body.calls | _blank_header(self.lines, body, self.relevance)
                 stores |= body.stores
                 changed = True
                 continue
@@ -300,6 +302,35 @@ class _Closure:
             return Pruned(text, callables=callables)
         shown = ast.Module(body=view(tree.body, kept), type_ignores=[]) if kept else None
         return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
+
+
+def _blank_header(lines: list[str], body: _Body, relevance: Relevance | None) -> frozenset[str]:
+    """Cut the decorators and signature of a blanked body's definition to ``def name():``
+    (its name stays bound) when nothing in them can matter: no model-like literal, no call a
+    scan or a lookup reads (``relevance``; an option declaration, a save); the words the cut
+    code called (none when it is kept)."""
+    node = body.node
+    start = first_line(node)
+    header = "".join(lines[start : body.first])
+    signature = "".join(lines[node.lineno - 1 : body.first])
+    decorators = "".join(lines[start : node.lineno - 1])
+    calls = called(decorators) | called(signature[signature.find("(") + 1 :])  # not its name
+    if MODEL_LITERAL.search(header) or not calls.isdisjoint(CONTEXT_CALLS):
+        return frozenset()
+    if relevance is None and not calls.isdisjoint(option_words()):
+        return frozenset()
+    if relevance is not None and relevance.relevant(header, words(header), calls):
+        return frozenset()
+    definition = lines[node.lineno - 1]
+    indent = definition[: len(definition) - len(definition.lstrip(" \t\f"))]
+    keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
+    for index in range(start, body.first):
+        line = lines[index]
+        ending = line[len(line.rstrip("\r\n")) :]
+        lines[index] = (
+            f"{indent}{keyword} {node.name}():" if index == node.lineno - 1 else ""
+        ) + ending
+    return calls
 
 
 def _imported(statements: list[ast.stmt]) -> frozenset[str]:
