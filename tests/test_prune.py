@@ -490,25 +490,27 @@ def test_docstring_of_a_blanked_body_is_not_written_back() -> None:
 
 
 @pytest.mark.parametrize(
-    ("header", "cut", "calls"),
+    ("header", "needed", "cut", "calls"),
     [
-        ("@skip('why')\n@other\ndef f(a: int, b=g(2)) -> int:", "\n\ndef f():", {"skip", "g"}),
-        ("async def f(\n    a,\n    b,\n):", "async def f():\n\n\n", set()),
-        ("class A:\n  @staticmethod\n  def f(a):", "class A:\n\n  def f():", set()),
-        # kept: a model-like literal, a relevant call, an option declaration, a save
-        ("def f(a='org/m'):", None, set()),
-        ("@cache(AutoModel.from_pretrained('x'))\ndef f():", None, set()),
-        ("@click.option('--model')\ndef f(model):", None, set()),
-        ("def f(a=save_pretrained(1)):", None, set()),
+        ("@skip('why')\n@other\ndef f(a: int, b=g(2)) -> int:", (), "\n\ndef f():", {"skip", "g"}),
+        ("async def f(\n    a,\n    b,\n):", (), "async def f():\n\n\n", set()),
+        ("class A:\n  @staticmethod\n  def f(a):", (), "class A:\n\n  def f():", set()),
+        # kept: a model-like literal, a relevant call, an option declaration, a save, a call
+        # whose callers a lookup asked for
+        ("def f(a='org/m'):", (), None, set()),
+        ("@cache(AutoModel.from_pretrained('x'))\ndef f():", (), None, set()),
+        ("@click.option('--model')\ndef f(model):", (), None, set()),
+        ("def f(a=save_pretrained(1)):", (), None, set()),
+        ("def f(a=helper(1)):", ("helper",), None, set()),
     ],
 )  # fmt: skip
 def test_blanked_body_header_is_cut_to_its_name(
-    header: str, cut: str | None, calls: set[str]
+    header: str, needed: tuple[str, ...], cut: str | None, calls: set[str]
 ) -> None:
     """A blanked body's decorators and signature become ``def name():`` (line for line) when
     nothing in them can matter; what they called is still known to the lookups."""
     imports = "from transformers import AutoModel\n\n\n"
     text = f"{imports}{header}\n    return 1\n"
-    pruned = prune(text, ast.parse(text))
+    pruned = prune(text, ast.parse(text), frozenset(needed))
     assert pruned.text == f"{imports}{header if cut is None else cut}\n    pass\n"
     assert calls <= pruned.calls

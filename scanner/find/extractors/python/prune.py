@@ -30,7 +30,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from scanner.find.extractors.python.local import is_folder_name
@@ -275,6 +275,16 @@ class _Closure:
             if any(k in unit.text for k in folders) and folders & set(_KEYWORD.findall(unit.text)):
                 self.queue.append((unit, body))
 
+    def header_matters(self, header: str, calls: frozenset[str]) -> bool:
+        """True when the decorators and signature ``header`` of a blanked body, calling
+        ``calls``, must stay: a model-like literal, a call whose callers are kept, a save, an
+        option declaration, or (a module being scanned) a relevant call."""
+        if MODEL_LITERAL.search(header) or not calls.isdisjoint(self.calls | CONTEXT_CALLS):
+            return True
+        if self.relevance is None:
+            return not calls.isdisjoint(option_words())
+        return self.relevance.relevant(header, words(header), calls)
+
     def pruned(self, text: str, tree: ast.Module, callables: frozenset[str]) -> Pruned:
         """The text with what was not kept blanked; what blanked code calls and stores."""
         kept: dict[int, list[ast.stmt]] = {}
@@ -284,7 +294,7 @@ class _Closure:
         for body in self.bodies:
             if not body.active:
                 _blank(self.lines, body)
-                calls |= body.calls | _blank_header(self.lines, body, self.relevance)
+                calls |= body.calls | _blank_header(self.lines, body, self.header_matters)
                 stores |= body.stores
                 changed = True
                 continue
@@ -304,32 +314,26 @@ class _Closure:
         return Pruned("".join(self.lines), frozenset(calls), frozenset(stores), callables, shown)
 
 
-def _blank_header(lines: list[str], body: _Body, relevance: Relevance | None) -> frozenset[str]:
+def _blank_header(
+    lines: list[str], body: _Body, keep: Callable[[str, frozenset[str]], bool]
+) -> frozenset[str]:
     """Cut the decorators and signature of a blanked body's definition to ``def name():``
-    (its name stays bound) when nothing in them can matter: no model-like literal, no call a
-    scan or a lookup reads (``relevance``; an option declaration, a save); the words the cut
-    code called (none when it is kept)."""
+    (line for line; its name stays bound) unless ``keep`` says their text or the words they
+    call matter; the words the cut code called (none when it is kept)."""
     node = body.node
     start = first_line(node)
-    header = "".join(lines[start : body.first])
     signature = "".join(lines[node.lineno - 1 : body.first])
     decorators = "".join(lines[start : node.lineno - 1])
     calls = called(decorators) | called(signature[signature.find("(") + 1 :])  # not its name
-    if MODEL_LITERAL.search(header) or not calls.isdisjoint(CONTEXT_CALLS):
+    if keep(decorators + signature, calls):
         return frozenset()
-    if relevance is None and not calls.isdisjoint(option_words()):
-        return frozenset()
-    if relevance is not None and relevance.relevant(header, words(header), calls):
-        return frozenset()
-    definition = lines[node.lineno - 1]
-    indent = definition[: len(definition) - len(definition.lstrip(" \t\f"))]
+    indent = signature[: len(signature) - len(signature.lstrip(" \t\f"))]
     keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
     for index in range(start, body.first):
         line = lines[index]
         ending = line[len(line.rstrip("\r\n")) :]
-        lines[index] = (
-            f"{indent}{keyword} {node.name}():" if index == node.lineno - 1 else ""
-        ) + ending
+        cut = f"{indent}{keyword} {node.name}():" if index == node.lineno - 1 else ""
+        lines[index] = cut + ending
     return calls
 
 
