@@ -7,15 +7,17 @@ run: its ``.py`` files; single-process ``ast.parse`` of all of them (the yardsti
 a cold full scan (an empty cache) and a warm rescan of the unchanged tree (the cache the cold
 scan filled), each in wall and CPU seconds (the scan's workers included) with its CPU ratio to
 ``ast.parse`` measured right before it; the pre-commit case (the hook's own command, ``scan
---changed``): the 5 ``.py`` files most recently changed in git, edited (a statement appended:
-new code; the rest of the tree in the cache), and the same 5 files with the cache off; and the
-peak RSS of the cold scan's largest process. Every scan is the real CLI in a fresh process,
+--changed``, the rest of the tree in the cache): the 5 ``.py`` files most recently changed in
+git, edited twice (``EDITS``: a statement appended, then one inserted before the first
+definition), and the same 5 files with the cache off; and the peak RSS of the cold scan's
+largest process. Every scan is the real CLI in a fresh process,
 interpreter start included; figures are medians of ``--repeat`` runs. Prints a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import statistics
 import subprocess
 import sys
@@ -35,15 +37,41 @@ from measure import (  # the script's own folder is on the path
 
 HEADER = (
     "| tree | commit | .py files | ast.parse (CPU) | cold: wall, CPU (CPU / ast.parse) "
-    "| warm: wall, CPU (CPU / ast.parse) | hook, 5 files edited (cache warm) "
-    "| hook, 5 files (cache off) | peak RSS (cold, largest process) |"
+    "| warm: wall, CPU (CPU / ast.parse) | hook, 5 files, a statement appended (cache warm) "
+    "| hook, 5 files, a statement inserted (cache warm) | hook, 5 files (cache off) "
+    "| peak RSS (cold, largest process) |"
 )
 HOOK = ("--changed",)
 """The options of the pre-commit hook's entry (``.pre-commit-hooks.yaml``): the staged files and
 every file whose findings depend on them."""
-EDITED = "\n_EDITED_BY_BENCH = {}\n"
-"""What the hook case appends to each staged file: a statement, new code (an edit of comments
-alone is served from the cache, and would not measure the hook)."""
+STATEMENT = "_EDITED_BY_BENCH = {}\n"
+"""The statement the hook case adds to each staged file: new code (an edit of comments alone is
+served from the cache, and would not measure the hook)."""
+
+
+def appended(text: str, tag: int) -> str:
+    """``text`` with the statement added at its end."""
+    return text + "\n" + STATEMENT.format(tag)
+
+
+def inserted(text: str, tag: int) -> str:
+    """``text`` with the statement added before its first top-level definition (its decorators
+    included; at its end when it has none): every line after it moves down."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return appended(text, tag)
+    lines = text.splitlines(keepends=True)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            at = min([node.lineno, *(d.lineno for d in node.decorator_list)]) - 1
+            return "".join([*lines[:at], STATEMENT.format(tag), *lines[at:]])
+    return appended(text, tag)
+
+
+EDITS = {"appended": appended, "inserted": inserted}
+"""The hook's edits of the staged files: a statement appended (nothing before it moves), and one
+inserted before the first definition (the lines of what follows change)."""
 
 
 @dataclass(slots=True)
@@ -52,7 +80,7 @@ class Figures:
 
     cold: list[tuple[Run, float]] = field(default_factory=list)
     warm: list[tuple[Run, float]] = field(default_factory=list)
-    hook_warm: list[Run] = field(default_factory=list)
+    hook_warm: dict[str, list[Run]] = field(default_factory=dict)  # by edit
 
 
 def measure_tree(tree: Path, repeat: int, jobs: int) -> str:
@@ -84,12 +112,12 @@ def _measure_once(tree: Path, cache: Path, jobs: int, attempt: int, figures: Fig
         parse = ast_parse_seconds(files, cpu=True)
         getattr(figures, kind).append((run(full, tree), parse))
     staged = recent_files(tree, 5)
-    for path in staged:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(EDITED.format(attempt))
-    hook = [*_scan(tree), *HOOK, "--cache-dir", str(cache), *map(str, staged)]
-    figures.hook_warm.append(run(hook, tree))
-    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
+    for name, edit in EDITS.items():
+        for path in staged:
+            path.write_text(edit(path.read_text(encoding="utf-8"), attempt), encoding="utf-8")
+        hook = [*_scan(tree), *HOOK, "--cache-dir", str(cache), *map(str, staged)]
+        figures.hook_warm.setdefault(name, []).append(run(hook, tree))
+        subprocess.run(["git", "checkout", "-q", "--", "."], cwd=tree, check=True)
 
 
 def _row(tree: Path, files: int, figures: Figures, hook_cold: Run) -> str:
@@ -99,14 +127,16 @@ def _row(tree: Path, files: int, figures: Figures, hook_cold: Run) -> str:
         ratio = statistics.median(r.cpu / parse for r, parse in pairs)
         return f"{wall:.2f} s, {cpu:.2f} s ({ratio:.2f}x)"
 
+    def hook(runs: list[Run]) -> str:
+        wall = statistics.median(r.seconds for r in runs)
+        return f"{wall:.2f} s wall, {statistics.median(r.cpu for r in runs):.2f} s CPU"
+
     parse = statistics.median(p for _, p in figures.cold + figures.warm)
-    hook = statistics.median(r.seconds for r in figures.hook_warm)
-    hook_cpu = statistics.median(r.cpu for r in figures.hook_warm)
     peak = max(r.peak_mb for r, _ in figures.cold)
     return (
         f"| {tree.name} | {commit(tree)} | {files:,} | {parse:.2f} s | {scan(figures.cold)} "
-        f"| {scan(figures.warm)} | {hook:.2f} s wall, {hook_cpu:.2f} s CPU "
-        f"| {hook_cold.seconds:.2f} s wall, {hook_cold.cpu:.2f} s CPU | {peak:.0f} MB |"
+        f"| {scan(figures.warm)} | {hook(figures.hook_warm['appended'])} "
+        f"| {hook(figures.hook_warm['inserted'])} | {hook([hook_cold])} | {peak:.0f} MB |"
     )
 
 
