@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from functools import cache, cached_property
 from types import MappingProxyType
 
+from license_db.frozen import replace
 from license_db.loader import LazyBundle, normalise_package
 from license_db.rulesets import RuleSet
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
