@@ -212,6 +212,11 @@ def fields(record: Record | type[Record]) -> tuple[str, ...]:
     return record.__match_args__
 
 
+def defaults(kind: type) -> dict[str, Any]:
+    """The default values of a record class's fields, by name (none for another type)."""
+    return dict(kind._defaults) if issubclass(kind, Record) else {}
+
+
 def replace(record: R, /, **changes: Any) -> R:
     """A copy of ``record`` with the fields ``changes`` names set to new values."""
     kind = type(record)

@@ -239,3 +239,14 @@ def test_a_database_load_and_its_lookups_need_no_dataclasses() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_lookup_makes_only_the_records_it_answers_with() -> None:
+    db = license_db.LicenseDB(license_db.loader.LazyBundle())
+    assert db.lookup("gpt-4o", "api") is not None
+    assert db.lookup("meta-llama/Llama-3.2-1B-Instruct") is not None
+    assert db.license("mit") is not None
+    tables = (db._api_table, db._model_table, db._license_table)
+    assert [len(table._made) for table in tables] == [1, 1, 1]
+    assert min(len(table) for table in tables) > 100  # of many rows
+    assert len(db.models()) == len(db._model_table) == len(db._model_table._made)
