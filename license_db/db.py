@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, cached_property
 from types import MappingProxyType
 
+from license_db import indexes
 from license_db.frozen import replace
 from license_db.loader import Index, LazyBundle, Records, normalise_package
 from license_db.rulesets import RuleSet
@@ -25,8 +26,6 @@ from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
 if TYPE_CHECKING:  # strictness comparisons import what they use when first made
-    from typing import TypeVar
-
     from license_db.permissive import Grant
     from license_db.records import (
         Alias,
@@ -37,8 +36,6 @@ if TYPE_CHECKING:  # strictness comparisons import what they use when first made
         ModalityRule,
         PatternRule,
     )
-
-    R = TypeVar("R")
 
 _HUB_URL = r"(?i)^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
 _HUB_SCHEMES = ("hf://", "hf-hub:", "hf_hub:", "huggingface://")
@@ -81,15 +78,15 @@ class LicenseDB:
 
     @cached_property
     def _license_table(self) -> Records[LicenseTerms]:
-        return _table(self._bundle.licenses)
+        return indexes.table(self._bundle.licenses)
 
     @cached_property
     def _model_table(self) -> Records[ModelRecord]:
-        return _table(self._bundle.models)
+        return indexes.table(self._bundle.models)
 
     @cached_property
     def _api_table(self) -> Records[ApiModel]:
-        return _table(self._bundle.api_models)
+        return indexes.table(self._bundle.api_models)
 
     @cached_property
     def _licenses(self) -> Index[LicenseTerms]:
@@ -100,24 +97,24 @@ class LicenseDB:
     def _license_keys(self) -> Mapping[str, str]:
         table = self._license_table
         columns = (table.column(name) for name in ("id", "spdx", "hub_license_name"))
-        return MappingProxyType(_license_keys(zip(*columns, strict=True)))
+        return MappingProxyType(indexes.license_keys(zip(*columns, strict=True)))
 
     @cached_property
     def _models(self) -> Index[ModelRecord]:
-        return _index(self._model_table, "huggingface")
+        return indexes.models(self._model_table, "huggingface")
 
     @cached_property
     def _spacy(self) -> Index[ModelRecord]:
-        return _index(self._model_table, "spacy")
+        return indexes.models(self._model_table, "spacy")
 
     @cached_property
     def _ultralytics(self) -> Index[ModelRecord]:
-        return _index(self._model_table, "ultralytics")
+        return indexes.models(self._model_table, "ultralytics")
 
     @cached_property
     def _by_name(self) -> Mapping[str, tuple[int, ...]]:
         table = self._model_table
-        return MappingProxyType(_by_name(table.column("model_id"), table.column("kind")))
+        return MappingProxyType(indexes.by_name(table.column("model_id"), table.column("kind")))
 
     @cached_property
     def _hub_orgs(self) -> frozenset[str]:
@@ -139,7 +136,7 @@ class LicenseDB:
     def _api(self) -> Index[ApiModel]:
         table = self._api_table
         names, providers = table.column("name"), table.column("provider")
-        return Index(table, _api_index(names, providers))
+        return Index(table, indexes.api(names, providers))
 
     @cached_property
     def _provider_license(self) -> Mapping[str, str]:
@@ -566,64 +563,8 @@ def _rule_orgs(rule: PatternRule) -> frozenset[str]:
     return frozenset(names) if all(re.fullmatch(r"[a-z0-9._-]+", n) for n in names) else frozenset()
 
 
-def _license_keys(licenses: Iterable[tuple[str, str | None, str | None]]) -> dict[str, str]:
-    """Lowercased id, SPDX id and card name -> license id; (id, spdx, card name) per license."""
-    rows = list(licenses)
-    keys = {license_id.lower(): license_id for license_id, _, _ in rows}
-    for license_id, *others in rows:
-        for other in others:
-            if other:
-                keys.setdefault(other.lower(), license_id)
-    return keys
-
-
-def _table(records: Records[R] | Sequence[R]) -> Records[R]:
-    """``records`` as a table: a bundle's own, or records already made (``read_bundle``)."""
-    return records if isinstance(records, Records) else Records(records)
-
-
-def _index(models: Records[ModelRecord], kind: str) -> Index[ModelRecord]:
-    """Lowercased model id -> the model of ``kind``."""
-    ids, kinds = models.column("model_id"), models.column("kind")
-    positions = {ids[i].lower(): i for i, found in enumerate(kinds) if found == kind}
-    return Index(models, positions)
-
-
-def _by_name(ids: list[str], kinds: list[str]) -> dict[str, tuple[int, ...]]:
-    """Lowercased name (after the organisation) -> positions of the Hub models of that name."""
-    grouped: dict[str, tuple[int, ...]] = {}
-    for i, (model_id, kind) in enumerate(zip(ids, kinds, strict=True)):
-        if kind == "huggingface" and "/" in model_id:
-            name = model_id.split("/", 1)[1].lower()
-            grouped[name] = (*grouped.get(name, ()), i)
-    return grouped
-
-
 _BEDROCK_REGION = r"(?:us|eu|apac|global|us-gov|jp|au|ca)\.(?P<model>[a-z0-9-]+\..+)"
 """Bedrock cross-region inference profiles prefix a model id with a region: ``us.anthropic...``."""
-
-_RESELLERS = frozenset({
-    "azure", "azure_ai", "bedrock", "bedrock_converse", "cloudflare", "databricks", "deepinfra",
-    "fireworks_ai", "github_copilot", "gmi", "groq", "lambda_ai", "nebius", "novita", "oci",
-    "openrouter", "replicate", "sambanova", "scaleway", "snowflake", "together_ai",
-    "vercel_ai_gateway", "vertex_ai", "wandb", "watsonx",
-})  # fmt: skip
-"""Providers that resell other organisations' models: a bare name means its maker's own API."""
-
-
-def _api_index(names: list[str], providers: list[str]) -> dict[str, int]:
-    """Lowercased name -> position; where several providers list a name, the maker's own API
-    wins (else the first listed)."""
-    index: dict[str, int] = {}
-    resold = []
-    for i, provider in enumerate(providers):
-        if provider in _RESELLERS:
-            resold.append(i)
-        else:
-            index.setdefault(names[i].lower(), i)
-    for i in resold:
-        index.setdefault(names[i].lower(), i)
-    return index
 
 
 def _record_match(raw: str, record: ModelRecord, rule: Rule, how: str) -> Match:
