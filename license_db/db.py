@@ -21,7 +21,7 @@ from types import MappingProxyType
 from license_db import indexes
 from license_db.frozen import replace
 from license_db.loader import Index, LazyBundle, Records, normalise_package
-from license_db.rulesets import RuleSet
+from license_db.rulesets import RuleSet, beginnings
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
@@ -170,8 +170,8 @@ class LicenseDB:
         return self._bundle.derivatives
 
     @cached_property
-    def _modality(self) -> tuple[tuple[re.Pattern[str], ModalityRule], ...]:
-        return tuple((re.compile(r.regex), r) for r in self._bundle.modality)
+    def _modality(self) -> tuple[tuple[tuple[str, ...], ModalityRule], ...]:
+        return tuple((beginnings(r.regex), r) for r in self._bundle.modality)
 
     @cached_property
     def _datasets(self) -> Mapping[str, DatasetRecord]:
@@ -230,7 +230,8 @@ class LicenseDB:
     def modality(self, model_id: str) -> ModalityRule | None:
         """The first modality rule that names ``model_id`` (matched on its lowercased name)."""
         name = model_id.strip().lower().rsplit("/", 1)[-1]
-        return next((rule for rx, rule in self._modality if rx.fullmatch(name)), None)
+        found = (r for starts, r in self._modality if name.startswith(starts))  # else no match
+        return next((rule for rule in found if _regex(rule.regex).fullmatch(name)), None)
 
     def _with_modality(self, found: Match) -> Match:
         """``found`` marked multimodal or not when a rule names it or its base model."""
