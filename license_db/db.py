@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from functools import cache, cached_property
 from types import MappingProxyType
 
-from license_db.loader import LazyBundle, normalise_package
-from license_db.rulesets import RuleSet
+from license_db import indexes
+from license_db.frozen import replace
+from license_db.loader import Index, LazyBundle, Records, normalise_package
+from license_db.rulesets import RuleSet, beginnings
 from license_db.schema import LicenseTerms, Match, ModelRecord, Rule
 
 TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
@@ -72,45 +73,76 @@ class LicenseDB:
         self.built: str = manifest["built"]
         self._bundle = bundle
 
+    # Indexes hold positions in the bundle's tables, read from their rows: a lookup makes the
+    # one record it answers with, not every record of the file (``loader.Records``).
+
     @cached_property
-    def _licenses(self) -> Mapping[str, LicenseTerms]:
-        return MappingProxyType({t.id: t for t in self._bundle.licenses})
+    def _license_table(self) -> Records[LicenseTerms]:
+        return indexes.table(self._bundle.licenses)
+
+    @cached_property
+    def _model_table(self) -> Records[ModelRecord]:
+        return indexes.table(self._bundle.models)
+
+    @cached_property
+    def _api_table(self) -> Records[ApiModel]:
+        return indexes.table(self._bundle.api_models)
+
+    @cached_property
+    def _licenses(self) -> Index[LicenseTerms]:
+        ids = self._license_table.column("id")
+        return Index(self._license_table, {key: i for i, key in enumerate(ids)})
 
     @cached_property
     def _license_keys(self) -> Mapping[str, str]:
-        return MappingProxyType(_license_keys(self._bundle.licenses))
+        table = self._license_table
+        columns = (table.column(name) for name in ("id", "spdx", "hub_license_name"))
+        return MappingProxyType(indexes.license_keys(zip(*columns, strict=True)))
 
     @cached_property
-    def _models(self) -> Mapping[str, ModelRecord]:
-        return _index(self._bundle.models, "huggingface")
+    def _models(self) -> Index[ModelRecord]:
+        return indexes.models(self._model_table, "huggingface")
 
     @cached_property
-    def _spacy(self) -> Mapping[str, ModelRecord]:
-        return _index(self._bundle.models, "spacy")
+    def _spacy(self) -> Index[ModelRecord]:
+        return indexes.models(self._model_table, "spacy")
 
     @cached_property
-    def _ultralytics(self) -> Mapping[str, ModelRecord]:
-        return _index(self._bundle.models, "ultralytics")
+    def _ultralytics(self) -> Index[ModelRecord]:
+        return indexes.models(self._model_table, "ultralytics")
 
     @cached_property
-    def _by_name(self) -> Mapping[str, tuple[ModelRecord, ...]]:
-        return MappingProxyType(_by_name(self._bundle.models))
+    def _by_name(self) -> Mapping[str, tuple[int, ...]]:
+        table = self._model_table
+        return MappingProxyType(indexes.by_name(table.column("model_id"), table.column("kind")))
 
     @cached_property
     def _hub_orgs(self) -> frozenset[str]:
-        return frozenset(_org(r) for rs in self._by_name.values() for r in rs)
+        ids, kinds = self._model_table.column("model_id"), self._model_table.column("kind")
+        return frozenset(
+            model_id.partition("/")[0].lower() for model_id, kind in zip(ids, kinds, strict=True)
+            if kind == "huggingface" and "/" in model_id
+        )  # fmt: skip
+
+    def _named(self, name: str) -> tuple[ModelRecord, ...]:
+        """The Hub models whose name (after the organisation) is ``name``, lowercased."""
+        return tuple(self._model_table[i] for i in self._by_name.get(name, ()))
 
     @cached_property
     def _aliases(self) -> Mapping[str, Alias]:
         return MappingProxyType({a.alias.lower(): a for a in self._bundle.aliases})
 
     @cached_property
-    def _api(self) -> Mapping[str, ApiModel]:
-        return MappingProxyType(_api_index(self._bundle.api_models))
+    def _api(self) -> Index[ApiModel]:
+        table = self._api_table
+        names, providers = table.column("name"), table.column("provider")
+        return Index(table, indexes.api(names, providers))
 
     @cached_property
     def _provider_license(self) -> Mapping[str, str]:
-        return MappingProxyType({m.provider: m.license for m in self._bundle.api_models})
+        table = self._api_table
+        pairs = zip(table.column("provider"), table.column("license"), strict=True)
+        return MappingProxyType(dict(pairs))
 
     @cached_property
     def _api_prefixes(self) -> Mapping[str, str]:
@@ -138,8 +170,8 @@ class LicenseDB:
         return self._bundle.derivatives
 
     @cached_property
-    def _modality(self) -> tuple[tuple[re.Pattern[str], ModalityRule], ...]:
-        return tuple((re.compile(r.regex), r) for r in self._bundle.modality)
+    def _modality(self) -> tuple[tuple[tuple[str, ...], ModalityRule], ...]:
+        return tuple((beginnings(r.regex), r) for r in self._bundle.modality)
 
     @cached_property
     def _datasets(self) -> Mapping[str, DatasetRecord]:
@@ -154,11 +186,11 @@ class LicenseDB:
 
     def licenses(self) -> tuple[LicenseTerms, ...]:
         """Every license, sorted by id."""
-        return self._bundle.licenses
+        return tuple(self._license_table)
 
     def models(self) -> tuple[ModelRecord, ...]:
         """Every model record (Hub ids, spaCy packages, Ultralytics weights), sorted by id."""
-        return self._bundle.models
+        return tuple(self._model_table)
 
     def family_rules(self) -> tuple[PatternRule, ...]:
         """The family rules; every rule that matches is a candidate and the strictest wins."""
@@ -170,17 +202,17 @@ class LicenseDB:
 
     def stats(self) -> dict[str, object]:
         """Version, schema, build date and record counts."""
-        models = self._bundle.models
+        kinds = self._model_table.column("kind")
         return {
             "version": self.version,
             "schema_version": self.schema_version,
             "built": self.built,
             "licenses": len(self._licenses),
-            "models": sum(1 for m in models if m.kind == "huggingface"),
+            "models": kinds.count("huggingface"),
             "spacy_packages": len(self._spacy),
             "ultralytics_weights": len(self._ultralytics),
             "aliases": len(self._aliases),
-            "api_models": len(self._bundle.api_models),
+            "api_models": len(self._api_table),
             "api_providers": len(self._provider_license),
             "family_rules": len(self._bundle.family),
             "ollama_rules": len(self._bundle.ollama),
@@ -198,7 +230,8 @@ class LicenseDB:
     def modality(self, model_id: str) -> ModalityRule | None:
         """The first modality rule that names ``model_id`` (matched on its lowercased name)."""
         name = model_id.strip().lower().rsplit("/", 1)[-1]
-        return next((rule for rx, rule in self._modality if rx.fullmatch(name)), None)
+        found = (r for starts, r in self._modality if name.startswith(starts))  # else no match
+        return next((rule for rule in found if _regex(rule.regex).fullmatch(name)), None)
 
     def _with_modality(self, found: Match) -> Match:
         """``found`` marked multimodal or not when a rule names it or its base model."""
@@ -283,7 +316,7 @@ class LicenseDB:
     def _base_for(self, org: str, name: str, repackager: bool) -> Match | None:
         """The base model ``org`` may copy under exactly ``name``: its own, or any when a
         re-packager; a record of that name first, then an alias, then a family rule."""
-        records = [r for r in self._by_name.get(name, ()) if repackager or _org(r) == org]
+        records = [r for r in self._named(name) if repackager or _org(r.model_id) == org]
         if records:
             if len({r.license for r in records}) > 1:
                 return None  # one name, several licenses: which base is meant is not known
@@ -366,7 +399,7 @@ class LicenseDB:
 
     def _known_base(self, name: str) -> tuple[str, str] | None:
         """(model, license) of the one model called ``name`` in any organisation, if any."""
-        records = self._by_name.get(name, ())
+        records = self._named(name)
         if len({r.license for r in records}) == 1:
             return records[0].model_id, records[0].license
         if alias := self._aliases.get(name):
@@ -519,8 +552,8 @@ def _common_stem(a: str, b: str) -> str:
     return a[:size].rstrip("-_.")
 
 
-def _org(record: ModelRecord) -> str:
-    return record.model_id.split("/", 1)[0].lower()
+def _org(model_id: str) -> str:
+    return model_id.split("/", 1)[0].lower()
 
 
 @cache  # asked for every rule at each unknown id (near_miss): once per rule is enough
@@ -531,48 +564,8 @@ def _rule_orgs(rule: PatternRule) -> frozenset[str]:
     return frozenset(names) if all(re.fullmatch(r"[a-z0-9._-]+", n) for n in names) else frozenset()
 
 
-def _license_keys(licenses: Iterable[LicenseTerms]) -> dict[str, str]:
-    keys: dict[str, str] = {}
-    for terms in licenses:
-        keys[terms.id.lower()] = terms.id
-    for terms in licenses:
-        for other in (terms.spdx, terms.hub_license_name):
-            if other:
-                keys.setdefault(other.lower(), terms.id)
-    return keys
-
-
-def _index(models: Iterable[ModelRecord], kind: str) -> Mapping[str, ModelRecord]:
-    return MappingProxyType({m.model_id.lower(): m for m in models if m.kind == kind})
-
-
-def _by_name(models: Iterable[ModelRecord]) -> dict[str, tuple[ModelRecord, ...]]:
-    grouped: dict[str, tuple[ModelRecord, ...]] = {}
-    for model in models:
-        if model.kind == "huggingface" and "/" in model.model_id:
-            name = model.model_id.split("/", 1)[1].lower()
-            grouped[name] = (*grouped.get(name, ()), model)
-    return grouped
-
-
 _BEDROCK_REGION = r"(?:us|eu|apac|global|us-gov|jp|au|ca)\.(?P<model>[a-z0-9-]+\..+)"
 """Bedrock cross-region inference profiles prefix a model id with a region: ``us.anthropic...``."""
-
-_RESELLERS = frozenset({
-    "azure", "azure_ai", "bedrock", "bedrock_converse", "cloudflare", "databricks", "deepinfra",
-    "fireworks_ai", "github_copilot", "gmi", "groq", "lambda_ai", "nebius", "novita", "oci",
-    "openrouter", "replicate", "sambanova", "scaleway", "snowflake", "together_ai",
-    "vercel_ai_gateway", "vertex_ai", "wandb", "watsonx",
-})  # fmt: skip
-"""Providers that resell other organisations' models: a bare name means its maker's own API."""
-
-
-def _api_index(models: Iterable[ApiModel]) -> dict[str, ApiModel]:
-    """Name -> model; where several providers list a name, the maker's own API wins."""
-    index: dict[str, ApiModel] = {}
-    for model in sorted(models, key=lambda m: m.provider in _RESELLERS):
-        index.setdefault(model.name.lower(), model)
-    return index
 
 
 def _record_match(raw: str, record: ModelRecord, rule: Rule, how: str) -> Match:

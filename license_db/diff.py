@@ -8,12 +8,11 @@ diff`` prints them.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from license_db.frozen import Record, fields
 from license_db.records import Bundle
 from license_db.schema import LicenseTerms
 
@@ -21,8 +20,7 @@ _PROVENANCE = frozenset({"id", "sources", "notes", "use_restrictions_raw", "prim
 """LicenseTerms fields that record where a fact came from, not a term: not compared."""
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Record):
     """One entry that was added, removed or changed; ``fields`` are its changed values."""
 
     key: str
@@ -38,8 +36,7 @@ class Change:
         return "removed" if self.new is None else "changed"
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(Record):
     """The changes of one part of the database (licenses, models, API names, ...)."""
 
     name: str
@@ -50,8 +47,7 @@ class Section:
         return tuple(c for c in self.changes if c.kind == kind)
 
 
-@dataclass(frozen=True, slots=True)
-class DbDiff:
+class DbDiff(Record):
     """Two versions (version, build date) and their differences, section by section."""
 
     old: tuple[str, str]
@@ -111,11 +107,7 @@ def _licenses(bundle: Bundle) -> dict[str, Entry]:
 
 def _terms(terms: LicenseTerms) -> dict[str, str]:
     """The license's term fields as display strings."""
-    return {
-        f.name: _shown(getattr(terms, f.name))
-        for f in dataclasses.fields(terms)
-        if f.name not in _PROVENANCE
-    }
+    return {name: _shown(getattr(terms, name)) for name in fields(terms) if name not in _PROVENANCE}
 
 
 def _shown(value: Any) -> str:

@@ -8,10 +8,10 @@ rewrites an expression into the database's own license ids (``canonical_expressi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from license_db.frozen import Record
 from license_db.schema import LicenseTerms
 
 if TYPE_CHECKING:
@@ -22,22 +22,19 @@ class LicenseExpressionError(ValueError):
     """Raised for text that is not a license expression."""
 
 
-@dataclass(frozen=True, slots=True)
-class LicenseId:
+class LicenseId(Record):
     """One license, by database id or SPDX id as written."""
 
     key: str
 
 
-@dataclass(frozen=True, slots=True)
-class AllOf:
+class AllOf(Record):
     """``A AND B``: every branch applies."""
 
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AnyOf:
+class AnyOf(Record):
     """``A OR B``: the user may choose one branch."""
 
     args: tuple[Expr, ...]

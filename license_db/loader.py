@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from functools import cached_property
 
+from license_db.frozen import defaults
 from license_db.schema import (
     Commercial,
     LicenseTerms,
@@ -20,7 +21,9 @@ from license_db.schema import (
 
 TYPE_CHECKING = False  # ``typing`` is not imported at run time: a load never needs it
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Iterator, Sequence
+    from typing import Any, TypeVar
+    from typing import Generic as _Generic
 
     from license_db.records import (
         Alias,
@@ -31,6 +34,17 @@ if TYPE_CHECKING:
         ModalityRule,
         PatternRule,
     )
+
+    R = TypeVar("R")
+else:
+    R = None
+
+    class _Generic:
+        """``typing.Generic`` as type checkers read it; at run time a subscript is the class."""
+
+        def __class_getitem__(cls, item: object) -> type:
+            return cls
+
 
 _TUPLE_FIELDS = (
     "sources",
@@ -65,10 +79,10 @@ def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
     lazy = LazyBundle(read)
     return Bundle(
         manifest=lazy.manifest,
-        licenses=lazy.licenses,
-        models=lazy.models,
+        licenses=tuple(lazy.licenses),
+        models=tuple(lazy.models),
         aliases=lazy.aliases,
-        api_models=lazy.api_models,
+        api_models=tuple(lazy.api_models),
         family=lazy.family,
         ollama=lazy.ollama,
         packages=lazy.packages,
@@ -79,9 +93,80 @@ def read_bundle(read: Callable[[str], Any] = read_json) -> Bundle:
     )
 
 
+class Records(_Generic[R]):
+    """The records of one data file: its rows as parsed, each made a record the first time it
+    is read (a lookup reads one of thousands), or records already made (``make`` None)."""
+
+    def __init__(
+        self, rows: Sequence[Any], make: Callable[[Any], R] | None = None, kind: type = object
+    ) -> None:
+        """Records of ``rows``, made by ``make`` (None: the rows are the records) as ``kind``
+        records (whose defaults stand for what a row leaves out)."""
+        self._rows = rows
+        self._make = make
+        self._made: dict[int, R] = {}
+        self._defaults = defaults(kind) if make is not None else {}
+        self._columns: dict[str, list[Any]] = {}
+
+    def __len__(self) -> int:
+        """How many records."""
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> R:
+        """The record at ``index`` (a position in the data file)."""
+        if self._make is None:
+            found: R = self._rows[index]
+            return found
+        made = self._made.get(index)
+        if made is None:
+            made = self._made[index] = self._make(self._rows[index])
+        return made
+
+    def __iter__(self) -> Iterator[R]:
+        """Every record, in order (each made now if not before)."""
+        return (self[index] for index in range(len(self._rows)))
+
+    def column(self, name: str) -> list[Any]:
+        """One field of every record, in order, read from the rows without making records
+        (once): for fields a row holds as the record does (ids, names, kinds, licenses)."""
+        found = self._columns.get(name)
+        if found is None:
+            found = self._columns[name] = self._read_column(name)
+        return found
+
+    def _read_column(self, name: str) -> list[Any]:
+        if self._make is None:
+            return [getattr(record, name) for record in self._rows]
+        default = self._defaults.get(name)
+        return [row.get(name, default) for row in self._rows]
+
+
+class Index(_Generic[R]):
+    """Records by key: each key's position in a table, its record made when looked up."""
+
+    def __init__(self, table: Records[R], positions: dict[str, int]) -> None:
+        """An index of ``table``: ``positions`` maps each key to a record's position."""
+        self._table = table
+        self._positions = positions
+
+    def __len__(self) -> int:
+        """How many keys."""
+        return len(self._positions)
+
+    def __getitem__(self, key: str) -> R:
+        """The record of ``key`` (KeyError: none)."""
+        return self._table[self._positions[key]]
+
+    def get(self, key: str) -> R | None:
+        """The record of ``key``, or None."""
+        position = self._positions.get(key)
+        return None if position is None else self._table[position]
+
+
 class LazyBundle:
     """The fields of a Bundle, each data file read and parsed the first time a field needs it
-    (``load()`` at a hook run reads the manifest and what its few lookups use)."""
+    (``load()`` at a hook run reads the manifest and what its few lookups use); licenses, models
+    and API models as ``Records``, each made when first read."""
 
     def __init__(self, read: Callable[[str], Any] = read_json) -> None:
         """A bundle read with ``read`` (parses one data file by name)."""
@@ -97,14 +182,14 @@ class LazyBundle:
         return self._read("api_models.json")
 
     @cached_property
-    def licenses(self) -> tuple[LicenseTerms, ...]:
+    def licenses(self) -> Records[LicenseTerms]:
         """Every license, sorted by id."""
-        return tuple(license_terms(r) for r in self._read("licenses.json"))
+        return Records(self._read("licenses.json"), license_terms, LicenseTerms)
 
     @cached_property
-    def models(self) -> tuple[ModelRecord, ...]:
+    def models(self) -> Records[ModelRecord]:
         """Every model record."""
-        return tuple(ModelRecord(**r) for r in self._read("models.json"))
+        return Records(self._read("models.json"), _model_record, ModelRecord)
 
     @cached_property
     def aliases(self) -> tuple[Alias, ...]:
@@ -114,9 +199,12 @@ class LazyBundle:
         return tuple(Alias(**r) for r in self._read("aliases.json"))
 
     @cached_property
-    def api_models(self) -> tuple[ApiModel, ...]:
+    def api_models(self) -> Records[ApiModel]:
         """Hosted model names."""
-        return tuple(_api_model(r, self._api["sources"]) for r in self._api["models"])
+        from license_db.records import ApiModel
+
+        sources = self._api["sources"]
+        return Records(self._api["models"], lambda row: _api_model(row, sources), ApiModel)
 
     @cached_property
     def family(self) -> tuple[PatternRule, ...]:
@@ -172,6 +260,11 @@ def license_terms(raw: dict[str, Any]) -> LicenseTerms:
         OutputTraining, values.get("output_training_effect")
     )
     return LicenseTerms(**values)
+
+
+def _model_record(raw: dict[str, Any]) -> ModelRecord:
+    """One models.json object as a ModelRecord."""
+    return ModelRecord(**raw)
 
 
 def _optional(kind: type[Any], value: str | None) -> Any:

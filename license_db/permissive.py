@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from license_db.expression import AllOf, AnyOf, Expr, LicenseId
+from license_db.frozen import Record
 from license_db.schema import Commercial, LicenseTerms
 
 UNVERIFIED = "(unverified)"
@@ -30,8 +30,7 @@ _DUTIES = ("attribution", "naming_rule", "license_copy_required", "notice_file_r
 _MISSING_KEY = {"output_training_restricted": "output_training_restriction"}
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(Record):
     """What a license grants, axis by axis (higher grants more), and the uses it restricts."""
 
     levels: tuple[int, ...]

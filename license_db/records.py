@@ -1,22 +1,23 @@
 """Records of the bundled data beyond a license's and a model's (``schema``): aliases, pattern
 rules, API models, derivative markers, modality rules, datasets, and the parsed ``Bundle``.
 
-Their own module so that loading the database creates none of them: ``load()`` reads the
-manifest only, and each record type is created (a frozen dataclass costs about a millisecond)
-when the data file that holds such records is first parsed.
+Their own module so that loading the database imports none of them: ``load()`` reads the
+manifest only; this module is imported when the data file that holds such records is first
+parsed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from license_db.frozen import Record
 
+TYPE_CHECKING = False  # ``typing`` is not imported at run time: a lookup never needs it
 if TYPE_CHECKING:
+    from typing import Any
+
     from license_db.schema import LicenseTerms, ModelRecord
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
+class Alias(Record):
     """A legacy id that names another record (``gpt2`` -> ``openai-community/gpt2``)."""
 
     alias: str
@@ -25,8 +26,7 @@ class Alias:
     tier: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class PatternRule:
+class PatternRule(Record):
     """A curated family or Ollama rule: whole-string regex on the lowercased id."""
 
     id: str
@@ -42,8 +42,7 @@ class PatternRule:
         return f"{self.id} ({self.match})"
 
 
-@dataclass(frozen=True, slots=True)
-class ApiModel:
+class ApiModel(Record):
     """A hosted model name and the provider whose API terms apply."""
 
     name: str
@@ -53,8 +52,7 @@ class ApiModel:
     mode: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Derivatives:
+class Derivatives(Record):
     """Markers of quantised / converted copies: re-packager orgs and name suffixes."""
 
     repackagers: frozenset[str]
@@ -62,8 +60,7 @@ class Derivatives:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class ModalityRule:
+class ModalityRule(Record):
     """Whether the models a regex names (on the lowercased model name) are multimodal."""
 
     id: str
@@ -73,8 +70,7 @@ class ModalityRule:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Bundle:
+class Bundle(Record):
     """Everything in license_db/data, parsed."""
 
     manifest: dict[str, Any]
@@ -91,8 +87,7 @@ class Bundle:
     datasets: tuple[DatasetRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DatasetRecord:
+class DatasetRecord(Record):
     """A Hub dataset id, its license (``unknown`` where not settled), source and terms note."""
 
     dataset_id: str

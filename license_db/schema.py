@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from license_db.frozen import Record
 
 SCHEMA_VERSION = 1
 
@@ -61,8 +62,7 @@ class Rule(str, Enum):
     HUB = "hub"  # the Hugging Face Hub's card metadata (opt-in online lookup)
 
 
-@dataclass(frozen=True, slots=True)
-class LicenseTerms:
+class LicenseTerms(Record):
     """One license's terms as structured data the policy can compute with.
 
     ``None`` on a tri-state field means the fact was not verified (listed in ``missing``):
@@ -113,8 +113,7 @@ class LicenseTerms:
     hub_license_name: str | None = None  # model-card ``license_name`` when hub_id is "other"
 
 
-@dataclass(frozen=True, slots=True)
-class ModelRecord:
+class ModelRecord(Record):
     """One model id with its license (an id or an expression such as ``mit AND llama3.1``)."""
 
     model_id: str
@@ -125,8 +124,7 @@ class ModelRecord:
     conflict: str | None = None  # the sources' competing claims, when they disagreed
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(Record):
     """The database's answer for one identifier, with the rule that decided it.
 
     ``model_id`` is the canonical id the answer is about; ``detail`` says how the rule applied

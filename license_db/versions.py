@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from license_db.frozen import Record
 from license_db.loader import read_bundle, read_json
 from license_db.records import Bundle
 
@@ -32,8 +32,7 @@ class VersionError(Exception):
     """A database version that cannot be read: the message says which and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChangelogEntry:
+class ChangelogEntry(Record):
     """One release of the data: its version and what changed, in plain words."""
 
     version: str

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import license_db
 from license_db.loader import read_bundle
-from license_db.records import PatternRule
+from license_db.records import ModalityRule, PatternRule
 from license_db.rulesets import RuleSet, beginnings
 
 BUNDLE = read_bundle()
@@ -54,6 +54,19 @@ def test_every_match_of_a_bundled_rule_starts_with_one_of_its_beginnings(
     text = data.draw(st.from_regex(re.compile(rule.match), fullmatch=True))
     assert text.startswith(beginnings(rule.match))
     assert rule in RuleSet.of(RULES).all(text)
+
+
+@pytest.mark.parametrize("rule", BUNDLE.modality, ids=[r.id for r in BUNDLE.modality])
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_modality_rule_starts_with_one_of_its_beginnings(
+    rule: ModalityRule, data: st.DataObject
+) -> None:
+    text = data.draw(st.from_regex(re.compile(rule.regex), fullmatch=True))
+    assert text.startswith(beginnings(rule.regex))
+    first = next(r for r in BUNDLE.modality if re.fullmatch(r.regex, text))
+    if "/" not in text and text == text.strip().lower():  # modality() reads a lowercased name
+        assert license_db.load().modality(text) == first
 
 
 def test_lookups_compile_only_the_rules_of_the_organisation_asked() -> None:
