@@ -130,8 +130,7 @@ def warm_extraction_seconds(tree: Path, cache_dir: Path) -> float:
 
 def main() -> None:
     """``python bench/measure.py TREE``: parse every ``.py`` file of TREE with ``ast.parse``
-    and print the seconds (the yardstick as a command: ``farm-bench --vs`` pairs it with a
-    scan)."""
+    and print the seconds (the yardstick as a command, timed in turn with a scan)."""
     print(f"{ast_parse_seconds(python_files(Path(sys.argv[1]))):.3f}")
 
 

@@ -3,10 +3,11 @@ one process (the files ``git`` lists, as ``measure.python_files``), and print th
 
     python bench/parse_tree.py TREE
 
-Paired with the real CLI by ``farm-bench`` (see the README's "Cold parsing" section):
+Run in turn with the real CLI, each timed as a whole process (see the README's "Cold parsing"
+section):
 
-    farm-bench -n 3 -- python -m scanner scan --root TREE --format json --exit-zero --no-cache \\
-        --vs "python bench/parse_tree.py TREE"
+    /usr/bin/time -v python -m scanner scan --root TREE --format json --exit-zero --no-cache
+    /usr/bin/time -v python bench/parse_tree.py TREE
 """
 
 from __future__ import annotations
