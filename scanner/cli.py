@@ -29,6 +29,7 @@ from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 
 if TYPE_CHECKING:  # the scan, its reports and the baseline: imported when a scan runs
     from scanner.decide.baseline import Baseline
+    from scanner.find.module_index import ModuleIndex
     from scanner.resolve.hub import HubClient
     from scanner.scan import ScanProgress
 
@@ -471,6 +472,8 @@ def _planned_scan(
     given = [_under(root, path) for path in args.paths]
     settings = [p for p in (policy_path, _baseline_path(args)) if p is not None]
     changed = getattr(args, "changed", False)
+    cache = _extraction_cache(args, root)
+    probe = None if cache is None else replay.indexed_probe(cache, root)
     plan = targets.plan(
         root,
         given,
@@ -479,14 +482,22 @@ def _planned_scan(
         changed=changed,
         ignore=policy.exclude,
         max_files=args.max_files,
+        modules=None if cache is None or probe is None else _module_index(cache, root, probe),
     )
     if plan.note:
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
-    cache = _extraction_cache(args, root)
     jobs, limit = args.jobs, args.max_file_size
-    return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache)
+    setup = replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache, probe)
+    return plan, setup
+
+
+def _module_index(cache: ExtractionCache, root: Path, probe: replay.IndexedProbe) -> ModuleIndex:
+    """What planning keeps of each module (by content hash), beside the extraction cache."""
+    from scanner.find.module_index import ModuleIndex
+
+    return ModuleIndex(cache.folder.parent, root, cache.limit, probe.text)
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:

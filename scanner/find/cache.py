@@ -160,6 +160,7 @@ class Probe:
         self.listings: dict[str, dict[str, str] | None] = {}
         self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
+        self._rebases: dict[str, searches.Rebase] = {}  # by the universe searched before
 
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
@@ -176,21 +177,28 @@ class Probe:
         before = None
         if self.manifests is not None and deps.universe is not None:
             before = self.manifests.get(deps.universe)
-        if before is None:
+        if before is None or deps.universe is None:
             return all(self.search(w, p) == found for w, p, found in deps.searches)
-        self.universe()
+        rebase = self._rebases.get(deps.universe)
+        if rebase is None:
+            self.universe()
+            rebase = self._rebases[deps.universe] = searches.Rebase(self.modules, before)
         return all(
-            searches.found_again(self.modules, before, found, self._matcher(w, p)) == found
-            for w, p, found in deps.searches
+            rebase.found_again(found, self._matcher(w, p)) == found for w, p, found in deps.searches
         )
 
     def _matcher(self, word: str, pattern: str) -> Callable[[str], bool]:
-        """Whether a module's text matches a search (``repo.modules_matching``'s test)."""
-        regex = re.compile(pattern)
+        """Whether a module's text matches a search (``repo.modules_matching``'s test); the
+        expression is compiled only for a module that has the word."""
+        compiled: list[re.Pattern[str]] = []
 
         def matches(rel: str) -> bool:
             text = self.ctx.read_text(rel)
-            return text is not None and word in text and regex.search(text) is not None
+            if text is None or word not in text:
+                return False
+            if not compiled:
+                compiled.append(re.compile(pattern))
+            return compiled[0].search(text) is not None
 
         return matches
 

@@ -290,8 +290,9 @@ def _candidates(root: Path, paths: Sequence[Path], problems: list[FileError]) ->
 
 
 def _relative(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` (resolved by ``discover``), or as given outside it."""
     try:
-        return path.relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 
