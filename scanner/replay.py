@@ -92,7 +92,7 @@ class Setup:
 
         return ScanInput(
             self.root, self.db, self.policy, self.today, self.jobs, self.baseline, self.hub,
-            self.max_file_bytes, self.cache, progress, reads,
+            self.max_file_bytes, self.cache, progress, reads, self.probe,
         )  # fmt: skip
 
 
@@ -328,6 +328,15 @@ class IndexedProbe(Probe):
         if info is not None and fresh and found[0] is not None:
             self.index.note(rel, info, found[0], found[1], read_ns)
         return found
+
+    def recorded(self, rel: str, limit: int) -> str | None:
+        """The hash of ``rel``'s bytes recorded in the index while its status is unchanged
+        (a regular file of at most ``limit`` bytes reached with no symlink on the way)."""
+        info = self._plain(rel)
+        if info is None or info.st_size > limit:
+            return None
+        known = self.index.known(rel, info)
+        return None if known is None else known[0]
 
     def _listed(self, rel: str) -> str | bool | None:
         """``Probe._listed`` with each folder's answer worked out once (a scan's thousands of

@@ -202,6 +202,11 @@ class Probe:
 
         return matches
 
+    def recorded(self, rel: str, limit: int) -> str | None:
+        """The hash of the bytes of the regular file ``rel`` (at most ``limit`` of them) when
+        known without reading it; None here (a probe with a hash index knows more)."""
+        return None
+
     def preload(self, rel: str, data: bytes) -> None:
         """The bytes of a scanned Python module, read for its key: not read again here."""
         self.loaded[rel] = data
