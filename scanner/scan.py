@@ -467,12 +467,14 @@ def extract_file(
 
 
 def _extract(root: Path, file: SourceFile, ctx: RepoContext, limit: int) -> Extraction:
-    from scanner.find.extractors import EXTRACTORS, python  # in workers (or after a fork)
+    from scanner.find.extractors import EXTRACTORS  # in workers (or after a fork)
 
     text, problems = read_text(root / file.path, file.path, root, limit)
     if text is None:
         return Extraction(errors=problems)
     if file.kind is SourceKind.PYTHON and len(text) > MAX_PARSE_BYTES:
+        from scanner.find.extractors import python
+
         size = f"{len(text) / 1_000_000:.1f} MB"
         problems += (
             FileError(

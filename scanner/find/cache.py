@@ -35,9 +35,10 @@ from typing import Any
 from scanner import context as context_mod
 from scanner.context import CODE_READ, Observations, RepoContext
 from scanner.find import cache_codec, searches
+from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
-from scanner.find.discover import SourceFile, git_files, walk
+from scanner.find.discover import SourceFile, walk
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 1
@@ -294,7 +295,7 @@ class Probe:
     def universe(self) -> str:
         """The hash of every module cross-module searches read, as they are now."""
         if not self._universe:
-            files = git_files(self.ctx.root)
+            files = discover_mod.run_files(self.ctx.root)
             paths = files if files is not None else list(walk(self.ctx.root))
             for rel in paths:
                 if rel.endswith(".py"):
@@ -346,6 +347,7 @@ def forget_previous_run() -> None:
     files as they are now, and so must ``Probe``."""
     context_mod._read_text.cache_clear()
     context_mod._within.cache_clear()
+    discover_mod.run_files.cache_clear()
     universe.cache_clear()
     repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
     if repo is not None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from scanner.context import RepoContext
 from scanner.find import dependents as deps
-from scanner.find.discover import MAX_FILES, SourceFile, discover, git_files, walk
+from scanner.find.discover import MAX_FILES, SourceFile, discover, run_files, walk
 from scanner.types import FileError
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def _with_dependents(
 def repository_graph(root: Path, modules: ModuleIndex | None = None) -> deps.ImportGraph:
     """The import graph of the Python modules and notebooks git lists (or a walk finds), from
     what ``modules`` kept of the unchanged ones when given."""
-    listed = git_files(root)
+    listed = run_files(root)
     paths = [rel for rel in (listed if listed is not None else walk(root)) if deps.is_code(rel)]
     if modules is not None:
         return modules.graph(paths)
