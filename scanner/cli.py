@@ -497,7 +497,7 @@ def _module_index(cache: ExtractionCache, root: Path, probe: replay.IndexedProbe
     """What planning keeps of each module (by content hash), beside the extraction cache."""
     from scanner.find.module_index import ModuleIndex
 
-    return ModuleIndex(cache.folder.parent, root, cache.limit, probe.text)
+    return ModuleIndex(cache.folder.parent, root, cache.limit, probe.text, cache.salt)
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:

@@ -47,9 +47,9 @@ class _Counting(RepoContext):
         return super().read_text(rel)
 
 
-def _index(tmp_path: Path, root: Path) -> tuple[ModuleIndex, list[str]]:
+def _index(tmp_path: Path, root: Path, salt: str = "salt") -> tuple[ModuleIndex, list[str]]:
     forget_previous_run()
-    index = ModuleIndex(tmp_path / "cache", root, 1 << 30, Probe(root).text)
+    index = ModuleIndex(tmp_path / "cache", root, 1 << 30, Probe(root).text, salt)
     counting = _Counting(root)
     object.__setattr__(counting, "reads", [])
     index.ctx = counting
@@ -109,13 +109,17 @@ def test_a_module_deleted_leaves_the_index(tmp_path: Path) -> None:
         "",
         "{",
         "[" * 100_000,
-        '{"schema": 1, "root": "/elsewhere", "modules": {}}',
+        '{"schema": 1, "salt": "salt", "root": "/elsewhere", "modules": {}}',
         "ENTRY:[1, 2]",
         'ENTRY:["HASH", [["x"]], [], true, "?"]',
         'ENTRY:["HASH", [], [1], true, "?"]',
         'ENTRY:["HASH", [], [], "yes", "?"]',
         'ENTRY:["HASH", [], [], true, [1]]',
         'ENTRY:["HASH", [[0, "os", 3, "os"]], [], true, "?"]',
+        'ENTRY:["HASH", ["0 pkg MODEL MODEL"], "pkg", true, "?"]',
+        'ENTRY:["HASH", "0 pkg MODEL MODEL", ["pkg"], true, "?"]',
+        'ENTRY:["HASH", "0 pkg MODEL", "pkg", true, "?"]',
+        'ENTRY:["HASH", "x pkg MODEL MODEL", "pkg", true, "?"]',
     ],
 )
 def test_a_damaged_index_is_computed_again(tmp_path: Path, damage: str) -> None:
@@ -137,3 +141,14 @@ def test_a_damaged_index_is_computed_again(tmp_path: Path, damage: str) -> None:
     assert _answers(again.graph(FILES)) == expected
     again.save()
     assert json.loads(again.path.read_text())["schema"] == module_index.SCHEMA
+
+
+def test_another_version_of_the_tool_reads_every_module_again(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    _write(root, FILES)
+    first, _ = _index(tmp_path, root)
+    first.graph(FILES)
+    first.save()
+    upgraded, reads = _index(tmp_path, root, salt="another version")
+    assert _answers(upgraded.graph(FILES)) == _answers(_texts(root, FILES))
+    assert sorted(set(reads)) == sorted(FILES)

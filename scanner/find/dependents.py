@@ -76,16 +76,19 @@ def module_facts(path: str, text: str) -> ModuleFacts:
 
 
 class ImportGraph:
-    """The repository's Python modules and notebooks (their ``ModuleFacts``) and the imports
-    between them (resolved on demand, once per file); ``defined`` gives a module's top-level
-    names (``top_level_names`` of its text: asked for a few modules only)."""
+    """The repository's Python modules and notebooks and the imports between them (resolved on
+    demand, once per file), from their ``ModuleFacts``: ``stems`` of every module (its keys are
+    the graph's modules), ``imports`` and ``defined`` (its top-level names, ``top_level_names``)
+    asked of the few modules a question reaches."""
 
     def __init__(
         self,
-        facts: Mapping[str, ModuleFacts],
+        stems: Mapping[str, frozenset[str]],
+        imports: Callable[[str], tuple[Binding, ...]],
         defined: Callable[[str], frozenset[str] | None],
     ) -> None:
-        self.facts = {path: found for path, found in facts.items() if found.readable}
+        self.stems = stems
+        self._imports_of = imports
         self._defined_of = defined
         self._edges: dict[str, tuple[Edge, ...]] = {}
         self._defined: dict[str, frozenset[str] | None] = {}
@@ -94,10 +97,11 @@ class ImportGraph:
     def from_texts(cls, texts: Mapping[str, str]) -> ImportGraph:
         """The graph of modules given by their text (repo-relative path -> text)."""
         facts = {path: module_facts(path, text) for path, text in texts.items()}
-        return cls(facts, lambda path: top_level_names(texts.get(path, "")))
+        stems = {path: found.stems for path, found in facts.items() if found.readable}
+        return cls(stems, lambda rel: facts[rel].imports, lambda rel: top_level_names(texts[rel]))
 
     def __contains__(self, path: str) -> bool:
-        return path in self.facts
+        return path in self.stems
 
     @cached_property
     def by_name(self) -> dict[str, frozenset[str]]:
@@ -111,8 +115,7 @@ class ImportGraph:
     def edges(self, path: str) -> tuple[Edge, ...]:
         """The names ``path`` imports from modules of the repository."""
         if path not in self._edges:
-            found = self.facts.get(path)
-            edges = self._resolve(path, () if found is None else found.imports)
+            edges = self._resolve(path, self._imports_of(path) if path in self.stems else ())
             self._edges[path] = tuple(dict.fromkeys(e for e in edges if e.target != path))
         return self._edges[path]
 
@@ -147,7 +150,7 @@ class ImportGraph:
     def defined(self, path: str) -> frozenset[str] | None:
         """The names a module defines at its top level (None when it does not parse)."""
         if path not in self._defined:
-            self._defined[path] = self._defined_of(path) if path in self.facts else frozenset()
+            self._defined[path] = self._defined_of(path) if path in self.stems else frozenset()
         return self._defined[path]
 
     def importers(self, module: str) -> set[str]:
@@ -161,15 +164,15 @@ class ImportGraph:
         """Each module's last name -> the files whose text has it as a word."""
         stems = {_dotted_names(path)[0].rpartition(".")[2] for path in self.modules}
         found: dict[str, set[str]] = {}
-        for path, facts in self.facts.items():
-            for word in stems.intersection(facts.stems):
+        for path, mentioned in self.stems.items():
+            for word in stems.intersection(mentioned):
                 found.setdefault(word, set()).add(path)
         return found
 
     @cached_property
     def modules(self) -> frozenset[str]:
         """The modules (not notebooks) of the graph."""
-        return frozenset(p for p in self.facts if not p.endswith(NOTEBOOK_SUFFIX))
+        return frozenset(p for p in self.stems if not p.endswith(NOTEBOOK_SUFFIX))
 
 
 @dataclass(frozen=True, slots=True)
