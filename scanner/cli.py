@@ -21,7 +21,7 @@ from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
 from scanner.find import cache as cache_mod
 from scanner.find import discover as discover_mod
-from scanner.find import git, targets
+from scanner.find import git, module_index, targets
 from scanner.find.cache import ExtractionCache
 from scanner.report import FORMATS
 from scanner.report.escape import inert_lines, terminal
@@ -29,7 +29,6 @@ from scanner.types import EXPLAIN_KINDS, Report, Use, Verdict
 
 if TYPE_CHECKING:  # the scan, its reports and the baseline: imported when a scan runs
     from scanner.decide.baseline import Baseline
-    from scanner.find.module_index import ModuleIndex
     from scanner.resolve.hub import HubClient
     from scanner.scan import ScanProgress
 
@@ -471,33 +470,19 @@ def _planned_scan(
         own.append(args.output)
     given = [_under(root, path) for path in args.paths]
     settings = [p for p in (policy_path, _baseline_path(args)) if p is not None]
-    changed = getattr(args, "changed", False)
     cache = _extraction_cache(args, root)
     probe = None if cache is None else replay.indexed_probe(cache, root)
+    modules = None if cache is None or probe is None else module_index.beside(cache, probe)
     plan = targets.plan(
-        root,
-        given,
-        own,
-        settings,
-        changed=changed,
-        ignore=policy.exclude,
-        max_files=args.max_files,
-        modules=None if cache is None or probe is None else _module_index(cache, root, probe),
-    )
+        root, given, own, settings, changed=getattr(args, "changed", False),
+        ignore=policy.exclude, max_files=args.max_files, modules=modules,
+    )  # fmt: skip
     if plan.note:
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
     jobs, limit = args.jobs, args.max_file_size
-    setup = replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache, probe)
-    return plan, setup
-
-
-def _module_index(cache: ExtractionCache, root: Path, probe: replay.IndexedProbe) -> ModuleIndex:
-    """What planning keeps of each module (by content hash), beside the extraction cache."""
-    from scanner.find.module_index import ModuleIndex
-
-    return ModuleIndex(cache.folder.parent, root, cache.limit, probe.text, cache.salt)
+    return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache, probe)
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:

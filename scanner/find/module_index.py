@@ -26,7 +26,7 @@ from typing import Any, TypeGuard
 from scanner.context import RepoContext
 from scanner.find import dependents as deps
 from scanner.find.atomic import write_atomically
-from scanner.find.cache import evict, text_digest
+from scanner.find.cache import ExtractionCache, Probe, evict, text_digest
 
 SCHEMA = 1
 FOLDER = "modules"
@@ -142,6 +142,12 @@ def _load(path: Path, root: Path, salt: str) -> dict[str, Any]:
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return {}
     return modules if isinstance(modules, dict) else {}
+
+
+def beside(cache: ExtractionCache, probe: Probe) -> ModuleIndex:
+    """The module index kept beside the extraction ``cache`` (its folder, size cap and salt),
+    taking each module's hash from ``probe`` (planning's, reading through the hash index)."""
+    return ModuleIndex(cache.folder.parent, probe.ctx.root, cache.limit, probe.text, cache.salt)
 
 
 def _well_formed(raw: object) -> TypeGuard[list[Any]]:
