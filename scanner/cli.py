@@ -21,7 +21,7 @@ from scanner.decide.scopes import parse_scopes
 from scanner.decide.select import normalise, unknown_codes
 from scanner.find import cache as cache_mod
 from scanner.find import discover as discover_mod
-from scanner.find import git, targets
+from scanner.find import git, module_index, targets
 from scanner.find.cache import ExtractionCache
 from scanner.report import FORMATS
 from scanner.report.escape import inert_lines, terminal
@@ -470,23 +470,19 @@ def _planned_scan(
         own.append(args.output)
     given = [_under(root, path) for path in args.paths]
     settings = [p for p in (policy_path, _baseline_path(args)) if p is not None]
-    changed = getattr(args, "changed", False)
+    cache = _extraction_cache(args, root)
+    probe = None if cache is None else replay.indexed_probe(cache, root)
+    modules = None if cache is None or probe is None else module_index.beside(cache, probe)
     plan = targets.plan(
-        root,
-        given,
-        own,
-        settings,
-        changed=changed,
-        ignore=policy.exclude,
-        max_files=args.max_files,
-    )
+        root, given, own, settings, changed=getattr(args, "changed", False),
+        ignore=policy.exclude, max_files=args.max_files, modules=modules,
+    )  # fmt: skip
     if plan.note:
         _say(f"model-license-guard: note: {plan.note}")
     today = args.today or date.today()
     hub = _hub_client(args, root)
-    cache = _extraction_cache(args, root)
     jobs, limit = args.jobs, args.max_file_size
-    return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache)
+    return plan, replay.Setup(root, db, policy, today, jobs, baseline, hub, limit, cache, probe)
 
 
 def _extraction_cache(args: argparse.Namespace, root: Path) -> ExtractionCache | None:

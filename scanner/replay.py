@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from scanner import context as context_mod
 from scanner.context import Observations
+from scanner.find import searches
 from scanner.find.atomic import write_atomically
 from scanner.find.cache import (
     MAX_BYTES,
@@ -81,6 +82,7 @@ class Setup:
     hub: HubClient | None
     max_file_bytes: int
     cache: ExtractionCache | None
+    probe: IndexedProbe | None = None  # planning's (``indexed_probe``): hashes taken once
 
     def scan_input(
         self, progress: ScanProgress | None, reads: ScanReads | None = None
@@ -90,7 +92,7 @@ class Setup:
 
         return ScanInput(
             self.root, self.db, self.policy, self.today, self.jobs, self.baseline, self.hub,
-            self.max_file_bytes, self.cache, progress, reads,
+            self.max_file_bytes, self.cache, progress, reads, self.probe,
         )  # fmt: skip
 
 
@@ -305,8 +307,10 @@ class IndexedProbe(Probe):
     """A ``Probe`` that takes a file's text hash from the hash index while the file's status is
     the one recorded, and records the texts it reads."""
 
-    def __init__(self, root: Path, index: HashIndex) -> None:
-        super().__init__(root)
+    def __init__(
+        self, root: Path, index: HashIndex, manifests: searches.Manifests | None = None
+    ) -> None:
+        super().__init__(root, manifests)
         self.index = index
         self.folders: dict[str, str | bool | None] = {}
 
@@ -324,6 +328,15 @@ class IndexedProbe(Probe):
         if info is not None and fresh and found[0] is not None:
             self.index.note(rel, info, found[0], found[1], read_ns)
         return found
+
+    def recorded(self, rel: str, limit: int) -> str | None:
+        """The hash of ``rel``'s bytes recorded in the index while its status is unchanged
+        (a regular file of at most ``limit`` bytes reached with no symlink on the way)."""
+        info = self._plain(rel)
+        if info is None or info.st_size > limit:
+            return None
+        known = self.index.known(rel, info)
+        return None if known is None else known[0]
 
     def _listed(self, rel: str) -> str | bool | None:
         """``Probe._listed`` with each folder's answer worked out once (a scan's thousands of
@@ -416,7 +429,7 @@ def scan_slot(
         "extraction": (inputs.max_file_bytes, inputs.cache.salt, inputs.db.version),
     }
     files = [*plan.files, *plan.context]
-    return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes)
+    return slot(inputs.cache, inputs.root, files, parts, inputs.max_file_bytes, inputs.probe)
 
 
 def _content(root: Path, rel: str, probe: IndexedProbe, limit: int) -> str | None:
@@ -452,17 +465,26 @@ def _content(root: Path, rel: str, probe: IndexedProbe, limit: int) -> str | Non
     return hashed
 
 
+def indexed_probe(cache: ExtractionCache, root: Path) -> IndexedProbe:
+    """A probe of the repository as it is now, reading through the hash index of ``root``
+    (kept with ``cache``) and the module lists cross-module searches read."""
+    forget_previous_run()  # an earlier scan in this process read the files as they were then
+    index = HashIndex(cache.folder.parent, root, cache.limit)
+    return IndexedProbe(root, index, cache.manifests)
+
+
 def slot(
     cache: ExtractionCache,
     root: Path,
     files: Sequence[SourceFile],
     inputs: Mapping[str, object],
     max_bytes: int,
+    probe: IndexedProbe | None = None,
 ) -> Slot | None:
     """The slot of a scan of ``files`` under ``root`` with ``inputs`` (see ``key``); None when a
-    file cannot be read (its problem is reported by the scan, never replayed)."""
-    forget_previous_run()  # an earlier scan in this process read the files as they were then
-    probe = IndexedProbe(root, HashIndex(cache.folder.parent, root, cache.limit))
+    file cannot be read (its problem is reported by the scan, never replayed). ``probe``: the
+    one planning used (``indexed_probe``), else a new one."""
+    probe = probe or indexed_probe(cache, root)
     contents = [_content(root, file.path, probe, max_bytes) for file in files]
     if None in contents:
         return None

@@ -78,6 +78,7 @@ class ScanInput:
     cache: ExtractionCache | None = None  # reuse extractions of unchanged files (None: off)
     progress: ScanProgress | None = None  # told (files done, files) as extraction goes
     reads: ScanReads | None = None  # record what the scan reads (to replay its output)
+    probe: Probe | None = None  # the repository as planning probed it (file hashes known)
 
 
 @dataclass(slots=True)
@@ -145,7 +146,8 @@ def scan(
 def _extract_all(files: Sequence[SourceFile], inputs: ScanInput) -> list[Extraction]:
     """``extract_all`` with the scan's options."""
     root, jobs, limit = inputs.root, inputs.jobs, inputs.max_file_bytes
-    return extract_all(root, files, jobs, inputs.cache, inputs.progress, limit, inputs.reads)
+    progress, reads = inputs.progress, inputs.reads
+    return extract_all(root, files, jobs, inputs.cache, progress, limit, reads, inputs.probe)
 
 
 def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
@@ -274,11 +276,13 @@ def extract_all(
     progress: ScanProgress | None = None,
     limit: int = MAX_READ_BYTES,
     reads: ScanReads | None = None,
+    probe: Probe | None = None,
 ) -> list[Extraction]:
     """Extract every file: from the cache while still valid, else in supervised workers;
-    what each extraction depended on goes to ``reads`` (with a cache only)."""
+    what each extraction depended on goes to ``reads`` (with a cache only). ``probe``: the
+    one planning used, with the hashes it took (else a new one)."""
     forget_previous_run()
-    probe = Probe(root, None if cache is None else cache.manifests)
+    probe = probe or Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:
         contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
@@ -389,7 +393,11 @@ def _content(
     limit: int = MAX_READ_BYTES,
     keep: Keep | None = None,
 ) -> str | None:
-    """The hash of a file's bytes (None when it cannot be read: extraction reports why)."""
+    """The hash of a file's bytes (None when it cannot be read: extraction reports why): the
+    one ``probe`` recorded while the file's status is unchanged, else read."""
+    recorded = None if probe is None else probe.recorded(file.path, limit)
+    if recorded is not None:
+        return recorded
     try:
         data = read_bytes(root, root / file.path, limit)
     except ReadProblem:
@@ -459,12 +467,14 @@ def extract_file(
 
 
 def _extract(root: Path, file: SourceFile, ctx: RepoContext, limit: int) -> Extraction:
-    from scanner.find.extractors import EXTRACTORS, python  # in workers (or after a fork)
+    from scanner.find.extractors import EXTRACTORS  # in workers (or after a fork)
 
     text, problems = read_text(root / file.path, file.path, root, limit)
     if text is None:
         return Extraction(errors=problems)
     if file.kind is SourceKind.PYTHON and len(text) > MAX_PARSE_BYTES:
+        from scanner.find.extractors import python
+
         size = f"{len(text) / 1_000_000:.1f} MB"
         problems += (
             FileError(

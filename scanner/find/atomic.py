@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 TEMP_PREFIX = ".tmp-"
@@ -15,6 +14,8 @@ TEMP_PREFIX = ".tmp-"
 def write_atomically(path: Path, data: bytes, suffix: str = ".json") -> bool:
     """Write ``data`` to ``path`` through a temporary file renamed over it; False when the
     disk refused (read-only, full): a cache only costs work when it cannot be written."""
+    import tempfile  # (with ``shutil`` and its compressors: only for a run that writes)
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=suffix)

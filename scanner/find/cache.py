@@ -35,9 +35,10 @@ from typing import Any
 from scanner import context as context_mod
 from scanner.context import CODE_READ, Observations, RepoContext
 from scanner.find import cache_codec, searches
+from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
-from scanner.find.discover import SourceFile, git_files, walk
+from scanner.find.discover import SourceFile, walk
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 1
@@ -160,6 +161,7 @@ class Probe:
         self.listings: dict[str, dict[str, str] | None] = {}
         self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
+        self._rebases: dict[str, searches.Rebase] = {}  # by the universe searched before
 
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
@@ -176,23 +178,35 @@ class Probe:
         before = None
         if self.manifests is not None and deps.universe is not None:
             before = self.manifests.get(deps.universe)
-        if before is None:
+        if before is None or deps.universe is None:
             return all(self.search(w, p) == found for w, p, found in deps.searches)
-        self.universe()
+        rebase = self._rebases.get(deps.universe)
+        if rebase is None:
+            self.universe()
+            rebase = self._rebases[deps.universe] = searches.Rebase(self.modules, before)
         return all(
-            searches.found_again(self.modules, before, found, self._matcher(w, p)) == found
-            for w, p, found in deps.searches
+            rebase.found_again(found, self._matcher(w, p)) == found for w, p, found in deps.searches
         )
 
     def _matcher(self, word: str, pattern: str) -> Callable[[str], bool]:
-        """Whether a module's text matches a search (``repo.modules_matching``'s test)."""
-        regex = re.compile(pattern)
+        """Whether a module's text matches a search (``repo.modules_matching``'s test); the
+        expression is compiled only for a module that has the word."""
+        compiled: list[re.Pattern[str]] = []
 
         def matches(rel: str) -> bool:
             text = self.ctx.read_text(rel)
-            return text is not None and word in text and regex.search(text) is not None
+            if text is None or word not in text:
+                return False
+            if not compiled:
+                compiled.append(re.compile(pattern))
+            return compiled[0].search(text) is not None
 
         return matches
+
+    def recorded(self, rel: str, limit: int) -> str | None:
+        """The hash of the bytes of the regular file ``rel`` (at most ``limit`` of them) when
+        known without reading it; None here (a probe with a hash index knows more)."""
+        return None
 
     def preload(self, rel: str, data: bytes) -> None:
         """The bytes of a scanned Python module, read for its key: not read again here."""
@@ -281,7 +295,7 @@ class Probe:
     def universe(self) -> str:
         """The hash of every module cross-module searches read, as they are now."""
         if not self._universe:
-            files = git_files(self.ctx.root)
+            files = discover_mod.run_files(self.ctx.root)
             paths = files if files is not None else list(walk(self.ctx.root))
             for rel in paths:
                 if rel.endswith(".py"):
@@ -333,6 +347,7 @@ def forget_previous_run() -> None:
     files as they are now, and so must ``Probe``."""
     context_mod._read_text.cache_clear()
     context_mod._within.cache_clear()
+    discover_mod.run_files.cache_clear()
     universe.cache_clear()
     repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
     if repo is not None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 
 from scanner.find.lexemes import COMMENT, STRINGS
@@ -33,7 +33,10 @@ a loader through a constant imported once, or a caller of a caller (``MAX_CALLER
 
 PYTHON_SUFFIXES = (".py", ".pyw")
 NOTEBOOK_SUFFIX = ".ipynb"
+MAX_GRAPH_CHARS = 1_500_000  # larger files are not parsed by the extractor either
 _WORD = re.compile(r"[A-Za-z_]\w*")
+Binding = tuple[int, str, "str | None", str]
+"""(level, module, name taken from it or None for the module itself, name bound)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +49,77 @@ class Edge:
     bound: str
 
 
-class ImportGraph:
-    """The repository's Python modules and notebooks with their text, and the imports between
-    them (read on demand, once per file)."""
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """What the graph needs of one module or notebook, a function of its path and text alone
+    (so it can be kept by content hash, ``scanner.find.module_index``): the names its import
+    statements bind, and which of the modules' last names those imports can name its text has
+    as words (``ImportGraph.importers`` screens by them). ``readable`` is False for a module too
+    large for the graph (it is no module of it)."""
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self.texts = texts  # repo-relative path -> text, for .py modules and notebooks
+    imports: tuple[Binding, ...] = ()
+    stems: frozenset[str] = frozenset()
+    readable: bool = True
+
+
+def module_facts(path: str, text: str) -> ModuleFacts:
+    """The facts of module (or notebook) ``path`` with ``text``."""
+    if len(text) > MAX_GRAPH_CHARS:
+        return ModuleFacts(readable=False)
+    imports = tuple(_imported(path, text))
+    named = {name for _, _, name, _ in imports if name is not None and name != "*"}
+    for level, module, _, _ in imports:
+        base = _absolute(path, level, module)
+        if base is not None:
+            named.add(base.rpartition(".")[2])
+    return ModuleFacts(imports, frozenset(named.intersection(_WORD.findall(text))))
+
+
+class ImportGraph:
+    """The repository's Python modules and notebooks and the imports between them (resolved on
+    demand, once per file), from their ``ModuleFacts``: ``stems`` of every module (its keys are
+    the graph's modules), ``imports`` and ``defined`` (its top-level names, ``top_level_names``)
+    asked of the few modules a question reaches."""
+
+    def __init__(
+        self,
+        stems: Mapping[str, frozenset[str]],
+        imports: Callable[[str], tuple[Binding, ...]],
+        defined: Callable[[str], frozenset[str] | None],
+    ) -> None:
+        self.stems = stems
+        self._imports_of = imports
+        self._defined_of = defined
         self._edges: dict[str, tuple[Edge, ...]] = {}
         self._defined: dict[str, frozenset[str] | None] = {}
+
+    @classmethod
+    def from_texts(cls, texts: Mapping[str, str]) -> ImportGraph:
+        """The graph of modules given by their text (repo-relative path -> text)."""
+        facts = {path: module_facts(path, text) for path, text in texts.items()}
+        stems = {path: found.stems for path, found in facts.items() if found.readable}
+        return cls(stems, lambda rel: facts[rel].imports, lambda rel: top_level_names(texts[rel]))
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.stems
 
     @cached_property
     def by_name(self) -> dict[str, frozenset[str]]:
         """Every dotted name a module may be imported as -> the modules it may name."""
         names: dict[str, set[str]] = {}
-        for path in self.texts:
-            if not path.endswith(NOTEBOOK_SUFFIX):
-                for name in _dotted_names(path):
-                    names.setdefault(name, set()).add(path)
+        for path in self.modules:
+            for name in _dotted_names(path):
+                names.setdefault(name, set()).add(path)
         return {name: frozenset(paths) for name, paths in names.items()}
 
     def edges(self, path: str) -> tuple[Edge, ...]:
         """The names ``path`` imports from modules of the repository."""
         if path not in self._edges:
-            found = self._resolve(path, _imported(path, self.texts.get(path, "")))
-            self._edges[path] = tuple(dict.fromkeys(e for e in found if e.target != path))
+            edges = self._resolve(path, self._imports_of(path) if path in self.stems else ())
+            self._edges[path] = tuple(dict.fromkeys(e for e in edges if e.target != path))
         return self._edges[path]
 
-    def _resolve(self, path: str, bindings: Iterable[_Binding]) -> Iterator[Edge]:
+    def _resolve(self, path: str, bindings: Iterable[Binding]) -> Iterator[Edge]:
         for level, module, name, bound in bindings:
             base = _absolute(path, level, module)
             if base is None:
@@ -91,18 +138,19 @@ class ImportGraph:
         if len(found) <= 1:
             return found
         tail = dotted.replace(".", "/")
-        for folder in PurePosixPath(importer).parents:
-            prefix = "" if str(folder) == "." else f"{folder}/"
+        folders = importer.split("/")[:-1]
+        for end in range(len(folders), -1, -1):  # the importer's folder, its parents, the root
+            prefix = "".join(f"{part}/" for part in folders[:end])
             near = {f"{prefix}{tail}.py", f"{prefix}{tail}/__init__.py"} & found
             if near:
                 return near
-        shortest = min(len(PurePosixPath(f).parts) for f in found)
-        return {f for f in found if len(PurePosixPath(f).parts) == shortest}
+        shortest = min(f.count("/") for f in found)
+        return {f for f in found if f.count("/") == shortest}
 
     def defined(self, path: str) -> frozenset[str] | None:
         """The names a module defines at its top level (None when it does not parse)."""
         if path not in self._defined:
-            self._defined[path] = _defined(self.texts.get(path, ""))
+            self._defined[path] = self._defined_of(path) if path in self.stems else frozenset()
         return self._defined[path]
 
     def importers(self, module: str) -> set[str]:
@@ -113,18 +161,18 @@ class ImportGraph:
 
     @cached_property
     def _mentions(self) -> dict[str, set[str]]:
-        """Each module's last name -> the files whose text has it as a word (one pass)."""
+        """Each module's last name -> the files whose text has it as a word."""
         stems = {_dotted_names(path)[0].rpartition(".")[2] for path in self.modules}
         found: dict[str, set[str]] = {}
-        for path, text in self.texts.items():
-            for word in stems.intersection(_WORD.findall(text)):
+        for path, mentioned in self.stems.items():
+            for word in stems.intersection(mentioned):
                 found.setdefault(word, set()).add(path)
         return found
 
     @cached_property
     def modules(self) -> frozenset[str]:
         """The modules (not notebooks) of the graph."""
-        return frozenset(p for p in self.texts if not p.endswith(NOTEBOOK_SUFFIX))
+        return frozenset(p for p in self.stems if not p.endswith(NOTEBOOK_SUFFIX))
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +197,7 @@ def dependents(graph: ImportGraph, changed: Iterable[str], depth: int = MAX_DEPT
     package ``__init__`` re-exporting one name does not make all its importers dependents, and
     passing through one does not count as a level)."""
     seen = set(changed)
-    frontier = {path: _Taint() for path in seen if path in graph.texts}
+    frontier = {path: _Taint() for path in seen if path in graph}
     level = dict.fromkeys(frontier, 0)
     out: set[str] = set()
     while frontier:
@@ -173,7 +221,7 @@ def providers(graph: ImportGraph, files: Iterable[str], depth: int = MAX_DEPTH) 
     references named in ``files``. A name imported through re-exports (a package ``__init__``)
     leads to the module defining it; a defining module's own imports count, up to ``depth``."""
     given = set(files)
-    queue = [(e.target, e.name, depth) for f in given if f in graph.texts for e in graph.edges(f)]
+    queue = [(e.target, e.name, depth) for f in given if f in graph for e in graph.edges(f)]
     done: dict[tuple[str, str | None], int] = {}  # the largest budget each was followed with
     out: set[str] = set()
     while queue:
@@ -198,13 +246,18 @@ def is_code(path: str) -> bool:
 # -- module names ---------------------------------------------------------------------------
 
 
-def _dotted_names(path: str) -> list[str]:
+@lru_cache(maxsize=16_384)
+def _dotted_names(path: str) -> tuple[str, ...]:
     """The names ``path`` may be imported as, longest first: ``src/pkg/config.py`` ->
-    ``src.pkg.config``, ``pkg.config``, ``config``; a package's ``__init__.py`` is the package."""
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    if parts and parts[-1] == "__init__":
+    ``src.pkg.config``, ``pkg.config``, ``config``; a package's ``__init__.py`` is the package.
+    (``path`` is a repository path as git lists it: no empty, ``.`` or ``..`` part.)"""
+    parts = path.split("/")
+    dot = parts[-1].rfind(".")
+    if 0 < dot < len(parts[-1]) - 1:  # the suffix, as ``PurePosixPath.with_suffix("")`` drops it
+        parts[-1] = parts[-1][:dot]
+    if parts[-1] == "__init__":
         parts.pop()
-    return [".".join(parts[i:]) for i in range(len(parts))] or [""]
+    return tuple(".".join(parts[i:]) for i in range(len(parts))) or ("",)
 
 
 def _absolute(path: str, level: int, module: str) -> str | None:
@@ -212,7 +265,7 @@ def _absolute(path: str, level: int, module: str) -> str | None:
     file's own folder, named from the repository root)."""
     if level == 0:
         return module
-    package = list(PurePosixPath(path).parent.parts)
+    package = path.split("/")[:-1]
     if level - 1 > len(package):
         return None
     base = package[: len(package) - (level - 1)]
@@ -226,11 +279,7 @@ _AS = r"[\w.]+(?:\s+as\s+\w+)?"
 _IMPORT = re.compile(rf"^\s*import\s+({_AS}(?:\s*,\s*{_AS})*)", re.MULTILINE)
 
 
-_Binding = tuple[int, str, "str | None", str]
-"""(level, module, name taken from it or None for the module itself, name bound)."""
-
-
-def _imported(path: str, text: str) -> Iterator[_Binding]:
+def _imported(path: str, text: str) -> Iterator[Binding]:
     """Every name an import statement of a module or notebook binds."""
     code = _notebook_code(text) if path.endswith(NOTEBOOK_SUFFIX) else text
     statements = _import_statements(code)
@@ -306,7 +355,7 @@ def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 _BLOCKS = ("body", "orelse", "finalbody")
 
 
-def _imported_by_text(code: str) -> Iterator[_Binding]:
+def _imported_by_text(code: str) -> Iterator[Binding]:
     """The imports of a module that does not parse, read line by line."""
     for match in _FROM.finditer(code):
         for item in match.group(3).split(","):
@@ -320,7 +369,7 @@ def _imported_by_text(code: str) -> Iterator[_Binding]:
             yield 0, words[0], None, bound
 
 
-def _defined(text: str) -> frozenset[str] | None:
+def top_level_names(text: str) -> frozenset[str] | None:
     """Names bound at a module's top level other than by import (None: it does not parse)."""
     try:
         tree = ast.parse(text)

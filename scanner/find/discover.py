@@ -8,6 +8,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from scanner.context import ReadProblem, file_problem, inside
@@ -120,6 +121,14 @@ def git_files(root: Path) -> list[str] | None:
         return None
     top = os.fspath(root)
     return [name for name in names if _present(f"{top}/{name}")]
+
+
+@lru_cache(maxsize=4)
+def run_files(root: Path) -> tuple[str, ...] | None:
+    """``git_files`` asked once per run (planning's import graph, the validity checks' module
+    list and the extractors' share the answer; ``cache.forget_previous_run`` forgets it)."""
+    names = git_files(root)
+    return None if names is None else tuple(names)
 
 
 def _present(path: str) -> bool:
@@ -290,8 +299,9 @@ def _candidates(root: Path, paths: Sequence[Path], problems: list[FileError]) ->
 
 
 def _relative(root: Path, path: Path) -> str:
+    """``path`` relative to ``root`` (resolved by ``discover``), or as given outside it."""
     try:
-        return path.relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

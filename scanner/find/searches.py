@@ -39,10 +39,24 @@ def found_again(
 ) -> tuple[str, ...]:
     """What a search that returned ``found`` over the modules ``before`` returns over ``now``:
     a module unchanged since keeps its answer, a changed or new one is searched (``matches``)."""
-    kept = set(found)
-    return tuple(
-        rel for rel, hashed in now if (rel in kept if before.get(rel) == hashed else matches(rel))
-    )
+    return Rebase(now, before).found_again(found, matches)
+
+
+class Rebase:
+    """The modules now against a list an earlier search read: which are new or changed, worked
+    out once for every search of that list (each then costs its answer and the changed modules,
+    not a pass over the repository)."""
+
+    def __init__(self, now: Modules, before: Mapping[str, str]) -> None:
+        self.order = {rel: index for index, (rel, _) in enumerate(now)}
+        self.changed = [rel for rel, hashed in now if before.get(rel) != hashed]
+        self.stale = frozenset(self.changed)
+
+    def found_again(self, found: Sequence[str], matches: Callable[[str], bool]) -> tuple[str, ...]:
+        """``found_again`` of one search (the modules in the order they are now)."""
+        kept = {rel for rel in found if rel in self.order and rel not in self.stale}
+        kept.update(rel for rel in self.changed if matches(rel))
+        return tuple(sorted(kept, key=self.order.__getitem__))
 
 
 class Manifests:

@@ -15,13 +15,15 @@ import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scanner.context import RepoContext
 from scanner.find import dependents as deps
-from scanner.find.discover import MAX_FILES, SourceFile, discover, git_files, walk
+from scanner.find.discover import MAX_FILES, SourceFile, discover, run_files, walk
 from scanner.types import FileError
 
-MAX_GRAPH_BYTES = 1_500_000  # larger files are not parsed by the extractor either
+if TYPE_CHECKING:
+    from scanner.find.module_index import ModuleIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,21 +45,40 @@ def plan(
     changed: bool = False,
     ignore: Sequence[str] = (),
     max_files: int = MAX_FILES,
+    modules: ModuleIndex | None = None,
 ) -> Plan:
     """The plan for scanning ``paths`` under ``root`` (see the module docstring).
 
     ``exclude`` are never scanned (the policy and baseline given by name); ``settings`` are the
     files every finding depends on (the policy and baseline in use); ``ignore`` are the policy's
     ``[paths] exclude`` globs: files never reported on, read only as context; at most
-    ``max_files`` files are scanned (the rest are reported as skipped).
+    ``max_files`` files are scanned (the rest are reported as skipped); ``modules`` keeps what
+    the import graph read of each module (the extraction cache's: None without it).
     """
+    planned = _plan(root, paths, exclude, settings, changed, ignore, max_files, modules)
+    if modules is not None:
+        modules.save()  # what the graph read, for the next run
+    return planned
+
+
+def _plan(
+    root: Path,
+    paths: Sequence[Path],
+    exclude: Sequence[Path],
+    settings: Sequence[Path],
+    changed: bool,
+    ignore: Sequence[str],
+    max_files: int,
+    modules: ModuleIndex | None,
+) -> Plan:
+    """``plan``, the module index left to save."""
     whole = not paths or (changed and _any_same(paths, settings))
     found = discover(root, () if whole else paths, exclude, max_files)
     files, note = found.files, None
     if whole and paths:
         note = "the policy or baseline changed: checking the whole repository"
     code = any(deps.is_code(f.path) for f in files)
-    graph = repository_graph(root) if code and not whole else None
+    graph = repository_graph(root, modules) if code and not whole else None
     if changed and graph is not None:
         files, note = _with_dependents(root, graph, files, exclude)
     kept = tuple(f for f in files if not excluded(f.path, ignore))
@@ -67,7 +88,7 @@ def plan(
     reported = {f.path for f in kept}
     if not any(deps.is_code(path) for path in reported):
         return Plan(kept, skipped, note=note)  # only code imports code
-    used = deps.providers(graph or repository_graph(root), reported)
+    used = deps.providers(graph or repository_graph(root, modules), reported)
     context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
     return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note)
 
@@ -94,18 +115,16 @@ def _with_dependents(
     return tuple(sorted({*files, *more}, key=lambda f: f.path)), note
 
 
-def repository_graph(root: Path) -> deps.ImportGraph:
-    """The import graph of the Python modules and notebooks git lists (or a walk finds)."""
-    listed = git_files(root)
-    paths = listed if listed is not None else list(walk(root))
+def repository_graph(root: Path, modules: ModuleIndex | None = None) -> deps.ImportGraph:
+    """The import graph of the Python modules and notebooks git lists (or a walk finds), from
+    what ``modules`` kept of the unchanged ones when given."""
+    listed = run_files(root)
+    paths = [rel for rel in (listed if listed is not None else walk(root)) if deps.is_code(rel)]
+    if modules is not None:
+        return modules.graph(paths)
     ctx = RepoContext(root)
-    texts: dict[str, str] = {}
-    for rel in paths:
-        if deps.is_code(rel):
-            text = ctx.read_text(rel)
-            if text is not None and len(text) <= MAX_GRAPH_BYTES:
-                texts[rel] = text
-    return deps.ImportGraph(texts)
+    texts = {rel: text for rel in paths if (text := ctx.read_text(rel)) is not None}
+    return deps.ImportGraph.from_texts(texts)
 
 
 def _any_same(paths: Sequence[Path], settings: Sequence[Path]) -> bool:

@@ -22,6 +22,7 @@ from license_db.schema import (
     Period,
     Rule,
 )
+from scanner.report import jsontext
 from scanner.report.common import (
     TOOL_NAME,
     ordered,
@@ -61,7 +62,7 @@ FORMAT_VERSION = 1
 
 def render(report: Report) -> str:
     """The report as indented JSON text."""
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_json(report)) + "\n"
 
 
 def to_json(report: Report) -> dict[str, Any]:

@@ -11,13 +11,13 @@ and model (plus an occurrence number), never the line, so an alert survives code
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
 from scanner.decide.baseline import SUPPRESSED as BASELINE_SUPPRESSED
+from scanner.report import jsontext
 from scanner.report.common import (
     INFORMATION_URI,
     TOOL_NAME,
@@ -50,7 +50,7 @@ _INDEX = {code: index for index, code in enumerate(RULES)}
 
 def render(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (JSON text)."""
-    return json.dumps(to_sarif(report), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_sarif(report)) + "\n"
 
 
 def to_sarif(report: Report) -> dict[str, Any]:

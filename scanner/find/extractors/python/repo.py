@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from scanner.context import RepoContext
-from scanner.find.discover import git_files, walk
+from scanner.find.discover import run_files, walk
 
 MAX_MODULE_BYTES = 1_500_000  # larger modules are not parsed by the extractor either
 
@@ -21,7 +21,7 @@ MAX_MODULE_BYTES = 1_500_000  # larger modules are not parsed by the extractor e
 @lru_cache(maxsize=4)
 def python_modules(ctx: RepoContext) -> tuple[tuple[str, str], ...]:
     """Every ``.py`` module of the repository with its text, once per run (cached)."""
-    files = git_files(ctx.root)
+    files = run_files(ctx.root)
     paths = files if files is not None else list(walk(ctx.root))
     reader = ctx.unobserved()  # read once for every file: searches record what they match
     out: list[tuple[str, str]] = []
