@@ -47,6 +47,7 @@ from scanner.find.cache import (
     digest,
     evict,
     forget_previous_run,
+    whole_read,
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
@@ -225,7 +226,10 @@ def file_bytes(path: Path | None) -> bytes | None:
 
 def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies | None:
     """Every file's dependencies and what the later stages read, as one; None when two parts
-    disagree (a file changed while the scan read it) or later stages searched modules."""
+    disagree (a file changed while the scan read it) or later stages searched modules. A
+    module files read through different names (``whole_read``) counts once, by its code: a
+    replay is for an unchanged tree (a changed file changes its address), so one key per
+    module keeps its entry small."""
     if later.searches:
         return None
     texts: dict[str, str | None] = {}
@@ -235,7 +239,7 @@ def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies |
     universes = {deps.universe for deps in parts if deps.searches}
     for deps in (*parts, dependencies("", later, None)):
         pairs = (
-            (texts, deps.texts),
+            (texts, [whole_read(key, answer) for key, answer in deps.texts]),
             (exists, deps.exists),
             (dirs, deps.dirs),
             (searches, [((w, p), found) for w, p, found in deps.searches]),

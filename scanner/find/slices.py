@@ -1,0 +1,179 @@
+"""The part of a module a lookup from another module can have read: its slice for some names.
+
+A file's extraction follows names into the modules it imports from (``from peft import
+LoraConfig``), and the callers of its functions into the modules that call them. Recorded as a
+dependency on the whole module (``codehash``), one statement appended to a package's
+``__init__.py`` re-extracts every file that imported anything from it. A lookup reads less: it
+enters the module by a few names (``RepoContext.noted_entry``: each name looked up there, each
+function whose calls were searched, each command-line option read) and from there follows what
+the statements it reads mention.
+
+So the slice of a module for a set of entry names is a closure over its top-level statements:
+a statement is in it when it mentions (binds, reads, calls, imports, names as a parameter,
+keyword, attribute or identifier-like string) a name of the set, and then every name it mentions
+joins the set. Some statements are always in it: every statement holding an import (a call's
+meaning depends on the module's imports), and every statement with a dynamic construct
+(``exec``, ``globals()``, a module ``__getattr__``, ``sys.modules``: what they bind cannot be
+read off the text), with all they mention. Each statement in the slice counts with its
+position and the whole text of its lines (decorators and comments inside it included), so a
+finding located in it, or quoting it, is never stale. The mention scan over-approximates
+everything the extractor's syntactic lookups can read (bindings are flow-insensitive, so a name
+bound under a condition is read wherever it is bound: each such statement mentions it).
+
+A module is sliced by ``ast`` (cheap); a text ``ast`` or the extractor's guard refuses has no
+slice (``None``): whoever depends on it then depends on its whole code, as before.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+ALWAYS = frozenset({"__all__"})
+"""Names every slice starts from (what a star import of the module exports)."""
+
+DYNAMIC = frozenset({
+    "exec", "eval", "globals", "locals", "vars", "__getattr__", "__dict__", "__import__",
+    "setattr", "delattr", "modules", "import_module",
+})  # fmt: skip
+"""Names whose use binds or reads module names out of sight of the text (``sys.modules``,
+``importlib.import_module``): a statement that mentions one is in every slice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A top-level statement: the names it mentions, whether every slice holds it, and the
+    hash of its position and its lines' text."""
+
+    mentions: frozenset[str]
+    always: bool
+    imports: bool
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one per text (cached)
+class Table:
+    """A module's top-level statements, and for each name the statements that mention it."""
+
+    statements: tuple[Statement, ...]
+    by_name: dict[str, tuple[int, ...]]
+
+
+def slice_digest(text: str, names: Iterable[str]) -> str | None:
+    """The hash of the slice of module ``text`` for entry ``names``; None when it has none."""
+    table = statements(text)
+    if table is None:
+        return None
+    return _digest(table, frozenset(names))
+
+
+@lru_cache(maxsize=256)
+def _digest(table: Table, names: frozenset[str]) -> str:
+    hasher = hashlib.sha256(b"slice 1\0")
+    for index in sorted(closure(table, names)):
+        hasher.update(table.statements[index].digest)
+    return hasher.hexdigest()[:40]
+
+
+def closure(table: Table, names: frozenset[str]) -> set[int]:
+    """The indexes of the statements in the slice for ``names``: the closure over mentions
+    from ``names`` and the dynamic statements, and every statement holding an import (for the
+    module's imports alone: its names join only when it mentions a wanted one)."""
+    statements = table.statements
+    chosen = {i for i, s in enumerate(statements) if s.always}
+    seen: set[str] = set()
+    wanted = [*names, *ALWAYS]
+    for index in chosen:
+        wanted.extend(statements[index].mentions)
+    while wanted:
+        name = wanted.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for index in table.by_name.get(name, ()):
+            if index not in chosen:
+                chosen.add(index)
+                wanted.extend(statements[index].mentions - seen)
+    return chosen | {i for i, s in enumerate(statements) if s.imports}
+
+
+@lru_cache(maxsize=64)
+def statements(text: str) -> Table | None:
+    """The statement table of module ``text``; None when the extractor would not parse it
+    (``guard.checked``: invalid, or refused as hostile). Cached by text, for the few modules
+    many files read."""
+    from scanner.find.extractors.python import guard
+
+    tree = guard.checked(text)
+    if not isinstance(tree, ast.Module):
+        return None
+    lines = text.splitlines(keepends=True)
+    table: list[Statement] = []
+    by_name: dict[str, list[int]] = {}
+    for index, node in enumerate(tree.body):
+        mentions = frozenset(_mentions(node))
+        imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(node))
+        always = not mentions.isdisjoint(DYNAMIC)
+        table.append(Statement(mentions, always, imports, _statement_digest(node, lines)))
+        for name in mentions:
+            by_name.setdefault(name, []).append(index)
+    return Table(tuple(table), {name: tuple(found) for name, found in by_name.items()})
+
+
+def _statement_digest(node: ast.stmt, lines: list[str]) -> bytes:
+    """The hash of a statement's position and the whole text of its lines."""
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+    last = node.end_lineno or node.lineno
+    where = f"{first}:{node.lineno}:{node.col_offset}:{last}:{node.end_col_offset}\0"
+    return hashlib.sha256(where.encode() + "".join(lines[first - 1 : last]).encode(
+        "utf-8", "surrogatepass")).digest()  # fmt: skip
+
+
+def _mentions(node: ast.AST) -> Iterable[str]:
+    """Every name ``node`` binds, reads or spells (over-approximated: any identifier in it)."""
+    for child in ast.walk(node):
+        match child:
+            case ast.Name(id=name) | ast.Attribute(attr=name):
+                yield name
+            case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
+                yield name
+            case ast.ClassDef(name=name) | ast.arg(arg=name):
+                yield name
+            case ast.keyword(arg=str() as name):
+                yield name
+            case ast.alias(name=dotted, asname=alias):
+                yield from dotted.split(".")
+                if alias:
+                    yield alias
+            case ast.ImportFrom(module=str() as module):
+                yield from module.split(".")
+            case ast.Global(names=names) | ast.Nonlocal(names=names):
+                yield from names
+            case ast.ExceptHandler(name=str() as name):
+                yield name
+            case ast.Constant(value=str() as value) if len(value) <= 200:
+                yield from _identifiers(value)
+            case _:
+                yield from _pattern_names(child)
+
+
+def _pattern_names(node: ast.AST) -> Iterable[str]:
+    """Names bound by match patterns and type parameters (3.12)."""
+    for field in ("name", "rest"):
+        value = getattr(node, field, None)
+        if isinstance(value, str) and not isinstance(node, ast.stmt):
+            yield value
+    for value in getattr(node, "kwd_attrs", ()) or ():
+        yield value
+
+
+def _identifiers(value: str) -> Iterable[str]:
+    """The names a string may stand for: itself, and an option flag's attribute name."""
+    if value.isidentifier():
+        yield value
+    flag = value.lstrip("-").replace("-", "_")
+    if flag != value and flag.isidentifier():
+        yield flag
