@@ -197,8 +197,8 @@ STATEMENTS = [
 def _edits(draw: st.DrawFn) -> dict[str, str]:
     """An edit of the modules others read: statements inserted, replaced or deleted."""
     edit: dict[str, str] = {}
-    for name in draw(st.lists(st.sampled_from(["pkg/__init__.py", "pkg/consts.py", "pkg/lib.py", "app.py"]),
-                              min_size=1, max_size=3, unique=True)):  # fmt: skip
+    names = st.sampled_from(["pkg/__init__.py", "pkg/consts.py", "pkg/lib.py", "app.py"])
+    for name in draw(st.lists(names, min_size=1, max_size=3, unique=True)):
         lines = FILES[name].splitlines(keepends=True)
         for _ in range(draw(st.integers(1, 3))):
             where = draw(st.integers(0, len(lines)))
@@ -214,7 +214,9 @@ def _edits(draw: st.DrawFn) -> dict[str, str]:
     return edit
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(edit=_edits())
 def test_random_edits_give_the_output_of_a_scan_without_the_cache(
     tmp_path_factory: pytest.TempPathFactory, edit: dict[str, str]

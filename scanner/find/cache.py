@@ -37,8 +37,8 @@ from scanner.context import CODE_READ, Observations, RepoContext
 from scanner.find import cache_codec, searches
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
-from scanner.find.slices import slice_digest
 from scanner.find.discover import SourceFile, git_files, walk
+from scanner.find.slices import slice_digest
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 2  # 2: a module read as code is recorded by the slice its lookups read

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import types
+from collections.abc import Callable
 from enum import Enum
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -29,54 +30,95 @@ def decode(data: object) -> Extraction:
     """The Extraction ``encode`` wrote; CorruptEntry for anything else."""
     if not isinstance(data, dict) or set(data) != set(FIELDS):
         raise CorruptEntry("not an extraction")
-    decoded = _value(Extraction, data)
+    decoded = _decoder(Extraction)(data)
     assert isinstance(decoded, Extraction)
     return decoded
 
 
-def _value(hint: Any, raw: object) -> object:
-    """``raw`` read as ``hint`` says (exact JSON types; enums by value; lists as tuples)."""
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        for arm in get_args(hint):
-            try:
-                return _value(arm, raw)
-            except CorruptEntry:
-                continue
-        raise CorruptEntry(f"{raw!r} is none of {hint}")
-    if origin is tuple:
-        if not isinstance(raw, list):
-            raise CorruptEntry(f"{raw!r} is not a list")
-        return tuple(_value(get_args(hint)[0], item) for item in raw)
-    if hint is type(None):
-        if raw is None:
-            return None
-    elif isinstance(hint, type) and issubclass(hint, Enum):
-        if isinstance(raw, str):
-            try:
-                return hint(raw)
-            except ValueError:
-                pass
-    elif isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _record(hint, raw)
-    elif type(raw) is hint:
-        return raw
-    raise CorruptEntry(f"{raw!r} is not a {hint}")
-
-
-def _record(kind: type, raw: object) -> object:
-    schema = _schema(kind)
-    if not isinstance(raw, dict) or not set(raw) <= schema.keys():
-        raise CorruptEntry(f"{kind.__name__}: unexpected fields")
-    values = {name: _value(schema[name], value) for name, value in raw.items()}
-    try:
-        return kind(**values)
-    except (TypeError, ValueError) as exc:  # a missing field
-        raise CorruptEntry(f"{kind.__name__}: {exc}") from exc
+Decoder = Callable[[object], object]
 
 
 @cache
-def _schema(kind: type) -> dict[str, Any]:
-    """Each field of a record class with its type hint."""
+def _decoder(hint: Any) -> Decoder:
+    """The function that reads ``raw`` as ``hint`` says (exact JSON types; enums by value;
+    lists as tuples), made once per type: a hook run reads hundreds of entries, thousands of
+    records, and working out each value's type from its hint every time cost seconds."""
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        return _union(hint, tuple(_decoder(arm) for arm in get_args(hint)))
+    if origin is tuple:
+        return _sequence(hint, _decoder(get_args(hint)[0]))
+    if hint is type(None):
+        return _none
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _enum(hint)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _record(hint)
+    return _exact(hint)
+
+
+def _union(hint: Any, arms: tuple[Decoder, ...]) -> Decoder:
+    def decode(raw: object) -> object:
+        for arm in arms:
+            try:
+                return arm(raw)
+            except CorruptEntry:
+                continue
+        raise CorruptEntry(f"{raw!r} is none of {hint}")
+
+    return decode
+
+
+def _sequence(hint: Any, item: Decoder) -> Decoder:
+    def decode(raw: object) -> object:
+        if not isinstance(raw, list):
+            raise CorruptEntry(f"{raw!r} is not a list")
+        return tuple(map(item, raw))
+
+    return decode
+
+
+def _none(raw: object) -> object:
+    if raw is None:
+        return None
+    raise CorruptEntry(f"{raw!r} is not None")
+
+
+def _enum(kind: type[Enum]) -> Decoder:
+    members = {member.value: member for member in kind}
+
+    def decode(raw: object) -> object:
+        member = members.get(raw) if isinstance(raw, str) else None
+        if member is None:
+            raise CorruptEntry(f"{raw!r} is not a {kind.__name__}")
+        return member
+
+    return decode
+
+
+def _exact(kind: Any) -> Decoder:
+    def decode(raw: object) -> object:
+        if type(raw) is not kind:
+            raise CorruptEntry(f"{raw!r} is not a {kind}")
+        return raw
+
+    return decode
+
+
+def _record(kind: type) -> Decoder:
     hints = get_type_hints(kind)
-    return {spec.name: hints[spec.name] for spec in dataclasses.fields(kind)}
+    names = tuple(spec.name for spec in dataclasses.fields(kind))
+    schema = {name: hints[name] for name in names}
+    fields: dict[str, Decoder] = {}
+
+    def decode(raw: object) -> object:
+        if not fields:  # filled on first use: a record may nest its own kind
+            fields.update({name: _decoder(hint) for name, hint in schema.items()})
+        if not isinstance(raw, dict) or not raw.keys() <= fields.keys():
+            raise CorruptEntry(f"{kind.__name__}: unexpected fields")
+        try:
+            return kind(**{name: fields[name](value) for name, value in raw.items()})
+        except (TypeError, ValueError) as exc:  # a missing field
+            raise CorruptEntry(f"{kind.__name__}: {exc}") from exc
+
+    return decode
