@@ -29,7 +29,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 ALWAYS = frozenset({"__all__"})
@@ -54,12 +54,15 @@ class Statement:
     digest: bytes
 
 
-@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: one per text (cached)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A module's top-level statements, and for each name the statements that mention it."""
 
     statements: tuple[Statement, ...]
     by_name: dict[str, tuple[int, ...]]
+    always: frozenset[int]  # the dynamic statements
+    imports: frozenset[int]  # the statements holding an import
+    digests: dict[frozenset[str], str] = field(default_factory=dict)  # by entry names, made
 
 
 def slice_digest(text: str, names: Iterable[str]) -> str | None:
@@ -67,15 +70,14 @@ def slice_digest(text: str, names: Iterable[str]) -> str | None:
     table = statements(text)
     if table is None:
         return None
-    return _digest(table, frozenset(names))
-
-
-@lru_cache(maxsize=256)
-def _digest(table: Table, names: frozenset[str]) -> str:
-    hasher = hashlib.sha256(b"slice 1\0")
-    for index in sorted(closure(table, names)):
-        hasher.update(table.statements[index].digest)
-    return hasher.hexdigest()[:40]
+    key = frozenset(names)
+    found = table.digests.get(key)
+    if found is None:
+        hasher = hashlib.sha256(b"slice 1\0")
+        for index in sorted(closure(table, key)):
+            hasher.update(table.statements[index].digest)
+        found = table.digests[key] = hasher.hexdigest()[:40]
+    return found
 
 
 def closure(table: Table, names: frozenset[str]) -> set[int]:
@@ -83,7 +85,7 @@ def closure(table: Table, names: frozenset[str]) -> set[int]:
     from ``names`` and the dynamic statements, and every statement holding an import (for the
     module's imports alone: its names join only when it mentions a wanted one)."""
     statements = table.statements
-    chosen = {i for i, s in enumerate(statements) if s.always}
+    chosen = set(table.always)
     seen: set[str] = set()
     wanted = [*names, *ALWAYS]
     for index in chosen:
@@ -97,7 +99,7 @@ def closure(table: Table, names: frozenset[str]) -> set[int]:
             if index not in chosen:
                 chosen.add(index)
                 wanted.extend(statements[index].mentions - seen)
-    return chosen | {i for i, s in enumerate(statements) if s.imports}
+    return chosen | table.imports
 
 
 @lru_cache(maxsize=64)
@@ -120,7 +122,12 @@ def statements(text: str) -> Table | None:
         table.append(Statement(mentions, always, imports, _statement_digest(node, lines)))
         for name in mentions:
             by_name.setdefault(name, []).append(index)
-    return Table(tuple(table), {name: tuple(found) for name, found in by_name.items()})
+    return Table(
+        tuple(table),
+        {name: tuple(found) for name, found in by_name.items()},
+        frozenset(i for i, statement in enumerate(table) if statement.always),
+        frozenset(i for i, statement in enumerate(table) if statement.imports),
+    )
 
 
 def _statement_digest(node: ast.stmt, lines: list[str]) -> bytes:
@@ -162,8 +169,8 @@ def _mentions(node: ast.AST) -> Iterable[str]:
 
 def _pattern_names(node: ast.AST) -> Iterable[str]:
     """Names bound by match patterns and type parameters (3.12)."""
-    for field in ("name", "rest"):
-        value = getattr(node, field, None)
+    for attribute in ("name", "rest"):
+        value = getattr(node, attribute, None)
         if isinstance(value, str) and not isinstance(node, ast.stmt):
             yield value
     for value in getattr(node, "kwd_attrs", ()) or ():
