@@ -67,6 +67,8 @@ MODULE = (
         ({"MODEL"}, "", "globals()['X'] = 1\n", False),
         ({"MODEL"}, "", "def __getattr__(name):\n    return name\n", False),
         ({"MODEL"}, "", "import sys\nsys.modules[__name__] = None\n", False),
+        # lines as Python counts them: a form feed does not end one
+        ({"OTHER"}, "BASE = 'org'", "BASE = 'org\x0c'", True),
         # positions: a line inserted above the statement read moves it
         ({"MODEL"}, "import os\n", "import os\n_NEW = 1\n", False),
         ({"OTHER"}, "BASE = 'org'", "BASE = 'org'; X = 1", True),  # on a line not read
@@ -81,6 +83,16 @@ def test_a_slice_changes_exactly_when_what_a_lookup_read_changes(
     before, after = slices.slice_digest(MODULE, names), slices.slice_digest(edited, names)
     assert before is not None and after is not None
     assert (before == after) is same
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_a_statement_is_read_on_the_lines_python_counts(end: str) -> None:
+    """A form feed (or another character ``str.splitlines`` ends a line at) in a string does
+    not shift the lines a statement is read on."""
+    before = end.join(["A = 'x\x0c\x1c\u2028'", "B = 1", "C = 2", ""])
+    after = before.replace("C = 2", "C = 3")
+    assert slices.slice_digest(before, {"C"}) != slices.slice_digest(after, {"C"})
+    assert slices.slice_digest(before, {"B"}) == slices.slice_digest(after, {"B"})
 
 
 def test_a_module_the_extractor_does_not_parse_has_no_slice() -> None:

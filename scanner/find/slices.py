@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,7 +113,7 @@ def statements(text: str) -> Table | None:
     tree = guard.checked(text)
     if not isinstance(tree, ast.Module):
         return None
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)
     table: list[Statement] = []
     by_name: dict[str, list[int]] = {}
     for index, node in enumerate(tree.body):
@@ -128,6 +129,10 @@ def statements(text: str) -> Table | None:
         frozenset(i for i, statement in enumerate(table) if statement.always),
         frozenset(i for i, statement in enumerate(table) if statement.imports),
     )
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+"""A line as Python counts them (``str.splitlines`` also ends one at a form feed and more)."""
 
 
 def _statement_digest(node: ast.stmt, lines: list[str]) -> bytes:
