@@ -38,6 +38,7 @@ from scanner.context import Observations
 from scanner.find.atomic import write_atomically
 from scanner.find.cache import (
     MAX_BYTES,
+    OWN_NAMES,
     Dependencies,
     ExtractionCache,
     Probe,
@@ -239,7 +240,7 @@ def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies |
     universes = {deps.universe for deps in parts if deps.searches}
     for deps in (*parts, dependencies("", later, None)):
         pairs = (
-            (texts, [whole_read(key, answer) for key, answer in deps.texts]),
+            (texts, [whole_read(k, a) for k, a in deps.texts if not k.endswith(OWN_NAMES)]),
             (exists, deps.exists),
             (dirs, deps.dirs),
             (searches, [((w, p), found) for w, p, found in deps.searches]),

@@ -117,6 +117,7 @@ FILES = {
     "attr.py": LOADER + "from pkg import Settings\nAutoModel.from_pretrained(Settings.model)\n",
     "held.py": LOADER + "from pkg.lib import Holder\nAutoModel.from_pretrained(Holder().path)\n",
     "app.py": "from pkg.lib import fetch\nfetch('google-t5/t5-small')\n",
+    "later.py": "from pkg.lib import LATER, fetch\nfetch(LATER)\n",
 }
 
 
@@ -162,12 +163,21 @@ APP = FILES["app.py"]
 @pytest.mark.parametrize(
     ("edit", "again"),
     [
-        # an unrelated statement: only the edited module
-        ({"pkg/__init__.py": INIT + "_EDITED_BY_BENCH = 1\n"}, ["pkg/__init__.py"]),
-        ({"pkg/consts.py": CONSTS + "_EDITED_BY_BENCH = 1\n"}, ["pkg/consts.py"]),
+        # an unrelated statement appended: nothing (its own extraction cannot read it either)
+        ({"pkg/__init__.py": INIT + "_EDITED_BY_BENCH = 1\n"}, []),
+        ({"pkg/consts.py": CONSTS + "_EDITED_BY_BENCH = 1\n"}, []),
+        ({"pkg/lib.py": LIB + "_EDITED_BY_BENCH = 1\n\nclass Unused:\n    x = 'gpt2'\n"}, []),
+        ({"main.py": FILES["main.py"] + "_EDITED_BY_BENCH = 1\n"}, []),
+        # ... unless it calls, imports, or names what the module's code or lookups read
+        ({"main.py": FILES["main.py"] + "AutoModel.from_pretrained('gpt2')\n"}, ["main.py"]),
+        ({"main.py": FILES["main.py"] + "import os\n"}, ["main.py"]),
+        ({"main.py": FILES["main.py"] + "_EDITED = MODEL\n"}, ["main.py"]),
+        ({"main.py": FILES["main.py"] + "MODEL = 'gpt2'\n"}, ["main.py"]),
+        ({"pkg/lib.py": LIB + "LATER = 'google-t5/t5-base'\n"}, ["pkg/lib.py"]),  # later.py's
+        # an unrelated statement elsewhere: only the edited module
         ({"pkg/consts.py": CONSTS.replace("gpt2", "gpt3")}, ["pkg/consts.py"]),
-        ({"pkg/lib.py": LIB + "_EDITED_BY_BENCH = 1\n"}, ["pkg/lib.py"]),
         ({"pkg/lib.py": LIB.replace("return 1", "return 2")}, ["pkg/lib.py"]),
+        ({"pkg/consts.py": "_EDITED_BY_BENCH = 1\n" + CONSTS}, ["main.py", "pkg/consts.py"]),
         # a constant's value: its importers, through the re-export
         ({"pkg/consts.py": CONSTS.replace("google-bert", "FacebookAI")},
          ["main.py", "pkg/consts.py"]),
@@ -179,7 +189,7 @@ APP = FILES["app.py"]
         ({"pkg/lib.py": LIB.replace("facebook/opt-125m", "facebook/opt-350m")},
          ["held.py", "pkg/lib.py"]),
         # a caller in another module: the loader's module read its call
-        ({"app.py": APP + "_EDITED_BY_BENCH = 1\n"}, ["app.py"]),
+        ({"app.py": APP + "_EDITED_BY_BENCH = 1\n"}, []),
         ({"app.py": APP.replace("t5-small", "t5-base")}, ["app.py", "pkg/lib.py"]),
         ({"app.py": APP + "fetch('google-t5/t5-large')\n"}, ["app.py", "pkg/lib.py"]),
     ],

@@ -38,10 +38,13 @@ from scanner.find import cache_codec, searches
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, git_files, walk
-from scanner.find.slices import slice_digest
+from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 2  # 2: a module read as code is recorded by the slice its lookups read
+OWN_NAMES = "\0names"
+"""Marks the key of ``Dependencies.texts`` whose answer lists the names an extraction looked up
+in its own module (``ExtractionCache.lookup_appended``); not a dependency: it always holds."""
 """Bump when extraction changes in a way a hash of the extractor's source files cannot see
 (a data file it reads, a library upgrade that parses differently)."""
 
@@ -127,6 +130,7 @@ def dependencies(path: str, seen: Observations, universe: str | None) -> Depende
     texts = sorted(
         _read(key, text, seen.entries) for key, text in seen.texts.items() if key not in own
     )
+    texts.append((path + OWN_NAMES, " ".join(sorted(seen.entries.get(path, ())))))
     return Dependencies(
         texts=tuple(texts),
         exists=tuple(sorted(seen.exists.items())),
@@ -240,6 +244,8 @@ class Probe:
         """True when a read recorded under ``key`` (``dependencies``) still gives ``answer``:
         the same text, else for a module read as code the same code, or the same slice for
         the names its lookups entered it by (``sliced_key``)."""
+        if key.endswith(OWN_NAMES):
+            return True  # a record of the extraction's own lookups, not a read
         rel, marker, names = key.partition(CODE_READ)
         if not marker or answer is None:
             return self.text(rel) == answer
@@ -456,6 +462,19 @@ class ExtractionCache:
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
         return None if content.startswith(CODE_KEY) else self.lookup(file, content, probe)
+
+    def lookup_appended(
+        self, file: SourceFile, text: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``lookup_code`` of the text before statements appended at the end of ``text`` that its
+        extraction cannot read (``slices.inert_tails``), when they mention no name that
+        extraction looked up in its own module (a caller elsewhere may import one)."""
+        for prefix, mentions in inert_tails(text):
+            hit = self.lookup_code(file, code_digest(prefix), probe)
+            if hit is not None:
+                names = dict(hit[1].texts).get(file.path + OWN_NAMES)
+                return hit if names is not None and mentions.isdisjoint(names.split()) else None
+        return None
 
     def put_code(self, file: SourceFile, code: str, content: str) -> None:
         """Note that the entry of ``file`` with content hash ``content`` has this code hash."""

@@ -53,6 +53,8 @@ class Statement:
     always: bool
     imports: bool
     digest: bytes
+    calls: bool = True  # holds a call (decorators, defaults and bodies included)
+    lines: tuple[int, int] = (0, 0)  # its first line (decorators included) and its last
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +120,12 @@ def statements(text: str) -> Table | None:
     by_name: dict[str, list[int]] = {}
     for index, node in enumerate(tree.body):
         mentions = frozenset(_mentions(node))
-        imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(node))
+        kinds = {type(n) for n in ast.walk(node)}
+        imports = ast.Import in kinds or ast.ImportFrom in kinds
         always = not mentions.isdisjoint(DYNAMIC)
-        table.append(Statement(mentions, always, imports, _statement_digest(node, lines)))
+        digest = _statement_digest(node, lines)
+        span = (_first_line(node), node.end_lineno or node.lineno)
+        table.append(Statement(mentions, always, imports, digest, ast.Call in kinds, span))
         for name in mentions:
             by_name.setdefault(name, []).append(index)
     return Table(
@@ -131,13 +136,53 @@ def statements(text: str) -> Table | None:
     )
 
 
+MAX_TAILS = 8  # the longest run of statements appended that ``inert_tails`` offers
+
+
+def inert_tails(text: str) -> list[tuple[str, frozenset[str]]]:
+    """Each text module ``text`` may have been before statements were appended at its end that
+    no extraction of it can read, with what those statements mention (the shortest run first;
+    none when it has no table).
+
+    Such statements hold no call (the extractor finds models in calls, and options, uses and
+    callers through calls), no import, no dynamic construct, start on a line of their own after
+    every other statement, and mention no name any other statement mentions: nothing in the
+    module reads them, nor shifts (they come last). A lookup from another module may still read
+    a name they bind: whoever uses the prefix's extraction checks their mentions against the
+    names the extraction looked up in its own module (``RepoContext.noted_entry``)."""
+    table = statements(text)
+    body = () if table is None else table.statements
+    lines = _LINE.findall(text) if body else []
+    found: list[tuple[str, frozenset[str]]] = []
+    tail: frozenset[str] = frozenset()
+    for start in range(len(body) - 1, max(len(body) - MAX_TAILS, 0) - 1, -1):
+        if not _inert(body[start]):
+            break
+        tail |= body[start].mentions
+        before = frozenset().union(*(s.mentions for s in body[:start]))
+        alone = start == 0 or body[start - 1].lines[1] < body[start].lines[0]
+        if before.isdisjoint(tail) and alone:  # it mentions nothing the statements before do
+            found.append(("".join(lines[: body[start].lines[0] - 1]), tail))
+    return found
+
+
+def _inert(statement: Statement) -> bool:
+    return not (statement.calls or statement.imports or statement.always)
+
+
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 """A line as Python counts them (``str.splitlines`` also ends one at a form feed and more)."""
 
 
+def _first_line(node: ast.stmt) -> int:
+    """The first line of a statement, its decorators included."""
+    decorators: list[ast.expr] = getattr(node, "decorator_list", [])
+    return min([node.lineno, *(decorator.lineno for decorator in decorators)])
+
+
 def _statement_digest(node: ast.stmt, lines: list[str]) -> bytes:
     """The hash of a statement's position and the whole text of its lines."""
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+    first = _first_line(node)
     last = node.end_lineno or node.lineno
     where = f"{first}:{node.lineno}:{node.col_offset}:{last}:{node.end_col_offset}\0"
     return hashlib.sha256(where.encode() + "".join(lines[first - 1 : last]).encode(
