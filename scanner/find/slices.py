@@ -105,11 +105,11 @@ def closure(table: Table, names: frozenset[str]) -> set[int]:
     return chosen | table.imports
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=32)
 def statements(text: str) -> Table | None:
     """The statement table of module ``text``; None when the extractor would not parse it
     (``guard.checked``: invalid, or refused as hostile). Cached by text, for the few modules
-    many files read."""
+    many files read (each key holds a module's text alive, and each table its names)."""
     from scanner.find.extractors.python import guard
 
     tree = guard.checked(text)
