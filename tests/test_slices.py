@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,15 @@ def test_the_hook_s_command_with_the_cache_prints_what_it_prints_without(
     cold = _scan(root, capsys, "--no-cache", *changed)
     assert warm == cold
     assert json.loads(warm)["findings"]
+
+
+def test_slicing_a_module_imports_no_extractor() -> None:
+    """The guard is loaded from its file alone: a hook run whose files all come from the cache
+    never pays for importing the extractors."""
+    code = (
+        "import sys; from scanner.find import slices; "
+        "assert slices.slice_digest('x = 1\\n', {'x'}); "
+        "print(sorted(m for m in sys.modules if m.startswith('scanner.find.extractors')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

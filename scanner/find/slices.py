@@ -28,11 +28,17 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
+import importlib.util
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 
+MAX_STRING = 200  # longer strings are text, not a name (a docstring, a template)
 ALWAYS = frozenset({"__all__"})
 """Names every slice starts from (what a star import of the module exports)."""
 
@@ -110,17 +116,14 @@ def statements(text: str) -> Table | None:
     """The statement table of module ``text``; None when the extractor would not parse it
     (``guard.checked``: invalid, or refused as hostile). Cached by text, for the few modules
     many files read (each key holds a module's text alive, and each table its names)."""
-    from scanner.find.extractors.python import guard
-
-    tree = guard.checked(text)
+    tree = _guard().checked(text)
     if not isinstance(tree, ast.Module):
         return None
     lines = _LINE.findall(text)
     table: list[Statement] = []
     by_name: dict[str, list[int]] = {}
     for index, node in enumerate(tree.body):
-        mentions = frozenset(_mentions(node))
-        kinds = {type(n) for n in ast.walk(node)}
+        mentions, kinds = _scan(node)
         imports = ast.Import in kinds or ast.ImportFrom in kinds
         always = not mentions.isdisjoint(DYNAMIC)
         digest = _statement_digest(node, lines)
@@ -134,6 +137,27 @@ def statements(text: str) -> Table | None:
         frozenset(i for i, statement in enumerate(table) if statement.always),
         frozenset(i for i, statement in enumerate(table) if statement.imports),
     )
+
+
+GUARD = "scanner.find.extractors.python.guard"
+ALONE = "scanner.find._guard_alone"  # the guard's file loaded on its own (``_guard``)
+
+
+def _guard() -> ModuleType:
+    """The extractor's parser guard (which modules libcst is given): the imported module, else
+    its file loaded alone, once. Importing it through its package imports every extractor, 0.3 s
+    or more of a hook run whose files all come from the cache; the file needs only the standard
+    library (it is not registered under its own name: a later import of the package must not
+    find a module whose parents were never imported)."""
+    module = sys.modules.get(GUARD) or sys.modules.get(ALONE)
+    if module is None:
+        path = Path(__file__).parent / "extractors" / "python" / "guard.py"
+        spec = importlib.util.spec_from_file_location(ALONE, path)
+        if spec is None or spec.loader is None:  # never expected: the package's own file
+            return importlib.import_module(GUARD)
+        module = sys.modules[ALONE] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)  # (its records look their module up while made)
+    return module
 
 
 MAX_TAILS = 8  # the longest run of statements appended that ``inert_tails`` offers
@@ -189,32 +213,64 @@ def _statement_digest(node: ast.stmt, lines: list[str]) -> bytes:
         "utf-8", "surrogatepass")).digest()  # fmt: skip
 
 
-def _mentions(node: ast.AST) -> Iterable[str]:
-    """Every name ``node`` binds, reads or spells (over-approximated: any identifier in it)."""
+_PLAIN = frozenset({
+    ast.Load, ast.Store, ast.Del, ast.Call, ast.Expr, ast.Assign, ast.AugAssign, ast.Tuple,
+    ast.List, ast.Set, ast.Dict, ast.Subscript, ast.Slice, ast.Starred, ast.BinOp, ast.BoolOp,
+    ast.UnaryOp, ast.Compare, ast.IfExp, ast.If, ast.For, ast.While, ast.With, ast.withitem,
+    ast.Return, ast.Raise, ast.Assert, ast.Pass, ast.JoinedStr, ast.FormattedValue, ast.arguments,
+    ast.comprehension, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda,
+    ast.Try, ast.Await, ast.Yield, ast.YieldFrom,
+    *(kind for base in (ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+      for kind in base.__subclasses__()),
+})  # fmt: skip
+"""Node types with no name of their own (their children are walked): skipped quickly."""
+
+
+def _scan(node: ast.stmt) -> tuple[frozenset[str], set[type]]:
+    """What a statement mentions (``_mentions``) and the node types in it, in one walk."""
+    names: set[str] = set()
+    kinds: set[type] = set()
     for child in ast.walk(node):
-        match child:
-            case ast.Name(id=name) | ast.Attribute(attr=name):
-                yield name
-            case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
-                yield name
-            case ast.ClassDef(name=name) | ast.arg(arg=name):
-                yield name
-            case ast.keyword(arg=str() as name):
-                yield name
-            case ast.alias(name=dotted, asname=alias):
-                yield from dotted.split(".")
-                if alias:
-                    yield alias
-            case ast.ImportFrom(module=str() as module):
-                yield from module.split(".")
-            case ast.Global(names=names) | ast.Nonlocal(names=names):
-                yield from names
-            case ast.ExceptHandler(name=str() as name):
-                yield name
-            case ast.Constant(value=str() as value) if len(value) <= 200:
-                yield from _identifiers(value)
-            case _:
-                yield from _pattern_names(child)
+        kind = type(child)
+        kinds.add(kind)
+        if kind is ast.Name:
+            names.add(child.id)  # type: ignore[attr-defined]
+        elif kind is ast.Attribute:
+            names.add(child.attr)  # type: ignore[attr-defined]
+        elif kind is ast.Constant:
+            value = child.value  # type: ignore[attr-defined]
+            if type(value) is str and len(value) <= MAX_STRING:
+                names.update(_identifiers(value))
+        elif kind not in _PLAIN:
+            names.update(_mentions(child))
+    return frozenset(names), kinds
+
+
+def _mentions(child: ast.AST) -> Iterable[str]:
+    """Every name one node binds, reads or spells (over-approximated: any identifier in it)."""
+    match child:
+        case ast.Name(id=name) | ast.Attribute(attr=name):
+            yield name
+        case ast.FunctionDef(name=name) | ast.AsyncFunctionDef(name=name):
+            yield name
+        case ast.ClassDef(name=name) | ast.arg(arg=name):
+            yield name
+        case ast.keyword(arg=str() as name):
+            yield name
+        case ast.alias(name=dotted, asname=alias):
+            yield from dotted.split(".")
+            if alias:
+                yield alias
+        case ast.ImportFrom(module=str() as module):
+            yield from module.split(".")
+        case ast.Global(names=names) | ast.Nonlocal(names=names):
+            yield from names
+        case ast.ExceptHandler(name=str() as name):
+            yield name
+        case ast.Constant(value=str() as value) if len(value) <= MAX_STRING:
+            yield from _identifiers(value)
+        case _:
+            yield from _pattern_names(child)
 
 
 def _pattern_names(node: ast.AST) -> Iterable[str]:
