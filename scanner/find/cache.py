@@ -42,11 +42,11 @@ from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
 EXTRACTOR_VERSION = 2  # 2: a module read as code is recorded by the slice its lookups read
+"""Bump when extraction changes in a way a hash of the extractor's source files cannot see
+(a data file it reads, a library upgrade that parses differently)."""
 OWN_NAMES = "\0names"
 """Marks the key of ``Dependencies.texts`` whose answer lists the names an extraction looked up
 in its own module (``ExtractionCache.lookup_appended``); not a dependency: it always holds."""
-"""Bump when extraction changes in a way a hash of the extractor's source files cannot see
-(a data file it reads, a library upgrade that parses differently)."""
 
 CACHE_SCHEMA = 1  # the layout of an entry; entries of another schema are never read
 FOLDER = "extractions"
