@@ -17,7 +17,9 @@ from pathlib import Path
 MAX_READ_BYTES = 2_000_000
 CODE_READ = "\0code"
 """Marks a key of ``Observations.texts`` as a module read as code (``RepoContext.noted_code``):
-the extraction cache records its text's hash and its code's (``scanner.find.codehash``)."""
+the extraction cache records its text's hash and its code's (``scanner.find.codehash``), or,
+when lookups recorded the names they entered it by (``noted_entry``), the hash of the part of
+it they can have read (``scanner.find.slices``)."""
 
 
 class ReadProblem(Exception):
@@ -100,6 +102,9 @@ class Observations:
     exists: dict[str, bool] = field(default_factory=dict)
     dirs: dict[str, bool] = field(default_factory=dict)
     searches: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    entries: dict[str, set[str]] = field(default_factory=dict)
+    """By module read as code: the names its lookups entered it by (``scanner.find.slices``);
+    a module read as code with none depends on its whole code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +157,15 @@ class RepoContext:
         if self.observed is not None:
             self.observed.texts[rel + CODE_READ] = text
         return text
+
+    def noted_entry(self, rel: str, *names: str) -> None:
+        """Record that a lookup entered module ``rel`` by ``names`` (looked one up there,
+        searched its calls of one, read its option of that name)."""
+        if self.observed is not None:
+            entered = self.observed.entries.get(rel)
+            if entered is None:
+                entered = self.observed.entries[rel] = set()
+            entered.update(names)
 
     def noted_search(self, key: tuple[str, str], found: tuple[str, ...]) -> tuple[str, ...]:
         """``found``, recorded as the modules a text search ``key`` matched."""

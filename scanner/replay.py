@@ -39,6 +39,7 @@ from scanner.find import searches
 from scanner.find.atomic import write_atomically
 from scanner.find.cache import (
     MAX_BYTES,
+    OWN_NAMES,
     Dependencies,
     ExtractionCache,
     Probe,
@@ -48,6 +49,7 @@ from scanner.find.cache import (
     digest,
     evict,
     forget_previous_run,
+    whole_read,
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
@@ -227,7 +229,10 @@ def file_bytes(path: Path | None) -> bytes | None:
 
 def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies | None:
     """Every file's dependencies and what the later stages read, as one; None when two parts
-    disagree (a file changed while the scan read it) or later stages searched modules."""
+    disagree (a file changed while the scan read it) or later stages searched modules. A
+    module files read through different names (``whole_read``) counts once, by its code: a
+    replay is for an unchanged tree (a changed file changes its address), so one key per
+    module keeps its entry small."""
     if later.searches:
         return None
     texts: dict[str, str | None] = {}
@@ -237,7 +242,7 @@ def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies |
     universes = {deps.universe for deps in parts if deps.searches}
     for deps in (*parts, dependencies("", later, None)):
         pairs = (
-            (texts, deps.texts),
+            (texts, [whole_read(k, a) for k, a in deps.texts if not k.endswith(OWN_NAMES)]),
             (exists, deps.exists),
             (dirs, deps.dirs),
             (searches, [((w, p), found) for w, p, found in deps.searches]),

@@ -322,7 +322,8 @@ def _lookup(
     cache: ExtractionCache, file: SourceFile, content: str, probe: Probe, limit: int
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
-    outside brackets or blank lines at its end changed."""
+    outside brackets or blank lines at its end changed, or statements its extraction cannot
+    read were appended (``slices.inert_tails``)."""
     hit = cache.lookup(file, content, probe)
     if hit is not None or file.kind is not SourceKind.PYTHON:
         return hit
@@ -331,6 +332,8 @@ def _lookup(
     except ReadProblem:
         return None
     hit = None if code is None else cache.lookup_code(file, code[1], probe)
+    if code is not None and hit is None:  # statements appended that nothing reads?
+        hit = cache.lookup_appended(file, code[0], probe)
     return None if code is None or hit is None or not parses(code[0]) else hit
 
 

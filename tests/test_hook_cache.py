@@ -114,7 +114,10 @@ def _extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, 
         ({"helpers.py": FILES["helpers.py"] + "# edited\n"}, []),
         # the code: every file that read it is extracted again
         ({"consts.py": CONSTS.replace("bert-base-uncased", "gpt2")}, ["consts.py", "main.py"]),
-        ({"consts.py": CONSTS.replace("# c", "# d")}, ["consts.py", "main.py"]),  # in brackets
+        ({"consts.py": CONSTS.replace("bert-base-uncased\"  # the", "bert-base-uncased\"  # a")},
+         []),  # a comment after the statement read: outside its brackets
+        # in brackets, but of a statement main.py's lookup did not read (``slices``)
+        ({"consts.py": CONSTS.replace("# c", "# d")}, ["consts.py"]),
         ({"consts.py": "\n" + CONSTS}, ["consts.py", "main.py"]),  # every line moves
         ({"consts.py": CONSTS + "x = (\n"}, ["consts.py", "main.py"]),  # no longer parses
         # a caller's module: the loader's module found the caller's value there

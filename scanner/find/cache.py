@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,11 +39,15 @@ from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, walk
+from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2  # 2: a module read as code is recorded by the slice its lookups read
 """Bump when extraction changes in a way a hash of the extractor's source files cannot see
 (a data file it reads, a library upgrade that parses differently)."""
+OWN_NAMES = "\0names"
+"""Marks the key of ``Dependencies.texts`` whose answer lists the names an extraction looked up
+in its own module (``ExtractionCache.lookup_appended``); not a dependency: it always holds."""
 
 CACHE_SCHEMA = 1  # the layout of an entry; entries of another schema are never read
 FOLDER = "extractions"
@@ -123,15 +127,53 @@ class Dependencies:
 
 def dependencies(path: str, seen: Observations, universe: str | None) -> Dependencies:
     """``seen`` as Dependencies of ``path`` (its own text is in the key, not repeated here)."""
-    texts = sorted(seen.texts.items())
     own = (path, path + CODE_READ)
+    texts = sorted(
+        _read(key, text, seen.entries) for key, text in seen.texts.items() if key not in own
+    )
+    texts.append((path + OWN_NAMES, " ".join(sorted(seen.entries.get(path, ())))))
     return Dependencies(
-        texts=tuple((rel, _answer(rel, text)) for rel, text in texts if rel not in own),
+        texts=tuple(texts),
         exists=tuple(sorted(seen.exists.items())),
         dirs=tuple(sorted(seen.dirs.items())),
         searches=tuple((w, p, found) for (w, p), found in sorted(seen.searches.items())),
         universe=universe if seen.searches else None,
     )
+
+
+def _read(key: str, text: str | None, entries: dict[str, set[str]]) -> tuple[str, str | None]:
+    """One read as a dependency: (key, answer). A module read as code that lookups entered by
+    some names (``RepoContext.noted_entry``) is recorded under a key naming them, with the
+    hash of its slice for them after its text's and code's hashes (``slice_answer``)."""
+    rel = key.removesuffix(CODE_READ)
+    names = entries.get(rel) if rel != key and text is not None else None
+    if names and text is not None and all(name.isidentifier() for name in names):
+        answer = slice_answer(text, names)
+        if answer is not None:
+            return sliced_key(rel, names), answer
+    return key, _answer(key, text)
+
+
+def whole_read(key: str, answer: str | None) -> tuple[str, str | None]:
+    """A read as its whole module's: a sliced read of a module (``sliced_key``) as a read of
+    its code (for a record of many files' reads: one key per module)."""
+    rel, marker, names = key.partition(CODE_READ)
+    if not marker or not names or answer is None:
+        return key, answer
+    text, code, _ = answer.split(" ", 2)
+    return rel + CODE_READ, f"{text} {code}"
+
+
+def sliced_key(rel: str, names: Iterable[str]) -> str:
+    """The key of module ``rel`` read as code through ``names``."""
+    return f"{rel}{CODE_READ} {' '.join(sorted(names))}"
+
+
+def slice_answer(text: str, names: Iterable[str]) -> str | None:
+    """The recorded answer for a module read through ``names``: its text's hash, its code's,
+    the hash of its slice for ``names``; None when it has no slice (``slices``)."""
+    sliced = slice_digest(text, names)
+    return None if sliced is None else f"{code_answer(text)} {sliced}"
 
 
 def _answer(key: str, text: str | None) -> str | None:
@@ -213,13 +255,29 @@ class Probe:
         self.loaded[rel] = data
 
     def read(self, key: str, answer: str | None) -> bool:
-        """True when a read recorded under ``key`` (``dependencies``) still gives ``answer``."""
-        rel = key.removesuffix(CODE_READ)
-        if rel == key or answer is None:
+        """True when a read recorded under ``key`` (``dependencies``) still gives ``answer``:
+        the same text, else for a module read as code the same code, or the same slice for
+        the names its lookups entered it by (``sliced_key``)."""
+        if key.endswith(OWN_NAMES):
+            return True  # a record of the extraction's own lookups, not a read
+        rel, marker, names = key.partition(CODE_READ)
+        if not marker or answer is None:
             return self.text(rel) == answer
         hashed = self.text(rel)
-        recorded, _, code = answer.partition(" ")
-        return hashed == recorded or (hashed is not None and self.code(rel) == code)
+        recorded, _, rest = answer.partition(" ")
+        code, _, sliced = rest.partition(" ")
+        if hashed == recorded:
+            return True
+        if hashed is None or self.code(rel) is None:
+            return False  # gone, or does not parse now
+        if self.code(rel) == code:
+            return True
+        return bool(names) and bool(sliced) and self.slice(rel, names) == sliced
+
+    def slice(self, rel: str, names: str) -> str | None:
+        """The hash of module ``rel``'s slice for the space-separated ``names`` now."""
+        text = self.ctx.read_text(rel)
+        return None if text is None else slice_digest(text, names.split())
 
     def code(self, rel: str) -> str | None:
         """The hash of module ``rel``'s code (``codehash``); None when it does not parse now
@@ -419,6 +477,19 @@ class ExtractionCache:
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
         return None if content.startswith(CODE_KEY) else self.lookup(file, content, probe)
+
+    def lookup_appended(
+        self, file: SourceFile, text: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``lookup_code`` of the text before statements appended at the end of ``text`` that its
+        extraction cannot read (``slices.inert_tails``), when they mention no name that
+        extraction looked up in its own module (a caller elsewhere may import one)."""
+        for prefix, mentions in inert_tails(text):
+            hit = self.lookup_code(file, code_digest(prefix), probe)
+            if hit is not None:
+                names = dict(hit[1].texts).get(file.path + OWN_NAMES)
+                return hit if names is not None and mentions.isdisjoint(names.split()) else None
+        return None
 
     def put_code(self, file: SourceFile, code: str, content: str) -> None:
         """Note that the entry of ``file`` with content hash ``content`` has this code hash."""

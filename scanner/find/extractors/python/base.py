@@ -59,6 +59,7 @@ class EvaluatorBase(ABC):
         has not read it yet (with the calls of every function of module ``home`` too: the
         next lookup of a caller there is answered by the same parse), else NeedWords when a
         blanked body may call ``target``."""
+        self.ctx.noted_entry(path, target)  # its calls of ``target`` are read
         module = self.modules.get(path)
         if module is None:
             owner = self.modules.get(home) if home is not None else None

@@ -36,6 +36,8 @@ class ImportValues(EvaluatorBase):
         importer = module_path(binding.scope)
         module = binding.module or ""
         info = self._load(importer, module, binding.level)
+        if info is not None:  # looked up there, found or not
+            self.ctx.noted_entry(info.path, attr)
         if info is not None and (attr in info.scope.bindings or info.scope.star_imports):
             found = self.name(attr, info.scope)
             if binding.module is not None or not is_undefined(found):
@@ -53,6 +55,7 @@ class ImportValues(EvaluatorBase):
         return unknown(f"{name} is not defined in this file")
 
     def _module_attr(self, module: ModuleInfo, attr: str) -> Items:
+        self.ctx.noted_entry(module.path, attr)
         if attr in module.scope.bindings:
             return self.name(attr, module.scope)
         if module.path.endswith("__init__.py"):

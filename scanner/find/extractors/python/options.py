@@ -47,6 +47,18 @@ DATACLASS_PARSERS: dict[str, tuple[int, str]] = {
 }
 """Calls given the dataclasses whose fields become options: position and keyword of them."""
 
+ENTRY_WORDS = frozenset(
+    {
+        *ADD_OPTION_METHODS,
+        "set_defaults",
+        *(name.rpartition(".")[2] for name in CLICK_DECORATORS),
+        *(name.rpartition(".")[2] for name in DATACLASS_PARSERS),
+    }
+)
+"""What the calls that declare options are called: a lookup of a module's options enters it by
+these names (``scanner.find.slices``: each statement calling one, or importing it under another
+name, is in what the lookup read)."""
+
 
 @dataclass(frozen=True, slots=True)
 class _Declared:
@@ -144,6 +156,7 @@ class OptionValues(ClassValues):
         module = self.modules.get(path)
         if module is None:
             return None
+        self.ctx.noted_entry(path, name, *ENTRY_WORDS)  # its option declarations are read
         options = self.options.get(path)
         if options is None:
             options = self.options[path] = index_options(module)

@@ -77,6 +77,8 @@ class ParameterValues(OptionValues):
             return []
         path = module_path(binding.scope)
         target, _ = callee(binding.owner)
+        if target:
+            self.ctx.noted_entry(path, target)
         module = self.need_callers(path, target) if target else self.modules.get(path)
         if module is None:
             return []

@@ -51,6 +51,7 @@ def may_call(ctx: RepoContext, rel: str, name: str) -> bool:
     text = _texts(ctx).get(rel)
     if text is not None:  # the same text ``ctx.read_text`` gives (larger modules are not listed)
         ctx.noted_code(rel, text)  # a screen for the parse that follows: its code decides
+        ctx.noted_entry(rel, name)  # (its statements that mention ``name``)
     return text is None or _call(name).search(text) is not None
 
 

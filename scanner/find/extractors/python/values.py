@@ -183,6 +183,8 @@ class Evaluator(ParameterValues, ImportValues):
         """The values of ``name`` looked up from ``scope`` (function, enclosing, module)."""
         current: Scope | None = scope
         while current is not None:
+            if current.parent is None:  # its module's name: what depends on the module reads
+                self.ctx.noted_entry(current.name, name)
             if current is scope or current.kind is not ScopeKind.CLASS:
                 bindings = current.bindings.get(name)
                 if bindings:
@@ -200,6 +202,7 @@ class Evaluator(ParameterValues, ImportValues):
             return cached
         if key in self.active:
             return unknown(f"{binding.name} is defined in terms of itself")
+        self.ctx.noted_entry(module_path(binding.scope), binding.name)
         self.active.add(key)
         outer, self.truncated = self.truncated, False
         try:
