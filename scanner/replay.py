@@ -334,6 +334,9 @@ class IndexedProbe(Probe):
             self.index.note(rel, info, found[0], found[1], read_ns)
         return found
 
+    def first_run(self) -> bool:
+        return self.index.first_run()
+
     def recorded(self, rel: str, limit: int) -> str | None:
         """The hash of ``rel``'s bytes recorded in the index while its status is unchanged
         (a regular file of at most ``limit`` bytes reached with no symlink on the way)."""

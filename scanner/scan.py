@@ -323,9 +323,10 @@ def _lookup(
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
     outside brackets or blank lines at its end changed, or statements its extraction cannot
-    read were appended (``slices.inert_tails``)."""
+    read were appended (``slices.inert_tails``); on a root's first run, by its bytes only
+    (no earlier version of it to match: a cold scan would slice every module in vain)."""
     hit = cache.lookup(file, content, probe)
-    if hit is not None or file.kind is not SourceKind.PYTHON:
+    if hit is not None or file.kind is not SourceKind.PYTHON or probe.first_run():
         return hit
     try:
         code = own_code(file, read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit))

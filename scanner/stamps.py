@@ -70,6 +70,7 @@ class HashIndex:
         self.changed = False
         self.racy: dict[str, tuple[Signature, str, int]] = {}
         self._entries: dict[str, Entry] | None = None
+        self._held = False  # entries were on disk when the index was first read
 
     def known(self, rel: str, info: os.stat_result) -> tuple[str, int] | None:
         """The hash and text length recorded for ``rel`` when its status is still ``info``."""
@@ -106,7 +107,13 @@ class HashIndex:
         """Every recorded entry (read from disk once)."""
         if self._entries is None:
             self._entries = _load(self.path, self.root)
+            self._held = bool(self._entries)
         return self._entries
+
+    def first_run(self) -> bool:
+        """True when no earlier run of this root recorded a file (a cold cache for it)."""
+        self.entries()
+        return not self._held
 
     def save(self) -> None:
         """Write the index when it changed (atomically; a failure only costs reads next time)."""

@@ -238,3 +238,16 @@ def test_the_probe_answers_path_checks_as_the_extraction_cache_does(tmp_path: Pa
             assert mine.path(rel, folder) == theirs.path(rel, folder), (rel, folder)
         if not theirs.path(rel, True):  # (reading a folder's text raises in RepoContext)
             assert mine.text(rel) == theirs.text(rel), rel
+
+
+def test_first_run_is_the_run_of_an_empty_index(tmp_path: Path) -> None:
+    """A root's first run (nothing recorded before it) looks entries up by bytes only: notes
+    made during the run do not make it a later run; the next run's index does."""
+    path = _file(tmp_path)
+    index = _index(tmp_path)
+    assert index.first_run()
+    _note(index, path)
+    assert index.first_run()  # recorded during this run: still its first
+    index.save()
+    assert not _index(tmp_path).first_run()
+    assert not Probe(tmp_path / "repo").first_run()  # no index: every lookup is tried

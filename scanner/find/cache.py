@@ -250,6 +250,11 @@ class Probe:
         known without reading it; None here (a probe with a hash index knows more)."""
         return None
 
+    def first_run(self) -> bool:
+        """True when no earlier run of this root can have cached a version of its files; False
+        here (a probe with a hash index knows)."""
+        return False
+
     def preload(self, rel: str, data: bytes) -> None:
         """The bytes of a scanned Python module, read for its key: not read again here."""
         self.loaded[rel] = data
