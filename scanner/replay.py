@@ -335,6 +335,7 @@ class IndexedProbe(Probe):
         return found
 
     def first_run(self) -> bool:
+        """True when the hash index recorded nothing before this run."""
         return self.index.first_run()
 
     def recorded(self, rel: str, limit: int) -> str | None:
