@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from extracted import extractions
 
 from scanner import replay
 from scanner.cli import main
 from scanner.context import RepoContext
 from scanner.find import cache as cache_mod
-from scanner.find import cache_codec, isolate
+from scanner.find import cache_codec
 from scanner.find.cache import Dependencies, ExtractionCache, Probe
 from scanner.find.discover import SourceFile
 from scanner.scan import content_hashes, extract_all
@@ -119,18 +120,11 @@ def test_an_unchanged_tree_is_not_extracted_again(
     root = _repo(tmp_path / "repo", {**IMPORTED, **CALLED, "other.txt": "x\n"})
     files = [SourceFile(name, SourceKind.PYTHON) for name in (*IMPORTED, *CALLED)]
     cache = ExtractionCache(tmp_path / "cache", "salt")
-    extracted: list[list[str]] = []
-    real_run = isolate.run
-
-    def counting_run(work, tasks, *args, **kwargs):  # type: ignore[no-untyped-def]
-        extracted.append([task[1].path for task in tasks])
-        return real_run(work, tasks, *args, **kwargs)
-
-    monkeypatch.setattr(isolate, "run", counting_run)
-    first = extract_all(root, files, 1, cache)
-    second = extract_all(root, files, 1, cache)
-    _repo(root, {"consts.py": 'MODEL = "gpt2"\n'})
-    third = extract_all(root, files, 1, cache)
+    with extractions(monkeypatch) as extracted:
+        first = extract_all(root, files, 1, cache)
+        second = extract_all(root, files, 1, cache)
+        _repo(root, {"consts.py": 'MODEL = "gpt2"\n'})
+        third = extract_all(root, files, 1, cache)
     assert first == second != third
     everything = ["consts.py", "main.py", "helpers.py", "app.py"]
     assert extracted == [everything, ["consts.py", "main.py"]]  # the second scan: no workers

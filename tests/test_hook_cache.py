@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from extracted import extractions, flat
 
 from scanner.find import cache as cache_mod
-from scanner.find import codehash, isolate, searches
+from scanner.find import codehash, searches
 from scanner.find.cache import ExtractionCache, Probe
 from scanner.find.discover import SourceFile
 from scanner.scan import extract_all
@@ -90,19 +91,11 @@ def _extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, 
     files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
     cache = ExtractionCache(tmp_path / "cache", "salt")
     extract_all(root, files, 1, cache)
-    extracted: list[str] = []
-    real_run = isolate.run
-
-    def counting_run(work, tasks, *args, **kwargs):  # type: ignore[no-untyped-def]
-        extracted.extend(task[1].path for task in tasks)
-        return real_run(work, tasks, *args, **kwargs)
-
-    monkeypatch.setattr(isolate, "run", counting_run)
-    _repo(root, edit)
-    files = [f for f in files if (root / f.path).is_file()]
-    warm = extract_all(root, files, 1, cache)
-    monkeypatch.setattr(isolate, "run", real_run)
-    return extracted, warm == extract_all(root, files, 1, None), warm
+    with extractions(monkeypatch) as runs:
+        _repo(root, edit)
+        files = [f for f in files if (root / f.path).is_file()]
+        warm = extract_all(root, files, 1, cache)
+    return flat(runs), warm == extract_all(root, files, 1, None), warm
 
 
 @pytest.mark.parametrize(
@@ -149,18 +142,10 @@ def test_a_damaged_entry_naming_a_file_s_code_means_an_extraction(
     assert len(named) == len(FILES)  # one per file, none of them with a problem
     for entry in named:
         entry.write_text(damage)
-    extracted: list[str] = []
-    real_run = isolate.run
-
-    def counting_run(work, tasks, *args, **kwargs):  # type: ignore[no-untyped-def]
-        extracted.extend(task[1].path for task in tasks)
-        return real_run(work, tasks, *args, **kwargs)
-
-    monkeypatch.setattr(isolate, "run", counting_run)
-    _repo(root, {"consts.py": CONSTS + "# edited\n"})
-    warm = extract_all(root, files, 1, cache)
-    assert extracted == ["consts.py"]
-    monkeypatch.setattr(isolate, "run", real_run)
+    with extractions(monkeypatch) as runs:
+        _repo(root, {"consts.py": CONSTS + "# edited\n"})
+        warm = extract_all(root, files, 1, cache)
+    assert flat(runs) == ["consts.py"]
     assert warm == extract_all(root, files, 1, None)
 
 

@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from extracted import extractions, flat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.cli import main
-from scanner.find import isolate, slices
+from scanner.find import slices
 from scanner.find.cache import ExtractionCache
 from scanner.find.discover import SourceFile
 from scanner.scan import extract_all
@@ -143,18 +144,10 @@ def _again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]
     root = _repo(tmp_path / "repo", dict(FILES))
     cache = ExtractionCache(tmp_path / "cache", "salt")
     extract_all(root, _files(root), 1, cache)
-    extracted: list[str] = []
-    real_run = isolate.run
-
-    def counting_run(work, tasks, *args, **kwargs):  # type: ignore[no-untyped-def]
-        extracted.extend(task[1].path for task in tasks)
-        return real_run(work, tasks, *args, **kwargs)
-
-    monkeypatch.setattr(isolate, "run", counting_run)
-    _repo(root, edit)
-    warm = extract_all(root, _files(root), 1, cache)
-    monkeypatch.setattr(isolate, "run", real_run)
-    return sorted(extracted), warm == extract_all(root, _files(root), 1, None)
+    with extractions(monkeypatch) as runs:
+        _repo(root, edit)
+        warm = extract_all(root, _files(root), 1, cache)
+    return sorted(flat(runs)), warm == extract_all(root, _files(root), 1, None)
 
 
 INIT, CONSTS, LIB = FILES["pkg/__init__.py"], FILES["pkg/consts.py"], FILES["pkg/lib.py"]
