@@ -318,7 +318,8 @@ def _scanned(
     from scanner.scan import ScanReads, scan
 
     reads = None if slot is None else ScanReads()
-    report = scan(plan.files, setup.scan_input(_progress(), reads), plan.skipped, plan.context)
+    inputs = setup.scan_input(_progress(), reads)
+    report = scan(plan.files, inputs, plan.skipped, plan.context, plan.change)
     output = _output(args, report, color)
     if slot is not None and reads is not None and output.code != EXIT_ERROR:
         slot.put(output, reads)
@@ -454,7 +455,8 @@ def _run_scan(args: argparse.Namespace, baseline: Baseline | None) -> Report:
     from scanner.scan import scan
 
     plan, setup = _planned_scan(args, baseline, _policy_path(args))
-    return scan(plan.files, setup.scan_input(_progress()), plan.skipped, plan.context)
+    inputs = setup.scan_input(_progress())
+    return scan(plan.files, inputs, plan.skipped, plan.context, plan.change)
 
 
 def _planned_scan(

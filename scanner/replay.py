@@ -435,6 +435,7 @@ def scan_slot(
         "baseline": inputs.baseline,
         "settings": [(path, file_bytes(path)) for path in settings],
         "plan": (plan.files, plan.skipped, plan.context, plan.note),
+        "change": None if plan.change is None else plan.change.key(),
         "extraction": (inputs.max_file_bytes, inputs.cache.salt, inputs.db.version),
     }
     files = [*plan.files, *plan.context]

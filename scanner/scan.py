@@ -35,6 +35,7 @@ from scanner.find.cache import (
     parses,
     universe,
 )
+from scanner.find.change import Change, affected, narrowed
 from scanner.find.codehash import code_digest
 from scanner.find.discover import MAX_FILE_BYTES, SourceFile
 from scanner.resolve.accountant import account
@@ -98,16 +99,18 @@ def scan(
     inputs: ScanInput,
     skipped: Sequence[FileError] = (),
     context: Sequence[SourceFile] = (),
+    change: Change | None = None,
 ) -> Report:
     """Scan ``files`` and decide every reference against the policy.
 
     ``skipped`` are the files discovery passed over (reported, and counted in the totals).
     ``context`` files are extracted too, for the references they find in ``files`` (a loader
     whose callers pass the model in): only references named in ``files`` are reported.
+    ``change``: the files a commit changes, which the rest import (``change.narrowed``).
     """
     reported = set(files)
     every = [*files, *(f for f in context if f not in reported)]
-    extractions = _extract_all(every, inputs)
+    extractions = _extract_all(every, inputs, change)
     extraction = named_in(merge(_own_first(every, extractions)), files)
     errors = sorted({*extraction.errors, *skipped}, key=lambda e: (e.path, e.line or 0))
     ctx = RepoContext(inputs.root, None if inputs.reads is None else inputs.reads.later)
@@ -143,11 +146,25 @@ def scan(
     return report
 
 
-def _extract_all(files: Sequence[SourceFile], inputs: ScanInput) -> list[Extraction]:
-    """``extract_all`` with the scan's options."""
+def _extract_all(
+    files: Sequence[SourceFile], inputs: ScanInput, change: Change | None
+) -> list[Extraction]:
+    """``extract_all`` with the scan's options; with a ``change``, each extraction
+    ``narrowed`` to it unless it is a changed file's, its reads are not known or one of them
+    differs before the change (``change.affected``)."""
     root, jobs, limit = inputs.root, inputs.jobs, inputs.max_file_bytes
-    progress, reads = inputs.progress, inputs.reads
-    return extract_all(root, files, jobs, inputs.cache, progress, limit, reads, inputs.probe)
+    progress, reads, observe = inputs.progress, inputs.reads, change is not None
+    done = extract_recorded(
+        root, files, jobs, inputs.cache, progress, limit, reads, inputs.probe, observe
+    )
+    if change is None:
+        return [extraction for extraction, _ in done]
+    return [
+        extraction
+        if file.path in change.paths or deps is None or affected(deps, change, root)
+        else narrowed(extraction, change)
+        for file, (extraction, deps) in zip(files, done, strict=True)
+    ]
 
 
 def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
@@ -281,6 +298,23 @@ def extract_all(
     """Extract every file: from the cache while still valid, else in supervised workers;
     what each extraction depended on goes to ``reads`` (with a cache only). ``probe``: the
     one planning used, with the hashes it took (else a new one)."""
+    done = extract_recorded(root, files, jobs, cache, progress, limit, reads, probe)
+    return [extraction for extraction, _ in done]
+
+
+def extract_recorded(
+    root: Path,
+    files: Sequence[SourceFile],
+    jobs: int = 0,
+    cache: ExtractionCache | None = None,
+    progress: ScanProgress | None = None,
+    limit: int = MAX_READ_BYTES,
+    reads: ScanReads | None = None,
+    probe: Probe | None = None,
+    observe: bool = False,
+) -> list[tuple[Extraction, Dependencies | None]]:
+    """``extract_all``, each extraction with what it read of the rest of the repository (None:
+    not known); ``observe``: recorded even without a cache."""
     forget_previous_run()
     probe = probe or Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
@@ -293,14 +327,16 @@ def extract_all(
     probe.loaded.clear()  # the bytes read for the keys served the lookups: workers fork next
     found: list[Extraction | None] = [None if hit is None else hit[0] for hit in cached]
     known: list[Dependencies | None] = [None if hit is None else hit[1] for hit in cached]
+    seen = list(known)
     todo = [index for index, hit in enumerate(found) if hit is None]
     if todo:
         hits = len(files) - len(todo)
         tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
         todo_files = [files[i] for i in todo]
-        fresh = _extract_isolated(root, todo_files, jobs, (cache is not None, limit), tell)
+        record = (cache is not None or observe, limit)
+        fresh = _extract_isolated(root, todo_files, jobs, record, tell)
         for index, (extraction, deps, after, code) in zip(todo, fresh, strict=True):
-            found[index] = extraction
+            found[index], seen[index] = extraction, deps
             content = contents[index]
             internal = any(error.internal for error in extraction.errors)  # may not recur
             if cache is not None and content is not None and content == after and not internal:
@@ -315,7 +351,7 @@ def extract_all(
     if reads is not None:
         reads.complete &= cache is not None and None not in known
         reads.extraction += [deps for deps in known if deps is not None]
-    return [item if item is not None else Extraction() for item in found]
+    return [(item or Extraction(), deps) for item, deps in zip(found, seen, strict=True)]
 
 
 def _lookup(

@@ -62,7 +62,35 @@ def test_changed_constant_rechecks_the_file_that_loads_it(repo: Repo) -> None:
     assert code != 0, output
     assert lists_place(output, "FAIL", FAILING, "src/app/serve.py:4:35"), output
     assert "MODEL at src/app/config.py:1" in output  # the constant, as via
-    assert "1 file whose findings depend on the change" in output
+    assert "also checking 1 file importing the changed ones" in output
+
+
+def test_an_edit_the_importers_do_not_read_leaves_their_findings_to_the_full_scan(
+    repo: Repo,
+) -> None:
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
+    repo.git("add", "src/app/config.py")
+    repo.git("commit", "-q", "--no-verify", "-m", "a failing model, committed without the hook")
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\nVERSION = 2\n')
+    code, output = _commit(repo, "src/app/config.py")
+    assert code == 0, output  # serve.py's finding was there before: not this change's
+    whole = repo.pre_commit("run", "--hook-stage", "manual", "model-license-guard-all")
+    assert whole.returncode != 0  # the full scan still reports it
+    assert lists_place(whole.stdout, "FAIL", FAILING, "src/app/serve.py:4:35"), whole.stdout
+
+
+def test_a_range_of_commits_is_judged_against_its_first_commit(repo: Repo) -> None:
+    base = repo.head()
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
+    repo.git("commit", "-q", "--no-verify", "-am", "a failing model")
+    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\nVERSION = 2\n')
+    repo.git("commit", "-q", "--no-verify", "-am", "an unrelated constant")
+    ranged = ("run", "--hook-stage", "pre-commit", "--from-ref", base, "--to-ref", "HEAD")
+    result = repo.pre_commit(*ranged)
+    assert result.returncode != 0, result.stdout  # the range changed serve.py's model
+    assert lists_place(result.stdout, "FAIL", FAILING, "src/app/serve.py:4:35"), result.stdout
+    last = repo.pre_commit("run", "--from-ref", "HEAD~1", "--to-ref", "HEAD")
+    assert last.returncode == 0, last.stdout  # the last commit alone did not
 
 
 def test_changed_caller_is_reported_at_the_caller_with_the_loader_as_via(repo: Repo) -> None:

@@ -46,14 +46,15 @@ def environment() -> dict[str, str]:
     return {**os.environ, **_ENV}
 
 
-def run(folder: Path, args: Sequence[str]) -> bytes | None:
-    """stdout of ``git ARGS`` in ``folder``, or None when git is missing or fails."""
+def run(folder: Path, args: Sequence[str], given: bytes = b"") -> bytes | None:
+    """stdout of ``git ARGS`` in ``folder`` with ``given`` on its stdin, or None when git is
+    missing or fails."""
     try:
         done = subprocess.run(
             command(folder, args),
             cwd=folder,
             env=environment(),
-            stdin=subprocess.DEVNULL,
+            input=given,
             capture_output=True,
             timeout=TIMEOUT_SECONDS,
             check=False,
@@ -83,3 +84,46 @@ def listed_files(root: Path) -> list[str] | None:
     if out is None:
         return None
     return sorted({name for name in out.decode("utf-8", "surrogateescape").split("\0") if name})
+
+
+def blobs(folder: Path, rev: str, paths: Sequence[str]) -> dict[str, bytes | None] | None:
+    """The bytes of each of ``paths`` (relative to ``folder``) in commit ``rev``, None for a
+    path that is not in it; None when git cannot answer (no repository, no such commit, a
+    path it cannot be asked about: a line break in its name)."""
+    if any("\n" in path or "\r" in path for path in paths):
+        return None
+    asked = [f"{rev}^{{commit}}", *(f"{rev}:./{path}" for path in paths)]
+    out = run(
+        folder, ["cat-file", "--batch"], "\n".join([*asked, ""]).encode("utf-8", "surrogateescape")
+    )
+    answers = None if out is None else _batch(out, len(asked))
+    if answers is None or answers[0] is None or answers[0][0] != b"commit":
+        return None  # no such commit
+    found: dict[str, bytes | None] = {}
+    for path, answer in zip(paths, answers[1:], strict=True):
+        if answer is not None and answer[0] != b"blob":
+            return None  # a folder there: not a file's version
+        found[path] = None if answer is None else answer[1]
+    return found
+
+
+def _batch(out: bytes, count: int) -> list[tuple[bytes, bytes] | None] | None:
+    """``git cat-file --batch``'s ``count`` answers in order: (type, bytes), or None for
+    ``<name> missing``; None when the output is not that."""
+    answers: list[tuple[bytes, bytes] | None] = []
+    at = 0
+    for _ in range(count):
+        end = out.find(b"\n", at)
+        if end < 0:
+            return None
+        header = out[at:end].split(b" ")
+        if header[-1] == b"missing":
+            answers.append(None)
+            at = end + 1
+            continue
+        if len(header) != 3 or not header[2].isdigit():
+            return None
+        size = int(header[2])
+        answers.append((header[1], out[end + 1 : end + 1 + size]))
+        at = end + 2 + size
+    return answers

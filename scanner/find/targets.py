@@ -4,9 +4,11 @@
 * ``scan PATH``: the files under PATH are reported (references named there, wherever the loader
   that reads them is); the modules they import are read as context, so a model a file passes
   to a loader elsewhere in the repository is found.
-* ``scan --changed FILE...`` (the pre-commit hook): the changed files and every file whose
-  findings depend on them (``dependents``) are reported; the whole repository when a changed
-  file is a setting every finding depends on (the policy, the baseline).
+* ``scan --changed FILE...`` (the pre-commit hook): the changed files and the files that
+  import them (``dependents``) are checked; of an importer, what the change can alter is
+  reported (``change``: the findings of an extraction that read a part of a changed file the
+  change altered); the whole repository when a changed file is a setting every finding depends
+  on (the policy, the baseline).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scanner.context import RepoContext
+from scanner.find import change as change_mod
 from scanner.find import dependents as deps
+from scanner.find.change import Change
 from scanner.find.discover import MAX_FILES, SourceFile, discover, run_files, walk
 from scanner.types import FileError
 
@@ -28,12 +32,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The files reported on, those passed over, the files only read, and a note on why."""
+    """The files reported on, those passed over, the files only read, a note on why, and the
+    change the files were planned for (``--changed`` with importers to check)."""
 
     files: tuple[SourceFile, ...]
     skipped: tuple[FileError, ...] = ()
     context: tuple[SourceFile, ...] = ()
     note: str | None = None
+    change: Change | None = None
 
 
 def plan(
@@ -74,23 +80,26 @@ def _plan(
     """``plan``, the module index left to save."""
     whole = not paths or (changed and _any_same(paths, settings))
     found = discover(root, () if whole else paths, exclude, max_files)
-    files, note = found.files, None
+    files, note, change = found.files, None, None
     if whole and paths:
         note = "the policy or baseline changed: checking the whole repository"
     code = any(deps.is_code(f.path) for f in files)
     graph = repository_graph(root, modules) if code and not whole else None
     if changed and graph is not None:
+        given = files
         files, note = _with_dependents(root, graph, files, exclude)
+        if len(files) > len(given):
+            change = change_mod.before(root, [f.path for f in given])
     kept = tuple(f for f in files if not excluded(f.path, ignore))
     skipped = tuple(e for e in found.skipped if not excluded(e.path, ignore))
     if whole and len(kept) == len(files):
         return Plan(files, skipped, note=note)  # every file is reported: no context needed
     reported = {f.path for f in kept}
     if not any(deps.is_code(path) for path in reported):
-        return Plan(kept, skipped, note=note)  # only code imports code
+        return Plan(kept, skipped, note=note, change=change)  # only code imports code
     used = deps.providers(graph or repository_graph(root, modules), reported)
     context = discover(root, [root / path for path in sorted(used)], exclude).files if used else ()
-    return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note)
+    return Plan(kept, skipped, tuple(f for f in context if f.path not in reported), note, change)
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
@@ -111,7 +120,10 @@ def _with_dependents(
         return files, None
     more = set(discover(root, [root / path for path in sorted(extra)], exclude).files)
     more -= set(files)
-    note = f"also checking {_count(len(more), 'file')} whose findings depend on the change"
+    note = (
+        f"also checking {_count(len(more), 'file')} importing the changed ones "
+        "(reported: what the change can alter)"
+    )
     return tuple(sorted({*files, *more}, key=lambda f: f.path)), note
 
 

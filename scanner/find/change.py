@@ -1,0 +1,159 @@
+"""What a change can alter: each changed file's version before it, and which extractions read a
+part of a changed file that differs between the two versions.
+
+The pre-commit hook (``scan --changed``) checks the changed files and the files that import them
+(``targets``, from the import graph: every importer, whatever it reads). An importer's findings
+are the change's only when its extraction read something the change altered: each extraction
+records what it read (``cache.Dependencies``: a module by the slice of it its lookups entered,
+each path it probed, each cross-module search), and ``affected`` asks each of those reads again
+of the changed files as they were before (``Change``). An extraction none of whose reads differs
+finds the same with the files before the change as after it: what it found outside the changed
+files was there before the change, and the hook leaves it to the full scan (``narrowed``).
+
+The version before is the commit pre-commit compares with (``PRE_COMMIT_FROM_REF`` when it runs
+on a range of commits, else ``HEAD``). A file whose bytes equal that version's was changed
+before it (a commit already made): its version before the change is not known, and every read of
+it counts as altered, as does every read when git cannot answer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from scanner.context import CODE_READ, MAX_READ_BYTES, RepoContext
+from scanner.find import git
+from scanner.find.cache import MAX_MODULE_CHARS, Dependencies, Probe, digest
+from scanner.types import Extraction
+
+BASE = "HEAD"
+FROM_REF = "PRE_COMMIT_FROM_REF"  # pre-commit run --from-ref A --to-ref B: the change is A..B
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The changed files (repo-relative), each with its bytes before the change (None: it did
+    not exist); ``unknown``: changed files whose version before is not known."""
+
+    before: tuple[tuple[str, bytes | None], ...]
+    unknown: frozenset[str] = frozenset()
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """Every changed file."""
+        return frozenset(path for path, _ in self.before) | self.unknown
+
+    def text(self, rel: str) -> str | None:
+        """``RepoContext.read_text`` of a changed file before the change."""
+        data = dict(self.before).get(rel)
+        if data is None or len(data) > MAX_READ_BYTES:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def key(self) -> tuple[tuple[str, str | None], ...]:
+        """What the change is, for a replay's address: each file's hash before it."""
+        known = [(path, None if data is None else digest(data)) for path, data in self.before]
+        return tuple(sorted([*known, *((path, "unknown") for path in self.unknown)]))
+
+
+def before(root: Path, paths: Sequence[str], env: Mapping[str, str] = os.environ) -> Change:
+    """The change of ``paths`` (files under ``root``) against the commit pre-commit compares
+    with; every file unknown when git cannot tell."""
+    found = git.blobs(root, env.get(FROM_REF) or BASE, paths)
+    if found is None:
+        return Change((), frozenset(paths))
+    known: list[tuple[str, bytes | None]] = []
+    unknown: set[str] = set()
+    for path in paths:
+        data = found[path]
+        if data is not None and _now(root, path) == data:
+            unknown.add(path)  # unchanged since that commit: changed before it
+        else:
+            known.append((path, data))
+    return Change(tuple(known), frozenset(unknown))
+
+
+def _now(root: Path, rel: str) -> bytes | None:
+    try:
+        return (root / rel).read_bytes()
+    except OSError:
+        return None
+
+
+def affected(deps: Dependencies, change: Change, root: Path) -> bool:
+    """True when a read the extraction recorded in ``deps`` answers differently with the
+    changed files as they were before (``Probe``'s checks, asked of that version)."""
+    paths = change.paths
+    reads = [(k, a) for k, a in deps.texts if k.partition(CODE_READ)[0] in paths]
+    if any(k.partition(CODE_READ)[0] in change.unknown for k, _ in reads):
+        return True
+    if reads and not _Before(root, change).holds(Dependencies(texts=tuple(reads))):
+        return True
+    probed = [*deps.exists, *deps.dirs]
+    return any(_may_differ(rel, change) for rel, _ in probed) or any(
+        _search_differs(word, pattern, found, change) for word, pattern, found in deps.searches
+    )
+
+
+class _Before(Probe):
+    """The repository's answers with the changed files as they were before the change."""
+
+    def __init__(self, root: Path, change: Change) -> None:
+        super().__init__(root)
+        self.ctx = _BeforeContext(root, None, change)
+
+    def _read(self, rel: str) -> str | None:
+        return self.ctx.read_text(rel)
+
+
+@dataclass(frozen=True, slots=True)
+class _BeforeContext(RepoContext):
+    """``RepoContext`` reading the changed files' versions before the change."""
+
+    change: Change = Change(())
+
+    def read_text(self, rel: str) -> str | None:
+        if rel in self.change.paths:
+            return self.change.text(rel)
+        return RepoContext.read_text(self, rel)
+
+
+def _may_differ(rel: str, change: Change) -> bool:
+    """True when whether ``rel`` exists (or is a folder) can differ before the change: it is a
+    changed file that did not exist or is unknown, or a folder holding one."""
+    path = rel.rstrip("/")
+    new = [p for p, data in change.before if data is None] + sorted(change.unknown)
+    return any(p == path or p.startswith(path + "/") or not path for p in new)
+
+
+def _search_differs(word: str, pattern: str, found: tuple[str, ...], change: Change) -> bool:
+    """True when a cross-module search (``repo.modules_matching``) matches a changed module
+    differently before the change (only changed modules can)."""
+    for rel in change.paths:
+        if not rel.endswith(".py"):
+            continue
+        if rel in change.unknown:
+            return True
+        text = change.text(rel)
+        matched = text is not None and len(text) <= MAX_MODULE_CHARS and word in text
+        if (matched and re.search(pattern, text or "") is not None) != (rel in found):
+            return True
+    return False
+
+
+def narrowed(extraction: Extraction, change: Change) -> Extraction:
+    """An unaffected extraction as far as the change can alter it: what it found in the changed
+    files (they are checked whole) and its errors (a file not scanned stays a gap)."""
+    paths = change.paths
+    return replace(
+        extraction,
+        refs=tuple(ref for ref in extraction.refs if ref.path in paths),
+        unresolved=tuple(item for item in extraction.unresolved if item.path in paths),
+        uses=tuple(use for use in extraction.uses if use.path in paths),
+    )
