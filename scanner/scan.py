@@ -29,6 +29,7 @@ from scanner.find.cache import (
     Dependencies,
     ExtractionCache,
     Probe,
+    Wanted,
     dependencies,
     digest,
     forget_previous_run,
@@ -149,22 +150,10 @@ def scan(
 def _extract_all(
     files: Sequence[SourceFile], inputs: ScanInput, change: Change | None
 ) -> list[Extraction]:
-    """``extract_all`` with the scan's options; with a ``change``, each extraction
-    ``narrowed`` to it unless it is a changed file's, its reads are not known or one of them
-    differs before the change (``change.affected``)."""
+    """``extract_all`` with the scan's options."""
     root, jobs, limit = inputs.root, inputs.jobs, inputs.max_file_bytes
-    progress, reads, observe = inputs.progress, inputs.reads, change is not None
-    done = extract_recorded(
-        root, files, jobs, inputs.cache, progress, limit, reads, inputs.probe, observe
-    )
-    if change is None:
-        return [extraction for extraction, _ in done]
-    return [
-        extraction
-        if file.path in change.paths or deps is None or affected(deps, change, root)
-        else narrowed(extraction, change)
-        for file, (extraction, deps) in zip(files, done, strict=True)
-    ]
+    progress, reads, probe = inputs.progress, inputs.reads, inputs.probe
+    return extract_all(root, files, jobs, inputs.cache, progress, limit, reads, probe, change)
 
 
 def _use_findings(uses: Sequence[Use], policy: Policy) -> tuple[UseFinding, ...]:
@@ -294,56 +283,38 @@ def extract_all(
     limit: int = MAX_READ_BYTES,
     reads: ScanReads | None = None,
     probe: Probe | None = None,
+    change: Change | None = None,
 ) -> list[Extraction]:
     """Extract every file: from the cache while still valid, else in supervised workers;
     what each extraction depended on goes to ``reads`` (with a cache only). ``probe``: the
-    one planning used, with the hashes it took (else a new one)."""
-    done = extract_recorded(root, files, jobs, cache, progress, limit, reads, probe)
-    return [extraction for extraction, _ in done]
-
-
-def extract_recorded(
-    root: Path,
-    files: Sequence[SourceFile],
-    jobs: int = 0,
-    cache: ExtractionCache | None = None,
-    progress: ScanProgress | None = None,
-    limit: int = MAX_READ_BYTES,
-    reads: ScanReads | None = None,
-    probe: Probe | None = None,
-    observe: bool = False,
-) -> list[tuple[Extraction, Dependencies | None]]:
-    """``extract_all``, each extraction with what it read of the rest of the repository (None:
-    not known); ``observe``: recorded even without a cache."""
+    one planning used, with the hashes it took (else a new one). ``change``: the files a
+    commit changes; each other file's extraction is ``narrowed`` to them unless one of its
+    reads differs before the change (``change.affected``) or is not known."""
     forget_previous_run()
     probe = probe or Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:
         contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
+    wanted = _Wanted(root, change)
     cached = [
-        _lookup(cache, file, content, probe, limit) if cache is not None and content else None
+        _lookup(cache, file, content, probe, limit, wanted.of(file))
+        if cache is not None and content
+        else None
         for file, content in zip(files, contents, strict=True)
     ]
     probe.loaded.clear()  # the bytes read for the keys served the lookups: workers fork next
     found: list[Extraction | None] = [None if hit is None else hit[0] for hit in cached]
     known: list[Dependencies | None] = [None if hit is None else hit[1] for hit in cached]
-    seen = list(known)
     todo = [index for index, hit in enumerate(found) if hit is None]
     if todo:
         hits = len(files) - len(todo)
         tell = None if progress is None else (lambda done: progress(hits + done, len(files)))
         todo_files = [files[i] for i in todo]
-        record = (cache is not None or observe, limit)
+        record = (cache is not None or change is not None, limit)
         fresh = _extract_isolated(root, todo_files, jobs, record, tell)
-        for index, (extraction, deps, after, code) in zip(todo, fresh, strict=True):
-            found[index], seen[index] = extraction, deps
-            content = contents[index]
-            internal = any(error.internal for error in extraction.errors)  # may not recur
-            if cache is not None and content is not None and content == after and not internal:
-                known[index] = recorded = deps or Dependencies()
-                cache.put(files[index], content, extraction, recorded)
-                if code is not None:
-                    cache.put_code(files[index], code, content)
+        for index, result in zip(todo, fresh, strict=True):
+            known[index] = _keep(cache, files[index], contents[index], result)
+            found[index] = wanted.narrowed(files[index], result[0], result[1])
     if cache is not None:
         searched = {deps.universe for i in todo if (deps := known[i]) and deps.universe}
         cache.keep_modules(probe, searched)
@@ -351,17 +322,69 @@ def extract_recorded(
     if reads is not None:
         reads.complete &= cache is not None and None not in known
         reads.extraction += [deps for deps in known if deps is not None]
-    return [(item or Extraction(), deps) for item, deps in zip(found, seen, strict=True)]
+    return [item if item is not None else Extraction() for item in found]
+
+
+def _keep(
+    cache: ExtractionCache | None, file: SourceFile, content: str | None, fresh: Fresh
+) -> Dependencies | None:
+    """What a fresh extraction of ``file`` depends on, cached with it (``content``: the hash
+    of the file's bytes read for its key); None, and not cached, without a cache, when it may
+    not recur (an internal error) or when the file changed while it was extracted."""
+    extraction, deps, after, code = fresh
+    internal = any(error.internal for error in extraction.errors)
+    if cache is None or content is None or content != after or internal:
+        return None
+    recorded = deps or Dependencies()
+    cache.put(file, content, extraction, recorded)
+    if code is not None:
+        cache.put_code(file, code, content)
+    return recorded
+
+
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """Which findings of each extraction a scan for ``change`` reports (all without one)."""
+
+    root: Path
+    change: Change | None
+
+    def within(self, file: SourceFile, deps: Dependencies | None) -> frozenset[str] | None:
+        """The files whose findings are wanted of ``file``'s extraction, which read ``deps``
+        (None: all): the changed files' unless it is one or a read of it differs before."""
+        change = self.change
+        if change is None or file.path in change.paths or deps is None:
+            return None
+        return None if affected(deps, change, self.root) else change.paths
+
+    def of(self, file: SourceFile) -> Wanted | None:
+        """``within`` for ``file``, as a cache lookup asks it (None: all)."""
+        if self.change is None or file.path in self.change.paths:
+            return None
+        return lambda deps: self.within(file, deps)
+
+    def narrowed(
+        self, file: SourceFile, extraction: Extraction, deps: Dependencies | None
+    ) -> Extraction:
+        """A fresh extraction of ``file`` as far as it is wanted (``change.narrowed``)."""
+        within = self.within(file, deps)
+        return extraction if within is None else narrowed(extraction, within)
 
 
 def _lookup(
-    cache: ExtractionCache, file: SourceFile, content: str, probe: Probe, limit: int
+    cache: ExtractionCache,
+    file: SourceFile,
+    content: str,
+    probe: Probe,
+    limit: int,
+    wanted: Wanted | None = None,
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
     outside brackets or blank lines at its end changed, or statements its extraction cannot
     read were appended (``slices.inert_tails``); on a root's first run, by its bytes only
-    (no earlier version of it to match: a cold scan would slice every module in vain)."""
-    hit = cache.lookup(file, content, probe)
+    (no earlier version of it to match: a cold scan would slice every module in vain).
+    ``wanted``: what is read back of the entry of its bytes (``ExtractionCache.lookup``)."""
+    hit = cache.lookup(file, content, probe, wanted)
     if hit is not None or file.kind is not SourceKind.PYTHON or probe.first_run():
         return hit
     try:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from scanner.find import change, git
-from scanner.find.cache import Dependencies
+from scanner.find.cache import Dependencies, ExtractionCache
 from scanner.find.discover import SourceFile
-from scanner.scan import extract_recorded
+from scanner.scan import ScanReads, extract_all
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind
 
 CONFIG = "BASE = 'org'\nMODEL = BASE + '/model'\nOTHER = 'gpt2'\n"
@@ -49,10 +49,11 @@ def _repo(root: Path, files: dict[str, str]) -> Path:
 
 
 def _reads(root: Path, rel: str) -> Dependencies:
-    """What the extraction of ``rel`` read, recorded without a cache."""
-    file = SourceFile(rel, SourceKind.PYTHON)
-    [(_, deps)] = extract_recorded(root, [file], 1, None, observe=True)
-    assert deps is not None
+    """What the extraction of ``rel`` read (as its cache entry records it)."""
+    reads = ScanReads()
+    cache = ExtractionCache(root.parent / f"cache-{rel}", "test")
+    extract_all(root, [SourceFile(rel, SourceKind.PYTHON)], 1, cache, reads=reads)
+    [deps] = reads.extraction
     return deps
 
 
@@ -146,7 +147,7 @@ def test_narrowed_keeps_what_the_changed_files_name_and_every_error() -> None:
     outside = ModelRef("user.py", 5, 1, hub, "org/b", "py.from_pretrained", python)
     error = FileError("user.py", "syntax error")
     extraction = Extraction((inside, outside), (), (error,))
-    kept = change.narrowed(extraction, change.Change((("config.py", b""),)))
+    kept = change.narrowed(extraction, frozenset({"config.py"}))
     assert kept == Extraction((inside,), (), (error,))
 
 

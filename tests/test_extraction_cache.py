@@ -16,7 +16,7 @@ from scanner import replay
 from scanner.cli import main
 from scanner.context import RepoContext
 from scanner.find import cache as cache_mod
-from scanner.find import cache_codec
+from scanner.find import cache_codec, change
 from scanner.find.cache import Dependencies, ExtractionCache, Probe
 from scanner.find.discover import SourceFile
 from scanner.scan import content_hashes, extract_all
@@ -253,6 +253,16 @@ FULL = Extraction(
 def test_the_codec_round_trips_every_field(extraction: Extraction) -> None:
     data = json.loads(json.dumps(cache_codec.encode(extraction)))
     assert cache_codec.decode(data) == extraction
+
+
+@pytest.mark.parametrize(
+    "within", [frozenset(), frozenset({"a.py"}), frozenset({"b.ipynb"}), frozenset({"c.py"})]
+)
+def test_the_codec_reads_back_what_is_in_some_files_and_every_error(
+    within: frozenset[str],
+) -> None:
+    data = json.loads(json.dumps(cache_codec.encode(FULL)))
+    assert cache_codec.decode(data, within) == change.narrowed(FULL, within)
 
 
 def test_a_probe_answers_like_the_repository(tmp_path: Path) -> None:

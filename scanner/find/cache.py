@@ -125,6 +125,10 @@ class Dependencies:
     universe: str | None = None  # all modules' hash when searched (searches hold if unchanged)
 
 
+Wanted = Callable[[Dependencies], "frozenset[str] | None"]
+"""Of an extraction with these dependencies, the files whose findings are wanted (None: all)."""
+
+
 def dependencies(path: str, seen: Observations, universe: str | None) -> Dependencies:
     """``seen`` as Dependencies of ``path`` (its own text is in the key, not repeated here)."""
     own = (path, path + CODE_READ)
@@ -448,9 +452,10 @@ class ExtractionCache:
         return self._entry(file, content).is_file()
 
     def lookup(
-        self, file: SourceFile, content: str, probe: Probe
+        self, file: SourceFile, content: str, probe: Probe, wanted: Wanted | None = None
     ) -> tuple[Extraction, Dependencies] | None:
-        """``get``, with what the extraction depends on."""
+        """``get``, with what the extraction depends on; ``wanted``: of what it found, only
+        what is in the files ``wanted(its dependencies)`` names is read back (None: all)."""
         entry = self._entry(file, content)
         try:
             with entry.open("rb") as handle:
@@ -460,11 +465,11 @@ class ExtractionCache:
             if not isinstance(data, dict) or _header(data) != header:
                 return None
             deps = dependencies_from_json(data["deps"])
-            extraction = cache_codec.decode(data["found"])
+            if not probe.holds(deps):
+                return None
+            extraction = cache_codec.decode(data["found"], wanted and wanted(deps))
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing, unreadable, truncated, of another schema: re-extracted
-        if not probe.holds(deps):
-            return None
         _touch(entry)
         return extraction, deps
 

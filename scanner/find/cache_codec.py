@@ -15,6 +15,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from scanner.types import Extraction, plain
 
 FIELDS = ("refs", "unresolved", "errors", "uses")
+PLACED = ("refs", "unresolved", "uses")  # the fields whose records are placed in a file
 
 
 class CorruptEntry(ValueError):
@@ -26,13 +27,26 @@ def encode(extraction: Extraction) -> dict[str, Any]:
     return {name: plain(getattr(extraction, name)) for name in FIELDS}
 
 
-def decode(data: object) -> Extraction:
-    """The Extraction ``encode`` wrote; CorruptEntry for anything else."""
+def decode(data: object, within: frozenset[str] | None = None) -> Extraction:
+    """The Extraction ``encode`` wrote; CorruptEntry for anything else. ``within``: only the
+    references, unresolved values and places in those files are read (every error is)."""
     if not isinstance(data, dict) or set(data) != set(FIELDS):
         raise CorruptEntry("not an extraction")
+    if within is not None:
+        data = {
+            name: _within(data[name], within) if name in PLACED else data[name] for name in FIELDS
+        }
     decoded = _value(Extraction, data)
     assert isinstance(decoded, Extraction)
     return decoded
+
+
+def _within(items: object, paths: frozenset[str]) -> object:
+    """The items of a list of records whose ``path`` is one of ``paths`` (anything else is
+    left to ``_value`` to reject)."""
+    if not isinstance(items, list):
+        return items
+    return [item for item in items if not isinstance(item, dict) or item.get("path") in paths]
 
 
 def _value(hint: Any, raw: object) -> object:

@@ -147,10 +147,9 @@ def _search_differs(word: str, pattern: str, found: tuple[str, ...], change: Cha
     return False
 
 
-def narrowed(extraction: Extraction, change: Change) -> Extraction:
+def narrowed(extraction: Extraction, paths: frozenset[str]) -> Extraction:
     """An unaffected extraction as far as the change can alter it: what it found in the changed
-    files (they are checked whole) and its errors (a file not scanned stays a gap)."""
-    paths = change.paths
+    files ``paths`` (they are checked whole) and its errors (a file not scanned stays a gap)."""
     return replace(
         extraction,
         refs=tuple(ref for ref in extraction.refs if ref.path in paths),
