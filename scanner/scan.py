@@ -36,7 +36,7 @@ from scanner.find.cache import (
     parses,
     universe,
 )
-from scanner.find.change import Change, affected, narrowed
+from scanner.find.change import Before, Change, narrowed
 from scanner.find.codehash import code_digest
 from scanner.find.discover import MAX_FILE_BYTES, SourceFile
 from scanner.resolve.accountant import account
@@ -289,7 +289,7 @@ def extract_all(
     what each extraction depended on goes to ``reads`` (with a cache only). ``probe``: the
     one planning used, with the hashes it took (else a new one). ``change``: the files a
     commit changes; each other file's extraction is ``narrowed`` to them unless one of its
-    reads differs before the change (``change.affected``) or is not known."""
+    reads differs before the change (``change.Before.affected``) or is not known."""
     forget_previous_run()
     probe = probe or Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
@@ -342,20 +342,21 @@ def _keep(
     return recorded
 
 
-@dataclass(frozen=True, slots=True)
 class _Wanted:
     """Which findings of each extraction a scan for ``change`` reports (all without one)."""
 
-    root: Path
-    change: Change | None
+    def __init__(self, root: Path, change: Change | None) -> None:
+        self.change = change
+        self.before = None if change is None else Before(root, change)
 
     def within(self, file: SourceFile, deps: Dependencies | None) -> frozenset[str] | None:
         """The files whose findings are wanted of ``file``'s extraction, which read ``deps``
         (None: all): the changed files' unless it is one or a read of it differs before."""
-        change = self.change
-        if change is None or file.path in change.paths or deps is None:
+        if self.change is None or self.before is None or deps is None:
             return None
-        return None if affected(deps, change, self.root) else change.paths
+        if file.path in self.change.paths or self.before.affected(deps):
+            return None
+        return self.change.paths
 
     def of(self, file: SourceFile) -> Wanted | None:
         """``within`` for ``file``, as a cache lookup asks it (None: all)."""

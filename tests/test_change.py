@@ -48,6 +48,10 @@ def _repo(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def _affected(deps: Dependencies, found: change.Change, root: Path) -> bool:
+    return change.Before(root, found).affected(deps)
+
+
 def _reads(root: Path, rel: str) -> Dependencies:
     """What the extraction of ``rel`` read (as its cache entry records it)."""
     reads = ScanReads()
@@ -82,7 +86,7 @@ def test_an_importer_is_affected_when_a_read_differs_before_the_change(
     (root / path).write_text(edited, encoding="utf-8")
     found = change.before(root, [path], {})
     assert found.before == ((path, FILES[path].encode()),)
-    assert change.affected(_reads(root, "user.py"), found, root) is affected
+    assert _affected(_reads(root, "user.py"), found, root) is affected
 
 
 def test_a_file_unchanged_since_the_base_commit_counts_as_changed_in_every_way(
@@ -91,9 +95,9 @@ def test_a_file_unchanged_since_the_base_commit_counts_as_changed_in_every_way(
     root = _repo(tmp_path / "repo", FILES)
     found = change.before(root, ["config.py"], {})
     assert found == change.Change((), frozenset({"config.py"}))
-    assert change.affected(_reads(root, "user.py"), found, root)
-    assert change.affected(_reads(root, "lib.py"), found, root)  # its search may match it
-    assert not change.affected(Dependencies(exists=(("lib.py", True),)), found, root)
+    assert _affected(_reads(root, "user.py"), found, root)
+    assert _affected(_reads(root, "lib.py"), found, root)  # its search may match it
+    assert not _affected(Dependencies(exists=(("lib.py", True),)), found, root)
 
 
 def test_pre_commits_from_ref_is_the_version_before(tmp_path: Path) -> None:
@@ -105,7 +109,7 @@ def test_pre_commits_from_ref_is_the_version_before(tmp_path: Path) -> None:
     _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "x")
     found = change.before(root, ["config.py"], {change.FROM_REF: base})
     assert found.before == (("config.py", CONFIG.encode()),)
-    assert change.affected(_reads(root, "user.py"), found, root)
+    assert _affected(_reads(root, "user.py"), found, root)
 
 
 def test_a_new_module_and_what_probed_for_it_are_affected(tmp_path: Path) -> None:
@@ -114,9 +118,9 @@ def test_a_new_module_and_what_probed_for_it_are_affected(tmp_path: Path) -> Non
     found = change.before(root, ["new.py"], {})
     assert found.before == (("new.py", None),)
     probed = Dependencies(exists=(("new.py", True),))
-    assert change.affected(probed, found, root)
-    assert change.affected(Dependencies(dirs=(("", True),)), found, root)
-    assert not change.affected(Dependencies(exists=(("config.py", True),)), found, root)
+    assert _affected(probed, found, root)
+    assert _affected(Dependencies(dirs=(("", True),)), found, root)
+    assert not _affected(Dependencies(exists=(("config.py", True),)), found, root)
 
 
 def test_a_caller_search_that_a_change_matches_differently_is_affected(tmp_path: Path) -> None:
@@ -124,9 +128,9 @@ def test_a_caller_search_that_a_change_matches_differently_is_affected(tmp_path:
     (root / "config.py").write_text(CONFIG + "from lib import load\n", encoding="utf-8")
     found = change.before(root, ["config.py"], {})
     searched = Dependencies(searches=(("load", r"\bimport\b[^\n;]*\bload\b", ("config.py",)),))
-    assert change.affected(searched, found, root)
+    assert _affected(searched, found, root)
     same = Dependencies(searches=(("MODEL", r"\bMODEL\b", ("config.py",)),))
-    assert not change.affected(same, found, root)
+    assert not _affected(same, found, root)
 
 
 def test_git_unable_to_answer_makes_every_changed_file_unknown(tmp_path: Path) -> None:

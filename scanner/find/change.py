@@ -5,10 +5,11 @@ The pre-commit hook (``scan --changed``) checks the changed files and the files 
 (``targets``, from the import graph: every importer, whatever it reads). An importer's findings
 are the change's only when its extraction read something the change altered: each extraction
 records what it read (``cache.Dependencies``: a module by the slice of it its lookups entered,
-each path it probed, each cross-module search), and ``affected`` asks each of those reads again
-of the changed files as they were before (``Change``). An extraction none of whose reads differs
-finds the same with the files before the change as after it: what it found outside the changed
-files was there before the change, and the hook leaves it to the full scan (``narrowed``).
+each path it probed, each cross-module search), and ``Before.affected`` asks each of those reads
+again of the changed files as they were before (``Change``). An extraction none of whose reads
+differs finds the same with the files before the change as after it: what it found outside the
+changed files was there before the change, and the hook leaves it to the full scan
+(``narrowed``).
 
 The version before is the commit pre-commit compares with (``PRE_COMMIT_FROM_REF`` when it runs
 on a range of commits, else ``HEAD``). A file whose bytes equal that version's was changed
@@ -86,30 +87,39 @@ def _now(root: Path, rel: str) -> bytes | None:
         return None
 
 
-def affected(deps: Dependencies, change: Change, root: Path) -> bool:
-    """True when a read the extraction recorded in ``deps`` answers differently with the
-    changed files as they were before (``Probe``'s checks, asked of that version)."""
-    paths = change.paths
-    reads = [(k, a) for k, a in deps.texts if k.partition(CODE_READ)[0] in paths]
-    if any(k.partition(CODE_READ)[0] in change.unknown for k, _ in reads):
-        return True
-    if reads and not _Before(root, change).holds(Dependencies(texts=tuple(reads))):
-        return True
-    probed = [*deps.exists, *deps.dirs]
-    return any(_may_differ(rel, change) for rel, _ in probed) or any(
-        _search_differs(word, pattern, found, change) for word, pattern, found in deps.searches
-    )
-
-
-class _Before(Probe):
-    """The repository's answers with the changed files as they were before the change."""
+class Before(Probe):
+    """The repository's answers with the changed files as they were before the change (one
+    per scan: each changed module's code and slices are worked out once for every importer)."""
 
     def __init__(self, root: Path, change: Change) -> None:
         super().__init__(root)
         self.ctx = _BeforeContext(root, None, change)
+        self.change = change
+        self.created = [p for p, data in change.before if data is None] + sorted(change.unknown)
 
     def _read(self, rel: str) -> str | None:
         return self.ctx.read_text(rel)
+
+    def affected(self, deps: Dependencies) -> bool:
+        """True when a read an extraction recorded in ``deps`` answers differently before the
+        change (``Probe``'s checks, asked of that version)."""
+        paths, unknown = self.change.paths, self.change.unknown
+        reads = [(k, a) for k, a in deps.texts if k.partition(CODE_READ)[0] in paths]
+        if any(k.partition(CODE_READ)[0] in unknown for k, _ in reads):
+            return True
+        if reads and not self.holds(Dependencies(texts=tuple(reads))):
+            return True
+        probed = [*deps.exists, *deps.dirs]
+        return any(self._may_differ(rel) for rel, _ in probed) or any(
+            _search_differs(word, pattern, found, self.change)
+            for word, pattern, found in deps.searches
+        )
+
+    def _may_differ(self, rel: str) -> bool:
+        """True when whether ``rel`` exists (or is a folder) can differ before the change: it
+        is a changed file that did not exist or is unknown, or a folder holding one."""
+        path = rel.rstrip("/")
+        return any(p == path or p.startswith(path + "/") or not path for p in self.created)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,14 +132,6 @@ class _BeforeContext(RepoContext):
         if rel in self.change.paths:
             return self.change.text(rel)
         return RepoContext.read_text(self, rel)
-
-
-def _may_differ(rel: str, change: Change) -> bool:
-    """True when whether ``rel`` exists (or is a folder) can differ before the change: it is a
-    changed file that did not exist or is unknown, or a folder holding one."""
-    path = rel.rstrip("/")
-    new = [p for p, data in change.before if data is None] + sorted(change.unknown)
-    return any(p == path or p.startswith(path + "/") or not path for p in new)
 
 
 def _search_differs(word: str, pattern: str, found: tuple[str, ...], change: Change) -> bool:
