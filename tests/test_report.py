@@ -411,3 +411,19 @@ def test_json_round_trip_keeps_every_bundled_license_with_its_types() -> None:
         assert [type(getattr(after, f)) for f in before.__slots__] == [
             type(getattr(before, f)) for f in before.__slots__
         ]
+
+
+def test_a_group_names_each_obligation_code_once() -> None:
+    """Two places of one model whose obligations read differently (the model as each place
+    spells it) share one summary line per code, in text and Markdown."""
+    places = [ref("a.py", 1, 1, "org/m"), ref("b.py", 2, 1, "org/m")]
+    duties = [(Obligation("OBL001", "llama3", f"credit {place.path}"),) for place in places]
+    decisions = tuple(
+        decision(place, "llama3", Verdict.WARN, UNVERIFIED, obligations=owed)
+        for place, owed in zip(places, duties, strict=True)
+    )
+    report = Report(decisions, (), (), db_version="1", policy_source="embedded default")
+    assert text.render(report, verbose=True).count("obligations: OBL001 attribution\n") == 1
+    markdown = FORMATS["markdown"](report)
+    assert markdown.count("obligations: OBL001") == 1
+    assert "OBL001, OBL001" not in markdown

@@ -76,6 +76,12 @@ class ModelGroup:
         found = (o for d in self.decisions if d.suppressed is None for o in d.obligations)
         return tuple(dict.fromkeys(found))
 
+    @property
+    def duties(self) -> tuple[str, ...]:
+        """The codes of ``obligations``, once each (the same duty of places that spell the
+        model differently is one line of a summary)."""
+        return tuple(dict.fromkeys(o.code for o in self.obligations))
+
     def places(self, limit: int | None) -> tuple[Sequence[Decision], int]:
         """The places to show, deciding ones first (at most ``limit``), and how many are left."""
         ranked = sorted(self.decisions, key=lambda d: d.verdict is not self.verdict)

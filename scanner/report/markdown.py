@@ -118,8 +118,8 @@ def _model_row(group: ModelGroup) -> str:
         why.append(f"passes by {escape(exception_label(group.exception))}")
     for label, count in sorted(group.suppressed.items()):
         why.append(f"suppressed ({plural(count, 'place')}): {escape(label)}")
-    if group.obligations:
-        why.append("obligations: " + ", ".join(escape(o.code) for o in group.obligations))
+    if group.duties:
+        why.append("obligations: " + ", ".join(escape(code) for code in group.duties))
     scopes = ", ".join(f"{scope.value} {count}" for scope, count in group.scopes.items())
     shown, more = group.places(PLACES_SHOWN)
     places = "<br>".join(code(where(d.ref)) for d in shown)

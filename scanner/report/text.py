@@ -132,8 +132,8 @@ def _model_block(
     found = first.match
     if found is not None and (found.inferred or found.rule.value not in ("exact", "alias")):
         yield f"  resolved by {terminal(found.rule.value)}: {terminal(found.detail)}"
-    if group.obligations:
-        duties = ", ".join(f"{terminal(o.code)} {rule_name(o.code)}" for o in group.obligations)
+    if group.duties:
+        duties = ", ".join(f"{terminal(code)} {rule_name(code)}" for code in group.duties)
         yield f"  obligations: {duties}"
     yield from _places(group, limit)
 
