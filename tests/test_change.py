@@ -42,6 +42,7 @@ def _repo(root: Path, files: dict[str, str]) -> Path:
     root.mkdir(exist_ok=True)
     _git(root, "init", "-q")
     for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     _git(root, "add", ".")
     _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "base")
@@ -131,6 +132,14 @@ def test_a_caller_search_that_a_change_matches_differently_is_affected(tmp_path:
     assert _affected(searched, found, root)
     same = Dependencies(searches=(("MODEL", r"\bMODEL\b", ("config.py",)),))
     assert not _affected(same, found, root)
+
+
+def test_a_scan_root_below_the_top_level_asks_git_for_its_own_paths(tmp_path: Path) -> None:
+    root = _repo(tmp_path / "repo", {f"sub dir/{name}": text for name, text in FILES.items()})
+    sub = root / "sub dir"
+    (sub / "config.py").write_text(CONFIG + "VERSION = 2\n", encoding="utf-8")
+    found = change.before(sub, ["config.py", "new.py"], {})
+    assert found.before == (("config.py", CONFIG.encode()), ("new.py", None))
 
 
 def test_git_unable_to_answer_makes_every_changed_file_unknown(tmp_path: Path) -> None:
