@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scanner import context as context_mod
-from scanner.context import Observations
+from scanner.context import CODE_READ, Observations
 from scanner.find import searches
 from scanner.find.atomic import write_atomically
 from scanner.find.cache import (
@@ -49,7 +49,6 @@ from scanner.find.cache import (
     digest,
     evict,
     forget_previous_run,
-    whole_read,
 )
 from scanner.find.discover import SourceFile
 from scanner.find.targets import Plan
@@ -227,22 +226,22 @@ def file_bytes(path: Path | None) -> bytes | None:
         return None
 
 
-def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies | None:
-    """Every file's dependencies and what the later stages read, as one; None when two parts
-    disagree (a file changed while the scan read it) or later stages searched modules. A
-    module files read through different names (``whole_read``) counts once, by its code: a
-    replay is for an unchanged tree (a changed file changes its address), so one key per
-    module keeps its entry small."""
+def merged(parts: Sequence[Dependencies], later: Observations, now: Probe) -> Dependencies | None:
+    """Every file's dependencies and what the later stages read, as one, answered as ``now``
+    (the probe that checked them) answers; None when two parts disagree (a file changed while
+    the scan read it) or later stages searched modules. A replay is for an unchanged tree (a
+    changed file changes its address), so a module read as code (whole or through some names)
+    counts once, by its text now: an entry the scan reused may have recorded an earlier version
+    whose slice for its names is the same, which the tree of this output is not."""
     if later.searches:
         return None
     texts: dict[str, str | None] = {}
     exists: dict[str, bool] = {}
     dirs: dict[str, bool] = {}
     searches: dict[tuple[str, str], tuple[str, ...]] = {}
-    universes = {deps.universe for deps in parts if deps.searches}
     for deps in (*parts, dependencies("", later, None)):
         pairs = (
-            (texts, [whole_read(k, a) for k, a in deps.texts if not k.endswith(OWN_NAMES)]),
+            (texts, [_as_now(k, a, now) for k, a in deps.texts if not k.endswith(OWN_NAMES)]),
             (exists, deps.exists),
             (dirs, deps.dirs),
             (searches, [((w, p), found) for w, p, found in deps.searches]),
@@ -256,8 +255,14 @@ def merged(parts: Sequence[Dependencies], later: Observations) -> Dependencies |
         exists=tuple(sorted(exists.items())),
         dirs=tuple(sorted(dirs.items())),
         searches=tuple((w, p, found) for (w, p), found in sorted(searches.items())),
-        universe=universes.pop() if len(universes) == 1 else None,
+        universe=now.universe() if searches else None,  # each held in it
     )
+
+
+def _as_now(key: str, answer: str | None, now: Probe) -> tuple[str, str | None]:
+    """A read as the replay records it: a module read as code by its text's hash now."""
+    rel, marker, _ = key.partition(CODE_READ)
+    return (rel, now.text(rel)) if marker else (key, answer)
 
 
 class Replays:
@@ -404,7 +409,7 @@ class Slot:
     def put(self, output: Output, reads: ScanReads) -> None:
         """Keep ``output`` for replay when the scan recorded all it read; record the hashes of
         the files that were too recently changed to record when the scan began."""
-        deps = merged(reads.extraction, reads.later) if reads.complete else None
+        deps = merged(reads.extraction, reads.later, self.probe) if reads.complete else None
         if deps is not None:  # a planned file's text is its content, checked by the address
             texts = tuple((rel, hashed) for rel, hashed in deps.texts if rel not in self.planned)
             self.replays.put(self.address, output, dataclasses.replace(deps, texts=texts))

@@ -152,6 +152,20 @@ def test_a_module_outside_the_scanned_paths_is_a_dependency(
     assert [f["model"] for f in second["findings"]] == ["bert-base-uncased"]
 
 
+def test_a_tree_whose_extractions_were_reused_through_a_slice_is_replayed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], scans: Scans
+) -> None:
+    """main.py's entry, which read ``MODEL`` of consts.py, is reused after a statement its
+    lookup does not read is added there; the output of that tree is replayed next time."""
+    root = _repo(tmp_path / "repo")
+    argv = ("--root", str(root), "--format", "json")
+    _run(capsys, *argv)
+    (root / "consts.py").write_text(REPO["consts.py"] + "OTHER = 1\n", encoding="utf-8")
+    first, second = _run(capsys, *argv), _run(capsys, *argv)
+    assert scans.count == 2
+    assert first == second == _run(capsys, *argv, "--no-cache")
+
+
 @pytest.mark.parametrize(
     ("setting", "value"),
     [("environment", "MLG_WORKER_CPU_SECONDS"), ("tool", "scanner source")],

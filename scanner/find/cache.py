@@ -158,16 +158,6 @@ def _read(key: str, text: str | None, entries: dict[str, set[str]]) -> tuple[str
     return key, _answer(key, text)
 
 
-def whole_read(key: str, answer: str | None) -> tuple[str, str | None]:
-    """A read as its whole module's: a sliced read of a module (``sliced_key``) as a read of
-    its code (for a record of many files' reads: one key per module)."""
-    rel, marker, names = key.partition(CODE_READ)
-    if not marker or not names or answer is None:
-        return key, answer
-    text, code, _ = answer.split(" ", 2)
-    return rel + CODE_READ, f"{text} {code}"
-
-
 def sliced_key(rel: str, names: Iterable[str]) -> str:
     """The key of module ``rel`` read as code through ``names``."""
     return f"{rel}{CODE_READ} {' '.join(sorted(names))}"
