@@ -1,14 +1,15 @@
 """Where the code libcst is given on a cold scan sits, and how much of it a stricter backward
 slice of the kept function bodies could still drop (issue 11, measured before building one).
 
-    python bench/body_slice_share.py TREE [TREE ...]
+    python bench/body_slice_share.py TREE [TREE ...] [--time]
 
 For each ``.py`` file, the text of its scanning parse (``prune``'s closure, as a worker's first
 parse of the module) is counted in code characters (spaces and newlines not counted, as
 ``extract_profile.py``), split by where they sit:
 
-* outside every function body: module-level statements, class-level statements, ``class`` lines
-  and ``def`` lines (decorators and signatures);
+* outside every function body the pruner keeps: module-level statements, class-level
+  statements, ``class`` lines and ``def`` lines (decorators and signatures), what is left of
+  the bodies it blanks (``pass``, their imports);
 * statements kept in function bodies, split into those a *reference slice* keeps and those it
   would drop. The reference slice keeps, in each body the pruner keeps: the statements that are
   relevant themselves (a relevant call, a model-like literal, an option declaration, a save, a
@@ -18,7 +19,9 @@ parse of the module) is counted in code characters (spaces and newlines not coun
   statement binds. What the pruner keeps and it drops is the most such a slice could still
   take away (``with ast names``: a statement reads only the names of its ``ast``, not every
   word of its text); ``seeds`` and ``headers`` say how much of what both keep is relevant
-  statements and compound headers.
+  statements and compound headers; a block of a kept compound left with no statement is
+  ``pass``; ``reference keeps, pruner blanks`` is what the reference slice keeps beyond the
+  pruner (returns and stores no lookup reads).
 
 ``--time`` adds the CPU seconds of ``ast.parse`` of every file, of libcst's parse
 (``loader.parse``) of the scanning parses' texts, and of libcst's parse of each module with
@@ -61,8 +64,9 @@ RECEIVER_ONLY = frozenset({"step"})
 """Calls whose statement the variant keeps reading only the receiver (``use.step``, Role.STEP)."""
 _ORDER = (
     "outside bodies: module", "outside bodies: class", "outside bodies: class line",
-    "outside bodies: def line", "in bodies: both keep", "  both keep: seeds",
-    "  both keep: headers", "in bodies: reference drops",
+    "outside bodies: def line", "outside bodies: blanked body", "in bodies: both keep",
+    "  both keep: seeds",
+    "  both keep: headers", "in bodies: pass of a blanked block", "in bodies: reference drops",
     "in bodies: reference with ast names drops",
     "reference keeps, pruner blanks", "receiver-only variant",
 )  # fmt: skip
@@ -128,7 +132,7 @@ def reference(body: pr._Body, hot: set[str], precise: bool = False) -> tuple[set
 
 def _tags(tree: ast.Module, bodies: list[pr._Body], count: int) -> list[str]:
     """Each line's place: in a function body (no tag), a ``def`` or ``class`` line with its
-    decorators (and signature), a class-level or a module-level statement."""
+    decorators (and signature), a class-level or a module-level statement, a blanked body."""
     tags = ["module"] * count
     pending: list[tuple[ast.stmt, str]] = [(node, "module") for node in tree.body]
     while pending:
@@ -145,8 +149,14 @@ def _tags(tree: ast.Module, bodies: list[pr._Body], count: int) -> list[str]:
             pending.extend((child, level) for child in block)
     for body in bodies:
         for index in range(body.first, body.last + 1):
-            tags[index] = ""
+            tags[index] = "" if body.active else "blanked body"
     return tags
+
+
+def _own_lines(unit: Unit) -> list[int]:
+    """The lines of a unit no inner unit covers (a compound's header lines)."""
+    inner = {i for block in unit.blocks for u in block for i in range(u.first, u.last + 1)}
+    return [index for index in range(unit.first, unit.last + 1) if index not in inner]
 
 
 def measure(text: str, tree: ast.Module, out: Counter[str]) -> None:
@@ -158,13 +168,15 @@ def measure(text: str, tree: ast.Module, out: Counter[str]) -> None:
     closure.run(relevance, frozenset())
     pruned = closure.pruned(text, tree, frozenset()).text
     out["libcst input"] += code(pruned)
+    shown = pr._LINES.findall(pruned)
     for body in (body for body in bodies if body.active):
         hot = hot_words(body, closure, relevance)
         (kept, seeds), (strict, _) = reference(body, hot), reference(body, hot, precise=True)
         for unit in body.every:
-            size = code(unit.text)
+            size = sum(code(shown[index]) for index in _own_lines(unit))
             if not unit.kept:
-                out["reference keeps, pruner blanks"] += size if id(unit) in kept else 0
+                out["reference keeps, pruner blanks"] += code(unit.text) if id(unit) in kept else 0
+                out["in bodies: pass of a blanked block"] += size
                 continue
             both = id(unit) in kept
             out["in bodies: both keep" if both else "in bodies: reference drops"] += size
@@ -172,8 +184,7 @@ def measure(text: str, tree: ast.Module, out: Counter[str]) -> None:
             header = both and unit.blocks and id(unit) not in seeds
             out["  both keep: headers"] += size if header else 0
             out["in bodies: reference with ast names drops"] += 0 if id(unit) in strict else size
-    tags = _tags(tree, bodies, len(lines))
-    for tag, line in zip(tags, pruned.splitlines(True), strict=False):
+    for tag, line in zip(_tags(tree, bodies, len(lines)), shown, strict=False):
         if tag:
             out[f"outside bodies: {tag}"] += code(line)
     for body in bodies:
