@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -297,9 +298,7 @@ def extract_all(
         contents = content_hashes(root, files, probe, limit, cache.has)  # a cold run keeps none
     wanted = _Wanted(root, change)
     cached = [
-        _lookup(cache, file, content, probe, limit, wanted.of(file))
-        if cache is not None and content
-        else None
+        wanted.cached(cache, file, content, probe, limit) if cache is not None and content else None
         for file, content in zip(files, contents, strict=True)
     ]
     probe.loaded.clear()  # the bytes read for the keys served the lookups: workers fork next
@@ -348,26 +347,35 @@ class _Wanted:
     def __init__(self, root: Path, change: Change | None) -> None:
         self.change = change
         self.before = None if change is None else Before(root, change)
+        self.decided: dict[str, tuple[Dependencies, frozenset[str] | None]] = {}  # by file
 
     def within(self, file: SourceFile, deps: Dependencies | None) -> frozenset[str] | None:
         """The files whose findings are wanted of ``file``'s extraction, which read ``deps``
         (None: all): the changed files' unless it is one or a read of it differs before."""
         if self.change is None or self.before is None or deps is None:
             return None
-        if file.path in self.change.paths or self.before.affected(deps):
-            return None
-        return self.change.paths
+        known = self.decided.get(file.path)
+        if known is None or known[0] is not deps:  # asked once per file and reads
+            wanted = file.path in self.change.paths or self.before.affected(deps)
+            known = self.decided[file.path] = (deps, None if wanted else self.change.paths)
+        return known[1]
 
-    def of(self, file: SourceFile) -> Wanted | None:
-        """``within`` for ``file``, as a cache lookup asks it (None: all)."""
-        if self.change is None or file.path in self.change.paths:
-            return None
-        return lambda deps: self.within(file, deps)
+    def cached(
+        self, cache: ExtractionCache, file: SourceFile, content: str, probe: Probe, limit: int
+    ) -> tuple[Extraction, Dependencies] | None:
+        """``_lookup`` of ``file``, what it found as far as it is wanted (only that read back
+        from the entry of its bytes)."""
+        changed = self.change is None or file.path in self.change.paths
+        hit = _lookup(
+            cache, file, content, probe, limit, None if changed else partial(self.within, file)
+        )
+        return None if hit is None else (self.narrowed(file, *hit), hit[1])
 
     def narrowed(
         self, file: SourceFile, extraction: Extraction, deps: Dependencies | None
     ) -> Extraction:
-        """A fresh extraction of ``file`` as far as it is wanted (``change.narrowed``)."""
+        """An extraction of ``file`` as far as it is wanted (``change.narrowed``; again
+        for one a lookup read back narrowed already: the same)."""
         within = self.within(file, deps)
         return extraction if within is None else narrowed(extraction, within)
 
