@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner.context import CODE_READ, MAX_READ_BYTES, RepoContext
@@ -41,15 +41,15 @@ class Change:
 
     before: tuple[tuple[str, bytes | None], ...]
     unknown: frozenset[str] = frozenset()
+    paths: frozenset[str] = field(init=False, compare=False, repr=False)  # every changed file
 
-    @property
-    def paths(self) -> frozenset[str]:
-        """Every changed file."""
-        return frozenset(path for path, _ in self.before) | self.unknown
+    def __post_init__(self) -> None:
+        paths = frozenset(path for path, _ in self.before) | self.unknown
+        object.__setattr__(self, "paths", paths)
 
     def text(self, rel: str) -> str | None:
         """``RepoContext.read_text`` of a changed file before the change."""
-        data = dict(self.before).get(rel)
+        data = next((data for path, data in self.before if path == rel), None)
         if data is None or len(data) > MAX_READ_BYTES:
             return None
         try:

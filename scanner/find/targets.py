@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 from scanner.context import RepoContext
 from scanner.find import change as change_mod
 from scanner.find import dependents as deps
-from scanner.find.change import Change
 from scanner.find.discover import MAX_FILES, SourceFile, discover, run_files, walk
 from scanner.types import FileError
 
@@ -39,7 +38,7 @@ class Plan:
     skipped: tuple[FileError, ...] = ()
     context: tuple[SourceFile, ...] = ()
     note: str | None = None
-    change: Change | None = None
+    change: change_mod.Change | None = None
 
 
 def plan(
