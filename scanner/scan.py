@@ -291,7 +291,7 @@ def extract_all(
     one planning used, with the hashes it took (else a new one). ``change``: the files a
     commit changes; each other file's extraction is ``narrowed`` to them unless one of its
     reads differs before the change (``change.Before.affected``) or is not known."""
-    forget_previous_run()
+    forget_previous_run(listing=probe is None)  # planning's probe comes with its listing
     probe = probe or Probe(root, None if cache is None else cache.manifests)
     contents: list[str | None] = [None] * len(files)
     if cache is not None:

@@ -398,13 +398,15 @@ def universe(ctx: RepoContext) -> str:
     return searches.combine([(rel, text_digest(text)) for rel, text in repo.python_modules(ctx)])
 
 
-def forget_previous_run() -> None:
+def forget_previous_run(listing: bool = True) -> None:
     """Empty the caches that hold the repository's files for one run (read texts, listed and
     parsed modules): a second scan in the same process (and its forked workers) must see the
-    files as they are now, and so must ``Probe``."""
+    files as they are now, and so must ``Probe``. ``listing``: also the list of the files git
+    knows (not when this run's planning listed them, with the probe it hands the scan)."""
     context_mod._read_text.cache_clear()
     context_mod._within.cache_clear()
-    discover_mod.run_files.cache_clear()
+    if listing:
+        discover_mod.run_files.cache_clear()
     universe.cache_clear()
     repo = sys.modules.get("scanner.find.extractors.python.repo")  # none if never imported
     if repo is not None:
