@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
+from scanner.find.astnodes import descendants
 from scanner.find.textmemo import TextMemo
 
 MAX_STRING = 200  # longer strings are text, not a name (a docstring, a template)
@@ -251,7 +252,7 @@ def _scan(node: ast.stmt) -> tuple[frozenset[str], set[type]]:
     """What a statement mentions (``_mentions``) and the node types in it, in one walk."""
     names: set[str] = set()
     kinds: set[type] = set()
-    for child in ast.walk(node):
+    for child in descendants(node):
         kind = type(child)
         kinds.add(kind)
         if kind is ast.Name:
