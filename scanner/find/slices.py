@@ -113,11 +113,11 @@ def closure(table: Table, names: frozenset[str]) -> set[int]:
     return chosen | table.imports
 
 
-MAX_TABLED_CHARS = 4_000_000
+MAX_TABLED_CHARS = 2_000_000
 """Characters of module text whose statement tables a process keeps (a table takes about 2.6
-bytes per character of its module: about 10 MB). A worker records the modules its files read
-for lookups after every file, mostly the same ones: on peft one worker built 293 tables for 141
-modules with the 32 texts a cache by text could afford."""
+bytes per character of its module: about 5 MB). A worker records the modules its files read
+for lookups after every file, mostly the same ones: on peft one process built 293 tables for
+141 modules with the 32 texts a cache by text could afford, 147 with this cap."""
 _TABLES: TextMemo[Table | None] = TextMemo(MAX_TABLED_CHARS)
 
 
