@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import re
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from scanner.find.extractors.python.repo import (
     may_call,
     modules_matching,
     python_modules,
+    word_start,
 )
 from scanner.find.extractors.python.scope import release
 
@@ -251,6 +253,30 @@ def test_may_call_screens_modules_before_parsing(
     ctx = RepoContext(tmp_path)
     assert may_call(ctx, "a.py", "load") is expected
     assert may_call(ctx, "not_listed.py", "load") is True  # unknown text: parse to be sure
+
+
+# (case, text, whether ``load`` starts a word in it: what ``\bload`` finds)
+WORD_STARTS = [
+    ("at the start of the text", "load(1)", True),
+    ("after a space", "x = load", True),
+    ("after a dot", "helpers.load", True),
+    ("after a newline", "x\nload", True),
+    ("inside a word", "reload", False),
+    ("after a digit", "2load", False),
+    ("after an underscore", "_load", False),
+    ("after a non-ASCII letter", "éload", False),
+    ("after a non-ASCII non-word", "\u2028load", True),
+    ("only a prefix", "loa", False),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), WORD_STARTS, ids=[r[0] for r in WORD_STARTS])
+def test_word_start_finds_what_a_leading_word_boundary_finds(
+    case: str, text: str, expected: bool
+) -> None:
+    assert (re.search(word_start("load"), text) is not None) is expected
+    assert (re.search(r"\bload", text) is not None) is expected
+    assert word_start("load").startswith("load")  # a literal first: the engine skips to it
 
 
 def test_imported_but_uncalled_module_is_not_parsed(tmp_path: Path) -> None:

@@ -97,6 +97,24 @@ def test_a_statement_is_read_on_the_lines_python_counts(end: str) -> None:
     assert slices.slice_digest(before, {"B"}) == slices.slice_digest(after, {"B"})
 
 
+def test_a_module_read_for_lookups_is_tabled_from_the_loader_s_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's guarded ``ast`` tree makes the table: recording the module parses it no
+    more, and the table is the one ``slices`` makes alone."""
+    from scanner.context import RepoContext
+    from scanner.find.extractors.python import guard, loader
+
+    text = MODULE + "TAG = 'lookup-tabled'\n"  # a text no other test tables first
+    (tmp_path / "helpers.py").write_text(text)
+    loader.forget()
+    assert loader.load_module(RepoContext(tmp_path), "helpers.py") is not None
+    monkeypatch.setattr(guard, "checked", lambda text: pytest.fail("parsed again"))
+    tabled = slices.statements(text)
+    monkeypatch.undo()
+    assert tabled == slices._checked_table(text)
+
+
 def test_a_module_the_extractor_does_not_parse_has_no_slice() -> None:
     assert slices.slice_digest("x = (\n", {"x"}) is None
     assert slices.slice_digest("x = " + "(" * 300 + ")" * 300 + "\n", {"x"}) is None  # refused

@@ -24,9 +24,9 @@ import re
 import sys
 import tokenize
 from collections.abc import Iterator
-from functools import lru_cache
 
 from scanner.find.lexemes import STRINGS
+from scanner.find.textmemo import TextMemo
 
 _LEXEME = re.compile(rf"(?P<comment>\#[^\r\n]*)|{STRINGS}|(?P<open>[(\[{{])|(?P<close>[)\]}}])")
 """A comment (it ends at a carriage return too, as Python's tokenizer ends it), a string, a
@@ -36,12 +36,20 @@ _CLOSE = frozenset(")]}")
 TOKENIZE_FROM = (3, 12)  # f-strings nest strings and comments from this version on
 
 
-@lru_cache(maxsize=64)
+_DIGESTS: TextMemo[str] = TextMemo(100_000_000)
+"""Code hashes by text hash, for texts of 100 M characters in all (a few hundred bytes an
+entry): a worker records the modules its files read for lookups after every file, mostly the
+same ones, and a cache by the text itself could afford only a few dozen texts (each key holds
+a module's text alive: 1,024 of them cost diffusers' largest worker 40 MB)."""
+
+
 def code_digest(text: str) -> str:
     """The hash of ``text`` with its comments outside brackets and its trailing whitespace
-    removed (a worker records the modules it reads once per run: cached by text, for the few
-    modules the next files read again; each key holds a whole module's text alive, and 1,024
-    of them cost diffusers' largest worker 40 MB)."""
+    removed (kept per process by the text's hash)."""
+    return _DIGESTS.get(text, _code_digest)
+
+
+def _code_digest(text: str) -> str:
     code = without_free_comments(text)
     return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 

@@ -34,9 +34,11 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
+
+from scanner.find.astnodes import descendants
+from scanner.find.textmemo import TextMemo
 
 MAX_STRING = 200  # longer strings are text, not a name (a docstring, a template)
 ALWAYS = frozenset({"__all__"})
@@ -111,14 +113,34 @@ def closure(table: Table, names: frozenset[str]) -> set[int]:
     return chosen | table.imports
 
 
-@lru_cache(maxsize=32)
+MAX_TABLED_CHARS = 2_000_000
+"""Characters of module text whose statement tables a process keeps (a table takes about 2.6
+bytes per character of its module: about 5 MB). A worker records the modules its files read
+for lookups after every file, mostly the same ones: on peft one process built 293 tables for
+141 modules with the 32 texts a cache by text could afford, 147 with this cap."""
+_TABLES: TextMemo[Table | None] = TextMemo(MAX_TABLED_CHARS)
+
+
 def statements(text: str) -> Table | None:
     """The statement table of module ``text``; None when the extractor would not parse it
-    (``guard.checked``: invalid, or refused as hostile). Cached by text, for the few modules
-    many files read (each key holds a module's text alive, and each table its names)."""
+    (``guard.checked``: invalid, or refused as hostile). Kept by the text's hash."""
+    return _TABLES.get(text, _checked_table)
+
+
+def note_tree(text: str, tree: ast.Module) -> None:
+    """Make the table of ``text`` from ``tree``, its ``ast`` tree that ``guard.checked``
+    passed, unless kept: a module read for lookups is parsed by the extractor, then recorded
+    through its table (one ``ast`` parse and guard walk serve both)."""
+    _TABLES.get(text, lambda _: make_table(text, tree))
+
+
+def _checked_table(text: str) -> Table | None:
     tree = _guard().checked(text)
-    if not isinstance(tree, ast.Module):
-        return None
+    return make_table(text, tree) if isinstance(tree, ast.Module) else None
+
+
+def make_table(text: str, tree: ast.Module) -> Table:
+    """The statement table of module ``text`` from ``tree``, its ``ast`` tree."""
     lines = _LINE.findall(text)
     table: list[Statement] = []
     by_name: dict[str, list[int]] = {}
@@ -230,7 +252,7 @@ def _scan(node: ast.stmt) -> tuple[frozenset[str], set[type]]:
     """What a statement mentions (``_mentions``) and the node types in it, in one walk."""
     names: set[str] = set()
     kinds: set[type] = set()
-    for child in ast.walk(node):
+    for child in descendants(node):
         kind = type(child)
         kinds.add(kind)
         if kind is ast.Name:

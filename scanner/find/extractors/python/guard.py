@@ -22,6 +22,8 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scanner.find.astnodes import children
+
 MAX_DEPTH = 150
 """Deepest expression libcst is given. Real code stays far below (nesting of 20-30 is rare);
 libcst parses depth 150 in milliseconds; CPython refuses 200 nested brackets itself."""
@@ -65,7 +67,7 @@ def depth(
             if level + size + _SPAN_MARGIN <= MAX_DEPTH:
                 deepest = max(deepest, level)
                 continue  # too short to nest deeper than the limit
-        stack.extend((child, level) for child in ast.iter_child_nodes(node))
+        stack.extend((child, level) for child in children(node))
     return deepest, where
 
 

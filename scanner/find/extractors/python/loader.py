@@ -24,6 +24,7 @@ from scanner.find.extractors.python.positions import statement_lines
 from scanner.find.extractors.python.prune import KEEP_ALL, prune
 from scanner.find.extractors.python.scope import ModuleInfo, release, walk_module
 from scanner.find.extractors.python.usage_table import may_use_model
+from scanner.find.slices import note_tree
 
 MAX_CACHED_MODULES = 512  # parsed modules kept per process (a scan reuses them across files)
 MAX_CACHED_CODE = 1_500_000
@@ -94,8 +95,9 @@ class _ModuleCache:
         self._make_room(_code_size(text or ""))
         # a module the scan reads for itself too is parsed with its relevant bodies at once:
         # one parse then serves its own extraction and every lookup into it
+        looked_up = not scanning
         scanning = scanning or rel in self.scanned or (text is not None and _scanned(text))
-        info = _parse_module(rel, text, self.needed.get(rel, frozenset()), scanning)
+        info = _parse_module(rel, text, self.needed.get(rel, frozenset()), scanning, looked_up)
         self.modules[rel] = info
         self.sizes[rel] = _code_size(info.text) if info is not None else 0
         if scanning:
@@ -272,13 +274,17 @@ def forget() -> None:
 
 
 def _parse_module(
-    rel: str, text: str | None, needed: frozenset[str], scanning: bool
+    rel: str, text: str | None, needed: frozenset[str], scanning: bool, looked_up: bool = False
 ) -> ModuleInfo | None:
+    """``text`` parsed and walked (None: missing, invalid or refused by the guard); a module
+    ``looked_up`` is recorded by its slices: its table is made from the guard's tree here."""
     if text is None:
         return None
     tree = guard.checked(text)
     if not isinstance(tree, ast.Module):  # hostile or invalid: not parsed here
         return None
+    if looked_up:
+        note_tree(text, tree)
     try:
         return parse_tree(rel, text, tree, needed, scanning)
     except (cst.ParserSyntaxError, RecursionError):

@@ -34,7 +34,12 @@ from scanner.find.extractors.python.items import (
     unknown,
 )
 from scanner.find.extractors.python.options import OptionValues
-from scanner.find.extractors.python.repo import caller_pattern, may_call, modules_matching
+from scanner.find.extractors.python.repo import (
+    caller_pattern,
+    may_call,
+    modules_matching,
+    word_start,
+)
 from scanner.find.extractors.python.scope import Binding, CallSite, Scope, ScopeKind
 
 MAX_CALLERS = 2  # levels of call sites followed for a parameter without a value of its own
@@ -123,7 +128,7 @@ class ParameterValues(OptionValues):
         (the home module too), or an import of the function or class."""
         if method:
             klass = function.parent.name if function.parent else ""
-            subclassing = set(modules_matching(self.ctx, klass, rf"\b{klass}\b"))
+            subclassing = set(modules_matching(self.ctx, klass, rf"{word_start(klass)}\b"))
             calling = modules_matching(self.ctx, target, caller_pattern(target, (), True))
             return [home, *(rel for rel in calling if rel in subclassing and rel != home)]
         parts = home.removesuffix(".py").split("/")
