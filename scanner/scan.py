@@ -6,6 +6,7 @@ fails closed); every other stage works on data and never sees a broken file.
 
 from __future__ import annotations
 
+import codecs
 import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +38,7 @@ from scanner.find.cache import (
 )
 from scanner.find.codehash import code_digest
 from scanner.find.discover import MAX_FILE_BYTES, SourceFile
+from scanner.find.shift import layout
 from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve_all
 from scanner.types import (
@@ -323,18 +325,22 @@ def _lookup(
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
     outside brackets or blank lines at its end changed, or statements its extraction cannot
-    read were appended (``slices.inert_tails``); on a root's first run, by its bytes only
+    read were appended (``slices.inert_tails``) or inserted, its positions then moved
+    (``shift``); on a root's first run, by its bytes only
     (no earlier version of it to match: a cold scan would slice every module in vain)."""
     hit = cache.lookup(file, content, probe)
     if hit is not None or file.kind is not SourceKind.PYTHON or probe.first_run():
         return hit
     try:
-        code = own_code(file, read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit))
+        data = read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit)
     except ReadProblem:
         return None
+    code = own_code(file, data)
     hit = None if code is None else cache.lookup_code(file, code[1], probe)
     if code is not None and hit is None:  # statements appended that nothing reads?
         hit = cache.lookup_appended(file, code[0], probe)
+    if code is not None and hit is None and not data.startswith(codecs.BOM_UTF8):
+        hit = cache.lookup_shifted(file, code[0], probe)  # or inserted: positions moved
     return None if code is None or hit is None or not parses(code[0]) else hit
 
 
@@ -440,6 +446,8 @@ def _work(task: Task) -> Fresh:
     except ReadProblem:
         return extraction, deps, None, None
     code = None if extraction.errors else own_code(file, data)
+    if code is not None and not data.startswith(codecs.BOM_UTF8):  # its layout: ``shift``
+        deps = replace(deps, layout=tuple(layout(code[0])))
     return extraction, deps, digest(data), None if code is None else code[1]
 
 

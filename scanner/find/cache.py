@@ -27,18 +27,19 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from scanner import context as context_mod
 from scanner.context import CODE_READ, Observations, RepoContext
-from scanner.find import cache_codec, searches
+from scanner.find import cache_codec, searches, shift
 from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, walk
+from scanner.find.shift import Chunk
 from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
@@ -123,6 +124,9 @@ class Dependencies:
     dirs: tuple[tuple[str, bool], ...] = ()
     searches: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     universe: str | None = None  # all modules' hash when searched (searches hold if unchanged)
+    layout: tuple[Chunk, ...] | None = field(default=None, compare=False)
+    """The file's own layout (``shift``), on its way from the worker to ``ExtractionCache.put``
+    (kept beside the entry: not a dependency)."""
 
 
 def dependencies(path: str, seen: Observations, universe: str | None) -> Dependencies:
@@ -451,22 +455,24 @@ class ExtractionCache:
         self, file: SourceFile, content: str, probe: Probe
     ) -> tuple[Extraction, Dependencies] | None:
         """``get``, with what the extraction depends on."""
-        entry = self._entry(file, content)
+        hit = self._load(file, content)
+        if hit is None or not probe.holds(hit[1]):
+            return None
+        _touch(self._entry(file, content))
+        return hit
+
+    def _load(self, file: SourceFile, content: str) -> tuple[Extraction, Dependencies] | None:
+        """The entry of ``file`` with content hash ``content``, valid or not."""
         try:
-            with entry.open("rb") as handle:
+            with self._entry(file, content).open("rb") as handle:
                 raw = handle.read(MAX_ENTRY_BYTES + 1)
             data = json.loads(raw) if len(raw) <= MAX_ENTRY_BYTES else None
             header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, content)
             if not isinstance(data, dict) or _header(data) != header:
                 return None
-            deps = dependencies_from_json(data["deps"])
-            extraction = cache_codec.decode(data["found"])
+            return cache_codec.decode(data["found"]), dependencies_from_json(data["deps"])
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None  # missing, unreadable, truncated, of another schema: re-extracted
-        if not probe.holds(deps):
-            return None
-        _touch(entry)
-        return extraction, deps
 
     def lookup_code(
         self, file: SourceFile, code: str, probe: Probe
@@ -510,6 +516,41 @@ class ExtractionCache:
             "deps": dependencies_to_json(deps), "found": cache_codec.encode(found),
         }  # fmt: skip
         self._write(self._entry(file, content), data)
+        if deps.layout is not None:
+            data = {"schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
+                    "kind": file.kind.value, "content": LAST_KEY, "bytes": content,
+                    "layout": shift.to_json(deps.layout)}  # fmt: skip
+            self._write(self._entry(file, LAST_KEY), data)
+
+    def lookup_shifted(
+        self, file: SourceFile, text: str, probe: Probe
+    ) -> tuple[Extraction, Dependencies] | None:
+        """The extraction of the version of ``file`` last extracted, its positions moved, when
+        ``text`` is that version with top-level statements inserted that no extraction of it
+        can read (``shift``); its reads of the file itself are proven by that, not checked."""
+        last = self._last(file)
+        hit = None if last is None else self._load(file, last[0])
+        names = None if hit is None else dict(hit[1].texts).get(file.path + OWN_NAMES)
+        if last is None or hit is None or names is None:
+            return None
+        where = shift.moves(text, last[1], frozenset(names.split()))
+        found = None if where is None else shift.moved(hit[0], file.path, where)
+        deps = _own_reads(hit[1], file.path, text)
+        if found is None or deps is None or not probe.holds(deps[1]):
+            return None
+        return found, deps[0]
+
+    def _last(self, file: SourceFile) -> tuple[str, list[Chunk]] | None:
+        """The content hash and layout of the version of ``file`` last extracted."""
+        try:
+            data = json.loads(self._entry(file, LAST_KEY).read_bytes())
+            header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, LAST_KEY)
+            if not isinstance(data, dict) or _header(data) != header:
+                return None
+            content, chunks = _str(data["bytes"]), shift.from_json(data["layout"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return None if chunks is None or content.startswith(LAST_KEY) else (content, chunks)
 
     def _write(self, entry: Path, data: dict[str, Any]) -> None:
         # json.dumps: the C encoder (json.dump to a file always takes the pure-Python one)
@@ -528,6 +569,26 @@ class ExtractionCache:
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
 CODE_KEY = "code:"  # an entry addressed by a file's code hash names the entry of its bytes
+LAST_KEY = "last:"  # the entry naming the version of a path last extracted, with its layout
+
+
+def _own_reads(
+    deps: Dependencies, path: str, text: str
+) -> tuple[Dependencies, Dependencies] | None:
+    """``deps`` of the earlier version of ``path`` made ``text``'s: each read of the file itself
+    through some names answered for ``text`` (its slice moved with it); and ``deps`` without
+    them, to check. None when ``text`` has no slice."""
+    own, others = [], []
+    for key, answer in deps.texts:
+        rel, marker, names = key.partition(CODE_READ)
+        if rel != path or not marker or not names:
+            others.append((key, answer))
+            continue
+        sliced = slice_answer(text, names.split())
+        if sliced is None:
+            return None
+        own.append((key, sliced))
+    return replace(deps, texts=tuple(sorted([*others, *own]))), replace(deps, texts=tuple(others))
 
 
 def _header(data: dict[str, Any]) -> tuple[object, ...]:
