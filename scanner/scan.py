@@ -26,6 +26,7 @@ from scanner.decide.policy import Policy
 from scanner.decide.privacy import privacy_findings
 from scanner.decide.scoped import decide_all, decide_unresolved, stale
 from scanner.decide.usage_facts import contradictions
+from scanner.find import shifted
 from scanner.find.cache import (
     Dependencies,
     ExtractionCache,
@@ -329,6 +330,8 @@ def _lookup(
     (``shift``); on a root's first run, by its bytes only
     (no earlier version of it to match: a cold scan would slice every module in vain)."""
     hit = cache.lookup(file, content, probe)
+    if hit is None and not probe.first_run():  # modules it read only moved?
+        hit = shifted.lookup(cache, file, content, probe)
     if hit is not None or file.kind is not SourceKind.PYTHON or probe.first_run():
         return hit
     try:
@@ -340,7 +343,7 @@ def _lookup(
     if code is not None and hit is None:  # statements appended that nothing reads?
         hit = cache.lookup_appended(file, code[0], probe)
     if code is not None and hit is None and not data.startswith(codecs.BOM_UTF8):
-        hit = cache.lookup_shifted(file, code[0], probe)  # or inserted: positions moved
+        hit = shifted.lookup_inserted(cache, file, code[0], probe)  # or inserted
     return None if code is None or hit is None or not parses(code[0]) else hit
 
 

@@ -55,6 +55,8 @@ def fetch(checkpoint):
 FILES = {
     "models.py": MODELS,
     "app.py": 'from models import fetch\nfetch("distilbert/distilbert-base-uncased")\n',
+    "main.py": "from models import DEFAULT\nfrom transformers import AutoModel\n\n"
+    "AutoModel.from_pretrained(DEFAULT)\n",
 }
 NEW = "_EDITED_BY_BENCH = {}\n"
 
@@ -86,8 +88,8 @@ def _edited(tmp: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]):  
 
 
 MULTI_LINE = '_TABLE = {\n    "a": [1, 2],\n    "b": (\n        3,\n    ),\n}\n'
-SERVED: list[str] = []  # (app.py's own extraction reads nothing of models.py)
-MISSED = ["models.py"]
+SERVED: list[str] = []  # main.py's entry too: the slice of models.py it read only moved
+MISSED = ["main.py", "models.py"]  # and the slice main.py read changed
 
 
 @pytest.mark.parametrize(
@@ -134,7 +136,7 @@ def test_an_insertion_is_served_moved_exactly_when_nothing_can_read_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: str, again: list[str]
 ) -> None:
     extracted, warm, cold = _edited(tmp_path, monkeypatch, {"models.py": after})
-    assert extracted == again
+    assert sorted(extracted) == again
     assert warm == cold
 
 
@@ -154,6 +156,30 @@ def test_positions_after_the_insertion_move_and_those_before_stay(
     ]
     assert [(u.line, u.kind) for u in warm[0].uses] == [(23 + 6, UseKind.FINE_TUNING)]
     assert [(u.line, u.expression) for u in warm[0].unresolved] == [(24 + 6, "args.model")]
+    assert warm == cold
+
+
+@pytest.mark.parametrize(
+    ("edit", "again", "line"),
+    [
+        # the caller's module: models.py's entry found the model there, and moves it
+        ({"app.py": FILES["app.py"].replace("\nfetch", "\n\n_X = {}\n\nfetch")}, [], 5),
+        ({"app.py": FILES["app.py"].replace("\nfetch", "\n_X = fetch\nfetch")},
+         ["app.py", "models.py"], 3),  # it mentions the function searched for
+        ({"app.py": "_X = 1\n" + FILES["app.py"], "main.py": "_Y = 2\n" + FILES["main.py"]},
+         [], 3),  # several files moved at once
+    ],
+)  # fmt: skip
+def test_an_entry_that_read_a_module_that_moved_is_served_moved(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    edit: dict[str, str],
+    again: list[str],
+    line: int,
+) -> None:
+    extracted, warm, cold = _edited(tmp_path, monkeypatch, edit)
+    assert sorted(extracted) == again
+    assert [ref.line for ref in warm[0].refs if ref.path == "app.py"] == [line]
     assert warm == cold
 
 
@@ -337,4 +363,4 @@ def test_the_hook_with_the_cache_prints_what_it_prints_without(tmp_path: Path, a
     staged = ["--changed", str(root / "models.py")]
     warm = _scan(root, cache, *staged)
     assert warm == _scan(root, cache, "--no-cache", *staged)
-    assert len(json.loads(warm)["findings"]) == 5
+    assert len(json.loads(warm)["findings"]) == 6

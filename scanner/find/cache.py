@@ -27,7 +27,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -208,6 +208,7 @@ class Probe:
         self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
         self._rebases: dict[str, searches.Rebase] = {}  # by the universe searched before
+        self.moves: dict[tuple[str, str, str], Any] = {}  # modules that moved (``shifted``)
 
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
@@ -455,13 +456,13 @@ class ExtractionCache:
         self, file: SourceFile, content: str, probe: Probe
     ) -> tuple[Extraction, Dependencies] | None:
         """``get``, with what the extraction depends on."""
-        hit = self._load(file, content)
+        hit = self.load(file, content)
         if hit is None or not probe.holds(hit[1]):
             return None
         _touch(self._entry(file, content))
         return hit
 
-    def _load(self, file: SourceFile, content: str) -> tuple[Extraction, Dependencies] | None:
+    def load(self, file: SourceFile, content: str) -> tuple[Extraction, Dependencies] | None:
         """The entry of ``file`` with content hash ``content``, valid or not."""
         try:
             with self._entry(file, content).open("rb") as handle:
@@ -522,26 +523,8 @@ class ExtractionCache:
                     "layout": shift.to_json(deps.layout)}  # fmt: skip
             self._write(self._entry(file, LAST_KEY), data)
 
-    def lookup_shifted(
-        self, file: SourceFile, text: str, probe: Probe
-    ) -> tuple[Extraction, Dependencies] | None:
-        """The extraction of the version of ``file`` last extracted, its positions moved, when
-        ``text`` is that version with top-level statements inserted that no extraction of it
-        can read (``shift``); its reads of the file itself are proven by that, not checked."""
-        last = self._last(file)
-        hit = None if last is None else self._load(file, last[0])
-        names = None if hit is None else dict(hit[1].texts).get(file.path + OWN_NAMES)
-        if last is None or hit is None or names is None:
-            return None
-        where = shift.moves(text, last[1], frozenset(names.split()))
-        found = None if where is None else shift.moved(hit[0], file.path, where)
-        deps = _own_reads(hit[1], file.path, text)
-        if found is None or deps is None or not probe.holds(deps[1]):
-            return None
-        return found, deps[0]
-
-    def _last(self, file: SourceFile) -> tuple[str, list[Chunk]] | None:
-        """The content hash and layout of the version of ``file`` last extracted."""
+    def last(self, file: SourceFile) -> tuple[str, list[Chunk]] | None:
+        """The content hash and layout of the version of ``file`` last extracted (``put``)."""
         try:
             data = json.loads(self._entry(file, LAST_KEY).read_bytes())
             header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, LAST_KEY)
@@ -570,25 +553,6 @@ class ExtractionCache:
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
 CODE_KEY = "code:"  # an entry addressed by a file's code hash names the entry of its bytes
 LAST_KEY = "last:"  # the entry naming the version of a path last extracted, with its layout
-
-
-def _own_reads(
-    deps: Dependencies, path: str, text: str
-) -> tuple[Dependencies, Dependencies] | None:
-    """``deps`` of the earlier version of ``path`` made ``text``'s: each read of the file itself
-    through some names answered for ``text`` (its slice moved with it); and ``deps`` without
-    them, to check. None when ``text`` has no slice."""
-    own, others = [], []
-    for key, answer in deps.texts:
-        rel, marker, names = key.partition(CODE_READ)
-        if rel != path or not marker or not names:
-            others.append((key, answer))
-            continue
-        sliced = slice_answer(text, names.split())
-        if sliced is None:
-            return None
-        own.append((key, sliced))
-    return replace(deps, texts=tuple(sorted([*others, *own]))), replace(deps, texts=tuple(others))
 
 
 def _header(data: dict[str, Any]) -> tuple[object, ...]:

@@ -33,6 +33,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TypeVar
 
 from scanner.find.codehash import without_free_comments
@@ -125,7 +126,15 @@ def embedding(old: Sequence[str], new: Sequence[str]) -> list[int] | None:
 def moves(text: str, old: Sequence[Chunk], names: frozenset[str]) -> Where | None:
     """Where each line of the earlier version (``old``: its layout) is in ``text``, when
     ``text`` is that version with top-level statements inserted that nothing reads (``names``:
-    those its extraction looked up in its own module); None when that is not proven."""
+    those a lookup entered the module by, the extraction's own ones); None when not proven."""
+    change = _change(text, tuple(old))
+    return None if change is None or not change[1].isdisjoint(names) else change[0]
+
+
+@lru_cache(maxsize=16)
+def _change(text: str, old: tuple[Chunk, ...]) -> tuple[Where, frozenset[str]] | None:
+    """``moves`` before the names: where the lines went and what the statements inserted
+    mention (worked out once for the many files that read one module moved)."""
     new = layout(text)
     match = embedding([c.code for c in old], [c.code for c in new])
     table = None if match is None or not new else statements(text)
@@ -133,7 +142,8 @@ def moves(text: str, old: Sequence[Chunk], names: frozenset[str]) -> Where | Non
         return None
     back = {at: index for index, at in enumerate(match)}
     added = _inserted(table, new, old, back)
-    if added is None or not _unread(table, added, names):
+    mentions = None if added is None else _unread(table, added)
+    if mentions is None:
         return None
     firsts = [c.first for c in old]
 
@@ -143,7 +153,7 @@ def moves(text: str, old: Sequence[Chunk], names: frozenset[str]) -> Where | Non
             return None
         return line + new[match[index]].first - old[index].first
 
-    return where
+    return where, mentions
 
 
 def _inserted(
@@ -173,19 +183,18 @@ def _inserted(
     return added
 
 
-def _unread(table: Table, added: list[int], names: frozenset[str]) -> bool:
-    """True when the inserted statements are inert, mention nothing the other statements,
-    the extraction's own lookups (``names``) or every slice mention, and leave the module's
-    docstring as it was."""
+def _unread(table: Table, added: list[int]) -> frozenset[str] | None:
+    """What the inserted statements mention, when they are inert, mention nothing the other
+    statements or every slice mention, and leave the module's docstring as it was."""
     body = table.statements
     inserted = [body[index] for index in added]
     if not all(map(inert, inserted)):
-        return False
+        return None
     mentions = frozenset().union(*(s.mentions for s in inserted))
     others = frozenset().union(*(s.mentions for i, s in enumerate(body) if i not in added))
-    if not mentions.isdisjoint(others | names | ALWAYS):
-        return False
-    return not added or not _docstring_moved(body, added)
+    if not mentions.isdisjoint(others | ALWAYS) or (added and _docstring_moved(body, added)):
+        return None
+    return mentions
 
 
 def _docstring_moved(body: Sequence[Statement], added: list[int]) -> bool:
