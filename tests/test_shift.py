@@ -14,7 +14,7 @@ from extracted import extractions, flat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner.find import shift
+from scanner.find import codehash, shift
 from scanner.find.cache import ExtractionCache
 from scanner.find.discover import SourceFile
 from scanner.scan import extract_all
@@ -364,3 +364,15 @@ def test_the_hook_with_the_cache_prints_what_it_prints_without(tmp_path: Path, a
     warm = _scan(root, cache, *staged)
     assert warm == _scan(root, cache, "--no-cache", *staged)
     assert len(json.loads(warm)["findings"]) == 6
+
+
+def test_the_layout_cut_by_expressions_is_the_layout_cut_line_by_line() -> None:
+    """``layout`` finds the chunks with regular expressions; line by line (the way it takes a
+    text with a carriage return alone) gives the same on real code."""
+    sources = sorted(Path(shift.__file__).parents[1].rglob("*.py"))
+    texts = [path.read_text(encoding="utf-8") for path in sources]
+    texts += ["", "\n\n", "  x = 1\n", "x = (\n1)\r\n\r\ny = 2\r\n", "\ufeffx = 1\n\x0cy = 2\n"]
+    for text in texts:
+        code = codehash.without_free_comments(text) + "\n"
+        assert shift.layout(text) == shift._layout_by_lines(code)
+    assert [c.first for c in shift.layout("x = 1\ry = 2\r\rz = 3\n")] == [1, 2, 4]

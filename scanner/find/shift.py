@@ -43,6 +43,8 @@ from scanner.types import Extraction, ModelRef, UnresolvedRef, Use
 CHARS = 24  # hex digits of a chunk's hashes (96 bits)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 _BLANK = " \t\f\r\n"  # what a blank line holds (comments are gone from the code)
+_START = re.compile(r"\n[^ \t\f\r\n]")  # a line that starts a chunk (after its newline)
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 Where = Callable[[int], "int | None"]
 """An old line's new line; None when the line is not one of the moved code."""
@@ -61,7 +63,28 @@ class Chunk:
 
 def layout(text: str) -> list[Chunk]:
     """The chunks of module ``text`` (its code: comments outside brackets removed)."""
-    lines = _LINE.findall(without_free_comments(text) + "\n")
+    code = without_free_comments(text) + "\n"
+    if _LONE_CR.search(code):  # a line ended by a carriage return alone: rare, line by line
+        return _layout_by_lines(code)
+    chunks = []
+    starts = [match.start() + 1 for match in _START.finditer(code)]
+    if code[:1] not in _BLANK:
+        starts.insert(0, 0)
+    line = 1 + code.count("\n", 0, starts[0]) if starts else 1
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(code)
+        lines = code.count("\n", start, end)
+        stripped = start + len(code[start:end].rstrip(_BLANK))
+        cut = code.index("\n", stripped) + 1
+        core = code.count("\n", start, cut)
+        chunks.append(Chunk(line, line + core - 1, _hash(code[start:cut]), _gap(code[cut:end])))
+        line += lines
+    return chunks
+
+
+def _layout_by_lines(code: str) -> list[Chunk]:
+    """``layout`` of ``code`` line by line (as Python counts lines: a carriage return ends one)."""
+    lines = _LINE.findall(code)
     starts = [n for n, line in enumerate(lines, 1) if line[:1] not in _BLANK]
     chunks = []
     for index, first in enumerate(starts):
@@ -70,12 +93,18 @@ def layout(text: str) -> list[Chunk]:
         while last > first and not lines[last - 1].strip(_BLANK):
             last -= 1
         code, gap = "".join(lines[first - 1 : last]), "".join(lines[last:end])
-        chunks.append(Chunk(first, last, _hash(code), _hash(gap)))
+        chunks.append(Chunk(first, last, _hash(code), _gap(gap)))
     return chunks
 
 
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:CHARS]
+
+
+def _gap(text: str) -> str:
+    """The blank lines after a chunk's code: their number when they hold nothing but a newline
+    each (the usual case: no hash to take), else the hash of their text."""
+    return str(len(text)) if text.count("\n") == len(text) else _hash(text)
 
 
 def to_json(chunks: Sequence[Chunk]) -> list[list[object]]:
