@@ -39,7 +39,7 @@ from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, walk
-from scanner.find.shift import Chunk
+from scanner.find.shift import Chunk, Where
 from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
@@ -208,7 +208,7 @@ class Probe:
         self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
         self._rebases: dict[str, searches.Rebase] = {}  # by the universe searched before
-        self.moves: dict[tuple[str, str, str], Any] = {}  # modules that moved (``shifted``)
+        self.moves: dict[tuple[str, str, str], tuple[str, Where] | None] = {}  # ``shifted``
 
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
