@@ -6,6 +6,7 @@ fails closed); every other stage works on data and never sees a broken file.
 
 from __future__ import annotations
 
+import codecs
 import os
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -26,6 +27,7 @@ from scanner.decide.policy import Policy
 from scanner.decide.privacy import privacy_findings
 from scanner.decide.scoped import decide_all, decide_unresolved, stale
 from scanner.decide.usage_facts import contradictions
+from scanner.find import shifted
 from scanner.find.cache import (
     Dependencies,
     ExtractionCache,
@@ -40,6 +42,7 @@ from scanner.find.cache import (
 from scanner.find.change import Before, Change, narrowed
 from scanner.find.codehash import code_digest
 from scanner.find.discover import MAX_FILE_BYTES, SourceFile
+from scanner.find.shift import layout
 from scanner.resolve.accountant import account
 from scanner.resolve.database import resolve_all
 from scanner.types import (
@@ -338,7 +341,7 @@ def _keep(
     cache.put(file, content, extraction, recorded)
     if code is not None:
         cache.put_code(file, code, content)
-    return recorded
+    return replace(recorded, layout=None)  # kept with the entry: not held for the scan's end
 
 
 class _Wanted:
@@ -390,19 +393,25 @@ def _lookup(
 ) -> tuple[Extraction, Dependencies] | None:
     """The cached extraction of ``file``: by its bytes, else by its code when only comments
     outside brackets or blank lines at its end changed, or statements its extraction cannot
-    read were appended (``slices.inert_tails``); on a root's first run, by its bytes only
-    (no earlier version of it to match: a cold scan would slice every module in vain).
-    ``wanted``: what is read back of the entry of its bytes (``ExtractionCache.lookup``)."""
+    read were appended (``slices.inert_tails``) or inserted, its positions then moved
+    (``shift``); on a root's first run, by its bytes only (no earlier version of it to
+    match: a cold scan would slice every module in vain). ``wanted``: what is read back of
+    the entry of its bytes (``ExtractionCache.lookup``)."""
     hit = cache.lookup(file, content, probe, wanted)
+    if hit is None and not probe.first_run():  # modules it read only moved?
+        hit = shifted.lookup(cache, file, content, probe)
     if hit is not None or file.kind is not SourceKind.PYTHON or probe.first_run():
         return hit
     try:
-        code = own_code(file, read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit))
+        data = read_bytes(probe.ctx.root, probe.ctx.root / file.path, limit)
     except ReadProblem:
         return None
+    code = own_code(file, data)
     hit = None if code is None else cache.lookup_code(file, code[1], probe)
     if code is not None and hit is None:  # statements appended that nothing reads?
         hit = cache.lookup_appended(file, code[0], probe)
+    if code is not None and hit is None and not data.startswith(codecs.BOM_UTF8):
+        hit = shifted.lookup_inserted(cache, file, code[0], probe)  # or inserted
     return None if code is None or hit is None or not parses(code[0]) else hit
 
 
@@ -508,6 +517,8 @@ def _work(task: Task) -> Fresh:
     except ReadProblem:
         return extraction, deps, None, None
     code = None if extraction.errors else own_code(file, data)
+    if code is not None and not data.startswith(codecs.BOM_UTF8):  # its layout: ``shift``
+        deps = replace(deps, layout=tuple(layout(code[0])))
     return extraction, deps, digest(data), None if code is None else code[1]
 
 

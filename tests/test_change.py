@@ -77,7 +77,10 @@ def _reads(root: Path, rel: str) -> Dependencies:
         # what a loader finds at its callers is its own module's extraction's, not theirs
         ("lib.py", LIB.replace("AutoModel.from_pretrained(name)", "name"), False),
         ("config.py", "syntax error (\n", True),
-        ("config.py", "# the constant's line moves: a finding's via names it\n" + CONFIG, True),
+        # lines moved by what nothing reads: the same findings, their via a line further down
+        ("config.py", "# a comment first\n" + CONFIG, False),
+        ("config.py", "VERSION = 2\n" + CONFIG, False),
+        ("config.py", "ALIAS = MODEL\n" + CONFIG, True),  # it names what the importer read
     ],
 )
 def test_an_importer_is_affected_when_a_read_differs_before_the_change(
@@ -168,6 +171,7 @@ def test_narrowed_keeps_what_the_changed_files_name_and_every_error() -> None:
     ("edited", "places"),
     [
         (CONFIG + "\nVERSION = 2\n", []),  # nothing the importer read
+        ("VERSION = 2\n" + CONFIG, []),  # the same, every line after it moved
         (CONFIG.replace("'/model'", "'/other'"), [("user.py", 5, "org/other")]),
     ],
 )

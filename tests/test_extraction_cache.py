@@ -52,13 +52,15 @@ def _models(root: Path, capsys: pytest.CaptureFixture[str], *paths: str) -> list
 
 def _entries(folder: Path) -> list[Path]:
     """The extraction entries (not the replays of whole scans beside them, the module lists
-    searches read, or the entries that name an entry by a file's code hash)."""
+    searches read, or the entries that name an entry by a file's code hash or as the version
+    of a path last extracted)."""
     found = (folder / f"v{cache_mod.CACHE_SCHEMA}").glob("??/*.json")
     return sorted(
         p
         for p in found
         if not p.name.startswith(".tmp-")
         and f'"content":"{cache_mod.CODE_KEY}' not in p.read_text()
+        and f'"content":"{cache_mod.LAST_KEY}' not in p.read_text()
     )
 
 

@@ -111,7 +111,7 @@ def _extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, 
          []),  # a comment after the statement read: outside its brackets
         # in brackets, but of a statement main.py's lookup did not read (``slices``)
         ({"consts.py": CONSTS.replace("# c", "# d")}, ["consts.py"]),
-        ({"consts.py": "\n" + CONSTS}, ["consts.py", "main.py"]),  # every line moves
+        ({"consts.py": "\n" + CONSTS}, []),  # every line moves, no statement changed: ``shift``
         ({"consts.py": CONSTS + "x = (\n"}, ["consts.py", "main.py"]),  # no longer parses
         # a caller's module: the loader's module found the caller's value there
         ({"app.py": FILES["app.py"] + "# edited\n"}, []),
@@ -140,7 +140,9 @@ def test_a_damaged_entry_naming_a_file_s_code_means_an_extraction(
     extract_all(root, files, 1, cache)
     named = [p for p in cache.folder.glob("??/*.json") if cache_mod.CODE_KEY in p.read_text()]
     assert len(named) == len(FILES)  # one per file, none of them with a problem
-    for entry in named:
+    last = [p for p in cache.folder.glob("??/*.json") if cache_mod.LAST_KEY in p.read_text()]
+    assert len(last) == len(FILES)  # each file's version last extracted (``shift``)
+    for entry in named + last:
         entry.write_text(damage)
     with extractions(monkeypatch) as runs:
         _repo(root, {"consts.py": CONSTS + "# edited\n"})

@@ -27,18 +27,19 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from scanner import context as context_mod
 from scanner.context import CODE_READ, Observations, RepoContext
-from scanner.find import cache_codec, searches
+from scanner.find import cache_codec, searches, shift
 from scanner.find import discover as discover_mod
 from scanner.find.atomic import TEMP_PREFIX, write_atomically
 from scanner.find.codehash import code_digest
 from scanner.find.discover import SourceFile, walk
+from scanner.find.shift import Chunk, Where
 from scanner.find.slices import inert_tails, slice_digest
 from scanner.types import Extraction
 
@@ -123,6 +124,9 @@ class Dependencies:
     dirs: tuple[tuple[str, bool], ...] = ()
     searches: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     universe: str | None = None  # all modules' hash when searched (searches hold if unchanged)
+    layout: tuple[Chunk, ...] | None = field(default=None, compare=False)
+    """The file's own layout (``shift``), on its way from the worker to ``ExtractionCache.put``
+    (kept beside the entry: not a dependency)."""
 
 
 Wanted = Callable[[Dependencies], "frozenset[str] | None"]
@@ -198,6 +202,7 @@ class Probe:
         self.loaded: dict[str, bytes] = {}
         self._universe: list[str] = []
         self._rebases: dict[str, searches.Rebase] = {}  # by the universe searched before
+        self.moves: dict[tuple[str, str, str], tuple[str, Where] | None] = {}  # ``shifted``
 
     def holds(self, deps: Dependencies) -> bool:
         """True when every dependency still has the recorded answer."""
@@ -448,22 +453,37 @@ class ExtractionCache:
     ) -> tuple[Extraction, Dependencies] | None:
         """``get``, with what the extraction depends on; ``wanted``: of what it found, only
         what is in the files ``wanted(its dependencies)`` names is read back (None: all)."""
-        entry = self._entry(file, content)
+        entry = self._read(file, content)
+        if entry is None or not probe.holds(entry[1]):
+            return None
         try:
-            with entry.open("rb") as handle:
+            extraction = cache_codec.decode(entry[0], wanted and wanted(entry[1]))
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None  # not what this version writes: re-extracted
+        _touch(self._entry(file, content))
+        return extraction, entry[1]
+
+    def load(self, file: SourceFile, content: str) -> tuple[Extraction, Dependencies] | None:
+        """The entry of ``file`` with content hash ``content``, valid or not."""
+        entry = self._read(file, content)
+        try:
+            return None if entry is None else (cache_codec.decode(entry[0]), entry[1])
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return None
+
+    def _read(self, file: SourceFile, content: str) -> tuple[Any, Dependencies] | None:
+        """The findings (as stored) and dependencies of the entry of ``file`` with content
+        hash ``content``; None when missing, unreadable, truncated or of another schema."""
+        try:
+            with self._entry(file, content).open("rb") as handle:
                 raw = handle.read(MAX_ENTRY_BYTES + 1)
             data = json.loads(raw) if len(raw) <= MAX_ENTRY_BYTES else None
             header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, content)
             if not isinstance(data, dict) or _header(data) != header:
                 return None
-            deps = dependencies_from_json(data["deps"])
-            if not probe.holds(deps):
-                return None
-            extraction = cache_codec.decode(data["found"], wanted and wanted(deps))
+            return data["found"], dependencies_from_json(data["deps"])
         except (OSError, ValueError, KeyError, TypeError, RecursionError):
-            return None  # missing, unreadable, truncated, of another schema: re-extracted
-        _touch(entry)
-        return extraction, deps
+            return None
 
     def lookup_code(
         self, file: SourceFile, code: str, probe: Probe
@@ -507,6 +527,23 @@ class ExtractionCache:
             "deps": dependencies_to_json(deps), "found": cache_codec.encode(found),
         }  # fmt: skip
         self._write(self._entry(file, content), data)
+        if deps.layout is not None:
+            data = {"schema": CACHE_SCHEMA, "salt": self.salt, "path": file.path,
+                    "kind": file.kind.value, "content": LAST_KEY, "bytes": content,
+                    "layout": shift.to_json(deps.layout)}  # fmt: skip
+            self._write(self._entry(file, LAST_KEY), data)
+
+    def last(self, file: SourceFile) -> tuple[str, list[Chunk]] | None:
+        """The content hash and layout of the version of ``file`` last extracted (``put``)."""
+        try:
+            data = json.loads(self._entry(file, LAST_KEY).read_bytes())
+            header = (CACHE_SCHEMA, self.salt, file.path, file.kind.value, LAST_KEY)
+            if not isinstance(data, dict) or _header(data) != header:
+                return None
+            content, chunks = _str(data["bytes"]), shift.from_json(data["layout"])
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            return None
+        return None if chunks is None or content.startswith(LAST_KEY) else (content, chunks)
 
     def _write(self, entry: Path, data: dict[str, Any]) -> None:
         # json.dumps: the C encoder (json.dump to a file always takes the pure-Python one)
@@ -525,6 +562,7 @@ class ExtractionCache:
 
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # a larger entry is not one this tool wrote
 CODE_KEY = "code:"  # an entry addressed by a file's code hash names the entry of its bytes
+LAST_KEY = "last:"  # the entry naming the version of a path last extracted, with its layout
 
 
 def _header(data: dict[str, Any]) -> tuple[object, ...]:

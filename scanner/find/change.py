@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scanner.context import CODE_READ, MAX_READ_BYTES, RepoContext
-from scanner.find import git
+from scanner.find import git, shift
 from scanner.find.cache import MAX_MODULE_CHARS, Dependencies, Probe, digest
 from scanner.types import Extraction
 
@@ -96,6 +96,7 @@ class Before(Probe):
         self.ctx = _BeforeContext(root, None, change)
         self.change = change
         self.created = [p for p, data in change.before if data is None] + sorted(change.unknown)
+        self._moved: dict[str, bool] = {}  # by read (``moved``)
 
     def _read(self, rel: str) -> str | None:
         return self.ctx.read_text(rel)
@@ -107,13 +108,26 @@ class Before(Probe):
         reads = [(k, a) for k, a in deps.texts if k.partition(CODE_READ)[0] in paths]
         if any(k.partition(CODE_READ)[0] in unknown for k, _ in reads):
             return True
-        if reads and not self.holds(Dependencies(texts=tuple(reads))):
+        if any(not self.read(k, a) and not self.moved(k) for k, a in reads):
             return True
         probed = [*deps.exists, *deps.dirs]
         return any(self._may_differ(rel) for rel, _ in probed) or any(
             _search_differs(word, pattern, found, self.change)
             for word, pattern, found in deps.searches
         )
+
+    def moved(self, key: str) -> bool:
+        """True when the change only inserted into the module a read through some names
+        (``key``) entered statements that none of them reads (``shift.moves``): what the read
+        found is the same, moved down with its lines (a ``via`` naming it, for one)."""
+        rel, _, names = key.partition(CODE_READ)
+        if key not in self._moved:
+            before, now = self.change.text(rel), RepoContext(self.ctx.root).read_text(rel)
+            where = None
+            if before is not None and now is not None and names:
+                where = shift.moves(now, shift.layout(before), frozenset(names.split()))
+            self._moved[key] = where is not None
+        return self._moved[key]
 
     def _may_differ(self, rel: str) -> bool:
         """True when whether ``rel`` exists (or is a folder) can differ before the change: it

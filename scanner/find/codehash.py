@@ -24,6 +24,7 @@ import re
 import sys
 import tokenize
 from collections.abc import Iterator
+from functools import lru_cache
 
 from scanner.find.lexemes import STRINGS
 from scanner.find.textmemo import TextMemo
@@ -54,8 +55,10 @@ def _code_digest(text: str) -> str:
     return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
+@lru_cache(maxsize=2)
 def without_free_comments(text: str) -> str:
-    """``text`` without the comments outside brackets (each line kept) and trailing space."""
+    """``text`` without the comments outside brackets (each line kept) and trailing space
+    (the last two kept: a worker takes a file's code hash and its layout, ``shift``, in turn)."""
     spans = _tokenized(text) if sys.version_info >= TOKENIZE_FROM else _lexed(text)
     parts: list[str] = []
     position = 0

@@ -63,6 +63,7 @@ class Statement:
     digest: bytes
     calls: bool = True  # holds a call (decorators, defaults and bodies included)
     lines: tuple[int, int] = (0, 0)  # its first line (decorators included) and its last
+    string: bool = False  # a string expression (the first statement of a module: its docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,8 @@ def make_table(text: str, tree: ast.Module) -> Table:
         always = not mentions.isdisjoint(DYNAMIC)
         digest = _statement_digest(node, lines)
         span = (_first_line(node), node.end_lineno or node.lineno)
-        table.append(Statement(mentions, always, imports, digest, ast.Call in kinds, span))
+        string = isinstance(node, ast.Expr) and _is_text(node.value)
+        table.append(Statement(mentions, always, imports, digest, ast.Call in kinds, span, string))
         for name in mentions:
             by_name.setdefault(name, []).append(index)
     return Table(
@@ -202,7 +204,7 @@ def inert_tails(text: str) -> list[tuple[str, frozenset[str]]]:
     found: list[tuple[str, frozenset[str]]] = []
     tail: frozenset[str] = frozenset()
     for start in range(len(body) - 1, max(len(body) - MAX_TAILS, 0) - 1, -1):
-        if not _inert(body[start]):
+        if not inert(body[start]):
             break
         tail |= body[start].mentions
         before = frozenset().union(*(s.mentions for s in body[:start]))
@@ -212,8 +214,15 @@ def inert_tails(text: str) -> list[tuple[str, frozenset[str]]]:
     return found
 
 
-def _inert(statement: Statement) -> bool:
+def inert(statement: Statement) -> bool:
+    """True when no extraction can read ``statement`` by itself: it holds no call (models,
+    options, uses and callers are all found through calls), no import, no dynamic construct
+    (whether anything else reads it depends on its mentions: ``inert_tails``, ``shift``)."""
     return not (statement.calls or statement.imports or statement.always)
+
+
+def _is_text(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
