@@ -7,9 +7,9 @@ are the change's only when its extraction read something the change altered: eac
 records what it read (``cache.Dependencies``: a module by the slice of it its lookups entered,
 each path it probed, each cross-module search), and ``Before.affected`` asks each of those reads
 again of the changed files as they were before (``Change``). An extraction none of whose reads
-differs finds the same with the files before the change as after it: what it found outside the
-changed files was there before the change, and the hook leaves it to the full scan
-(``narrowed``).
+differs (or differs only in lines moved down under statements nothing reads: ``Before.moved``)
+finds the same with the files before the change as after it: what it found outside the changed
+files was there before the change, and the hook leaves it to the full scan (``narrowed``).
 
 The version before is the commit pre-commit compares with (``PRE_COMMIT_FROM_REF`` when it runs
 on a range of commits, else ``HEAD``). A file whose bytes equal that version's was changed
@@ -103,7 +103,7 @@ class Before(Probe):
 
     def affected(self, deps: Dependencies) -> bool:
         """True when a read an extraction recorded in ``deps`` answers differently before the
-        change (``Probe``'s checks, asked of that version)."""
+        change (``Probe``'s checks, asked of that version), other than by lines moved."""
         paths, unknown = self.change.paths, self.change.unknown
         reads = [(k, a) for k, a in deps.texts if k.partition(CODE_READ)[0] in paths]
         if any(k.partition(CODE_READ)[0] in unknown for k, _ in reads):
