@@ -125,8 +125,9 @@ def git_files(root: Path) -> list[str] | None:
 
 @lru_cache(maxsize=4)
 def run_files(root: Path) -> tuple[str, ...] | None:
-    """``git_files`` asked once per run (planning's import graph, the validity checks' module
-    list and the extractors' share the answer; ``cache.forget_previous_run`` forgets it)."""
+    """``git_files`` asked once per run (discovery, planning's import graph, the validity
+    checks' module list and the extractors' share the answer; each plan starts with a fresh
+    one, ``targets.plan``, and ``cache.forget_previous_run`` forgets it)."""
     names = git_files(root)
     return None if names is None else tuple(names)
 
@@ -280,8 +281,8 @@ def _plain_file(root: Path, rel: str, folders: dict[str, bool]) -> bool:
 
 def _candidates(root: Path, paths: Sequence[Path], problems: list[FileError]) -> list[str]:
     if not paths:
-        listed = git_files(root)
-        return listed if listed is not None else list(walk(root, errors=problems))
+        listed = run_files(root)  # the run's listing: the scan's checks ask it again
+        return list(listed) if listed is not None else list(walk(root, errors=problems))
     found: list[str] = []
     for path in paths:
         absolute = path if path.is_absolute() else root / path

@@ -60,6 +60,7 @@ def plan(
     ``max_files`` files are scanned (the rest are reported as skipped); ``modules`` keeps what
     the import graph read of each module (the extraction cache's: None without it).
     """
+    run_files.cache_clear()  # the repository as it is now (a process may plan twice)
     planned = _plan(root, paths, exclude, settings, changed, ignore, max_files, modules)
     if modules is not None:
         modules.save()  # what the graph read, for the next run
