@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from extracted import extractions
+from extracted import extractions, write_tree
 
 from scanner import replay
 from scanner.cli import main
@@ -32,14 +32,6 @@ from scanner.types import (
 )
 
 LOADER = "from transformers import AutoModel\n"
-
-
-def _repo(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
 
 
 def _models(root: Path, capsys: pytest.CaptureFixture[str], *paths: str) -> list[tuple]:
@@ -103,7 +95,7 @@ def test_a_change_to_another_module_changes_the_cached_file_s_findings(
     before: list[tuple],
     after: list[tuple],
 ) -> None:
-    root = _repo(tmp_path / "repo", files)
+    root = write_tree(tmp_path / "repo", files)
     paths = [scanned] if scanned else []  # "": the whole repository
     assert _models(root, capsys, *paths) == before
     assert _models(root, capsys, *paths) == before  # from the cache
@@ -111,7 +103,7 @@ def test_a_change_to_another_module_changes_the_cached_file_s_findings(
         if text is None:
             (root / name).unlink()
         else:
-            _repo(root, {name: text})
+            write_tree(root, {name: text})
     assert _models(root, capsys, *paths) == after
     assert _models(root, capsys, scanned) == after
 
@@ -119,13 +111,13 @@ def test_a_change_to_another_module_changes_the_cached_file_s_findings(
 def test_an_unchanged_tree_is_not_extracted_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _repo(tmp_path / "repo", {**IMPORTED, **CALLED, "other.txt": "x\n"})
+    root = write_tree(tmp_path / "repo", {**IMPORTED, **CALLED, "other.txt": "x\n"})
     files = [SourceFile(name, SourceKind.PYTHON) for name in (*IMPORTED, *CALLED)]
     cache = ExtractionCache(tmp_path / "cache", "salt")
     with extractions(monkeypatch) as extracted:
         first = extract_all(root, files, 1, cache)
         second = extract_all(root, files, 1, cache)
-        _repo(root, {"consts.py": 'MODEL = "gpt2"\n'})
+        write_tree(root, {"consts.py": 'MODEL = "gpt2"\n'})
         third = extract_all(root, files, 1, cache)
     assert first == second != third
     everything = ["consts.py", "main.py", "helpers.py", "app.py"]
@@ -153,7 +145,7 @@ def test_an_unchanged_tree_is_not_extracted_again(
 def test_a_corrupt_entry_is_ignored_and_rewritten(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], damage
 ) -> None:  # type: ignore[no-untyped-def]
-    root = _repo(tmp_path / "repo", IMPORTED)
+    root = write_tree(tmp_path / "repo", IMPORTED)
     folder = Path(os.environ["MLG_CACHE_DIR"])
     expected = _models(root, capsys)
     (entry,) = [p for p in _entries(folder) if '"path":"main.py"' in p.read_text()]
@@ -167,7 +159,7 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(
 def test_no_cache_writes_nothing_and_cache_dir_moves_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = _repo(tmp_path / "repo", IMPORTED)
+    root = write_tree(tmp_path / "repo", IMPORTED)
     default = Path(os.environ["MLG_CACHE_DIR"])
     main(["scan", "--root", str(root), "--no-cache", "--exit-zero", str(root)])
     assert _entries(default) == []
@@ -181,7 +173,7 @@ def test_no_cache_writes_nothing_and_cache_dir_moves_it(
 def test_a_cache_folder_inside_the_repository_is_not_used(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = _repo(tmp_path / "repo", IMPORTED)
+    root = write_tree(tmp_path / "repo", IMPORTED)
     main(["scan", "--root", str(root), "--cache-dir", str(root / "c"), "--exit-zero", str(root)])
     assert not (root / "c").exists()
     assert "is inside the repository: not used" in capsys.readouterr().err
@@ -224,7 +216,7 @@ def test_the_oldest_entries_go_when_the_cache_is_over_its_cap(tmp_path: Path) ->
 
 def test_two_runs_at_once_share_the_cache(tmp_path: Path) -> None:
     files = {f"pkg/m{n}.py": LOADER + f'AutoModel.from_pretrained("org/m{n}")\n' for n in range(60)}
-    root = _repo(tmp_path / "repo", files)
+    root = write_tree(tmp_path / "repo", files)
     command = [sys.executable, "-m", "scanner", "scan", "--root", str(root), "--format", "json",
                "--exit-zero", str(root)]  # fmt: skip
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE) for _ in range(2)]
@@ -268,7 +260,7 @@ def test_the_codec_reads_back_what_is_in_some_files_and_every_error(
 
 
 def test_a_probe_answers_like_the_repository(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {"a/b.py": "x\n"})
+    root = write_tree(tmp_path, {"a/b.py": "x\n"})
     (tmp_path / "link").symlink_to("/")
     probe = Probe(root)
     probes = ("a", "a/b.py", "a/c.py", "x/y.py", "a/", "link", "../a", "")
@@ -286,7 +278,7 @@ def test_the_probe_s_module_list_is_the_extractor_s() -> None:
 
 
 def test_the_probe_hashes_the_modules_as_a_worker_does(tmp_path: Path) -> None:
-    root = _repo(tmp_path / "repo", {**IMPORTED, **CALLED, "big.py": "x" * 1_500_001,
+    root = write_tree(tmp_path / "repo", {**IMPORTED, **CALLED, "big.py": "x" * 1_500_001,
                                      "bad.py": "", "sub/c.py": "Y = 1\n"})  # fmt: skip
     (root / "bad.py").write_bytes(b"\xff\xfe not UTF-8")
     cache_mod.forget_previous_run()
@@ -296,7 +288,7 @@ def test_the_probe_hashes_the_modules_as_a_worker_does(tmp_path: Path) -> None:
     for name in ("main.py", "big.py", "bad.py"):
         warm.preload(name, (root / name).read_bytes())
     assert cold.universe() == warm.universe() == worker
-    _repo(root, {"sub/c.py": "Y = 2\n"})
+    write_tree(root, {"sub/c.py": "Y = 2\n"})
     cache_mod.forget_previous_run()  # a new run
     assert Probe(root).universe() != worker
 

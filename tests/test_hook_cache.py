@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from extracted import extractions, flat
+from extracted import edited, extractions, flat, write_tree
 
 from scanner.find import cache as cache_mod
 from scanner.find import codehash, searches
 from scanner.find.cache import ExtractionCache, Probe
 from scanner.find.discover import SourceFile
 from scanner.scan import extract_all
-from scanner.types import SourceKind
+from scanner.types import Extraction, SourceKind
 
 LOADER = "from transformers import AutoModel\n"
 CONSTS = '# the models\nMODEL = "bert-base-uncased"  # the default\nOTHER = (\n    "gpt2"  # c\n)\n'
@@ -27,17 +27,6 @@ FILES = {
     "helpers.py": LOADER + "def load(name):\n    return AutoModel.from_pretrained(name)\n",
     "app.py": 'from helpers import load\nload("google-bert/bert-base-cased")\n',
 }
-
-
-def _repo(root: Path, files: dict[str, str | None]) -> Path:
-    for name, text in files.items():
-        target = root / name
-        if text is None:
-            target.unlink()
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
 
 
 # -- the code hash --------------------------------------------------------------------------
@@ -84,18 +73,13 @@ def test_a_hash_in_a_string_inside_an_f_string_is_not_a_comment() -> None:
 # -- which files are extracted again --------------------------------------------------------
 
 
-def _extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str | None]):  # type: ignore[no-untyped-def]
+def _extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str | None]
+) -> tuple[list[str], bool, list[Extraction]]:
     """The files extracted again after ``edit`` (the cache filled before), and whether every
     extraction equals one without the cache."""
-    root = _repo(tmp_path / "repo", dict(FILES))
-    files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
-    cache = ExtractionCache(tmp_path / "cache", "salt")
-    extract_all(root, files, 1, cache)
-    with extractions(monkeypatch) as runs:
-        _repo(root, edit)
-        files = [f for f in files if (root / f.path).is_file()]
-        warm = extract_all(root, files, 1, cache)
-    return flat(runs), warm == extract_all(root, files, 1, None), warm
+    extracted, warm, cold = edited(tmp_path, monkeypatch, FILES, edit)
+    return extracted, warm == cold, warm
 
 
 @pytest.mark.parametrize(
@@ -134,7 +118,7 @@ def test_a_file_is_extracted_again_only_when_the_code_it_read_changed(
 def test_a_damaged_entry_naming_a_file_s_code_means_an_extraction(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
     cache = ExtractionCache(tmp_path / "cache", "salt")
     extract_all(root, files, 1, cache)
@@ -145,7 +129,7 @@ def test_a_damaged_entry_naming_a_file_s_code_means_an_extraction(
     for entry in named + last:
         entry.write_text(damage)
     with extractions(monkeypatch) as runs:
-        _repo(root, {"consts.py": CONSTS + "# edited\n"})
+        write_tree(root, {"consts.py": CONSTS + "# edited\n"})
         warm = extract_all(root, files, 1, cache)
     assert flat(runs) == ["consts.py"]
     assert warm == extract_all(root, files, 1, None)
@@ -177,7 +161,7 @@ def test_the_importer_s_finding_follows_the_constant(
 def test_a_search_checked_module_by_module_finds_what_a_full_search_finds(
     tmp_path: Path, edit: dict[str, str | None]
 ) -> None:
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
     cache = ExtractionCache(tmp_path / "cache", "salt")
     extract_all(root, files, 1, cache)
@@ -186,7 +170,7 @@ def test_a_search_checked_module_by_module_finds_what_a_full_search_finds(
     searched = [deps for deps in recorded if deps.searches]
     assert searched  # helpers.py searched the repository for callers of load
     assert list(cache.manifests.folder.glob("*.json"))  # and the module list was kept
-    _repo(root, edit)
+    write_tree(root, edit)
     cache_mod.forget_previous_run()
     by_module = Probe(root, cache.manifests)
     cache_mod.forget_previous_run()
@@ -235,10 +219,10 @@ def _scan(root: Path, cache: Path, *options: str) -> bytes:
 def test_the_hook_with_the_cache_prints_what_it_prints_without(
     tmp_path: Path, edit: dict[str, str | None], staged: list[str]
 ) -> None:
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     cache = tmp_path / "cache"
     _scan(root, cache)  # fills the cache
-    _repo(root, edit)
+    write_tree(root, edit)
     for changed in ((), ("--changed",)):
         paths = [*changed, *(str(root / name) for name in staged)]
         assert _scan(root, cache, *paths) == _scan(root, cache, "--no-cache", *paths)

@@ -10,14 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from extracted import extractions, flat
+from extracted import Edited, edited, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scanner.find import codehash, shift
-from scanner.find.cache import ExtractionCache
-from scanner.find.discover import SourceFile
-from scanner.scan import extract_all
 from scanner.types import Extraction, FileError, ModelRef, RefKind, SourceKind, Use, UseKind
 
 MODELS = '''"""Models of the demo."""
@@ -67,24 +64,8 @@ def _at(anchor: str, inserted: str = NEW, text: str = MODELS) -> str:
     return text[:at] + inserted + text[at:]
 
 
-def _repo(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8", newline="")
-    return root
-
-
-def _edited(tmp: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]):  # type: ignore[no-untyped-def]
-    """The files extracted again after ``edit`` (the cache filled before), the extractions
-    with the cache and without it."""
-    root = _repo(tmp / "repo", dict(FILES))
-    files = [SourceFile(name, SourceKind.PYTHON) for name in FILES]
-    cache = ExtractionCache(tmp / "cache", "salt")
-    extract_all(root, files, 1, cache)
-    with extractions(monkeypatch) as runs:
-        _repo(root, edit)
-        warm = extract_all(root, files, 1, cache)
-    return flat(runs), warm, extract_all(root, files, 1, None)
+def _edited(tmp: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]) -> Edited:
+    return edited(tmp, monkeypatch, FILES, edit)
 
 
 MULTI_LINE = '_TABLE = {\n    "a": [1, 2],\n    "b": (\n        3,\n    ),\n}\n'
@@ -325,16 +306,10 @@ def test_random_insertions_give_the_output_of_a_scan_without_the_cache(
 ) -> None:
     before, after, inert = case
     tmp = tmp_path_factory.mktemp("random")
-    root = _repo(tmp / "repo", {"mod.py": before})
-    files = [SourceFile("mod.py", SourceKind.PYTHON)]
-    cache = ExtractionCache(tmp / "cache", "salt")
-    extract_all(root, files, 1, cache)
-    with extractions(monkeypatch) as runs:
-        _repo(root, {"mod.py": after})
-        warm = extract_all(root, files, 1, cache)
-    assert warm == extract_all(root, files, 1, None)
+    extracted, warm, cold = edited(tmp, monkeypatch, {"mod.py": before}, {"mod.py": after})
+    assert warm == cold
     if inert:
-        assert flat(runs) == []
+        assert extracted == []
 
 
 # -- the hook's command ----------------------------------------------------------------------
@@ -355,11 +330,11 @@ def _scan(root: Path, cache: Path, *options: str) -> bytes:
     ],
 )
 def test_the_hook_with_the_cache_prints_what_it_prints_without(tmp_path: Path, after: str) -> None:
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     cache = tmp_path / "cache"
     _scan(root, cache)  # fills the cache
-    _repo(root, {"models.py": after})
+    write_tree(root, {"models.py": after})
     staged = ["--changed", str(root / "models.py")]
     warm = _scan(root, cache, *staged)
     assert warm == _scan(root, cache, "--no-cache", *staged)

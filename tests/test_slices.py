@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from extracted import extractions, flat
+from extracted import extractions, flat, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,14 +141,6 @@ FILES = {
 }
 
 
-def _repo(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return root
-
-
 def _files(root: Path) -> list[SourceFile]:
     return [
         SourceFile(path.relative_to(root).as_posix(), SourceKind.PYTHON)
@@ -159,11 +151,11 @@ def _files(root: Path) -> list[SourceFile]:
 def _again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: dict[str, str]):  # type: ignore[no-untyped-def]
     """The files extracted again after ``edit`` (the cache filled before) and whether the
     extractions equal those without the cache."""
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     cache = ExtractionCache(tmp_path / "cache", "salt")
     extract_all(root, _files(root), 1, cache)
     with extractions(monkeypatch) as runs:
-        _repo(root, edit)
+        write_tree(root, edit)
         warm = extract_all(root, _files(root), 1, cache)
     return sorted(flat(runs)), warm == extract_all(root, _files(root), 1, None)
 
@@ -256,10 +248,10 @@ def test_random_edits_give_the_output_of_a_scan_without_the_cache(
     tmp_path_factory: pytest.TempPathFactory, edit: dict[str, str]
 ) -> None:
     tmp = tmp_path_factory.mktemp("random")
-    root = _repo(tmp / "repo", dict(FILES))
+    root = write_tree(tmp / "repo", dict(FILES))
     cache = ExtractionCache(tmp / "cache", "salt")
     extract_all(root, _files(root), 1, cache)
-    _repo(root, edit)
+    write_tree(root, edit)
     assert extract_all(root, _files(root), 1, cache) == extract_all(root, _files(root), 1, None)
 
 
@@ -284,12 +276,12 @@ def _scan(root: Path, capsys: pytest.CaptureFixture[str], *options: str) -> str:
 def test_the_hook_s_command_with_the_cache_prints_what_it_prints_without(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], edit: dict[str, str]
 ) -> None:
-    root = _repo(tmp_path / "repo", dict(FILES))
+    root = write_tree(tmp_path / "repo", dict(FILES))
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
     subprocess.run(["git", "add", "."], cwd=root, check=True)
     cache = ["--cache-dir", str(tmp_path / "cache")]
     _scan(root, capsys, *cache, str(root))  # a full scan fills the cache
-    _repo(root, edit)
+    write_tree(root, edit)
     changed = ["--changed", *(str(root / name) for name in edit)]
     warm = _scan(root, capsys, *cache, *changed)
     cold = _scan(root, capsys, "--no-cache", *changed)
