@@ -56,6 +56,17 @@ def _commit(repo: Repo, *names: str) -> tuple[int, str]:
     return result.returncode, result.stdout + result.stderr
 
 
+def _commit_unchecked(repo: Repo, name: str, text: str, message: str) -> None:
+    """``name`` written and committed without the hook (what a repository may already hold)."""
+    repo.write(name, text)
+    repo.git("add", name)
+    repo.git("commit", "-q", "--no-verify", "-m", message)
+
+
+FAILING_CONFIG = f'MODEL = "{FAILING}"\n'
+UNRELATED_EDIT = FAILING_CONFIG + "VERSION = 2\n"  # nothing serve.py's lookup reads
+
+
 def test_changed_constant_rechecks_the_file_that_loads_it(repo: Repo) -> None:
     repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
     code, output = _commit(repo, "src/app/config.py")
@@ -68,10 +79,8 @@ def test_changed_constant_rechecks_the_file_that_loads_it(repo: Repo) -> None:
 def test_an_edit_the_importers_do_not_read_leaves_their_findings_to_the_full_scan(
     repo: Repo,
 ) -> None:
-    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
-    repo.git("add", "src/app/config.py")
-    repo.git("commit", "-q", "--no-verify", "-m", "a failing model, committed without the hook")
-    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\nVERSION = 2\n')
+    _commit_unchecked(repo, "src/app/config.py", FAILING_CONFIG, "a failing model")
+    repo.write("src/app/config.py", UNRELATED_EDIT)
     code, output = _commit(repo, "src/app/config.py")
     assert code == 0, output  # serve.py's finding was there before: not this change's
     whole = repo.pre_commit("run", "--hook-stage", "manual", "model-license-guard-all")
@@ -81,10 +90,8 @@ def test_an_edit_the_importers_do_not_read_leaves_their_findings_to_the_full_sca
 
 def test_a_range_of_commits_is_judged_against_its_first_commit(repo: Repo) -> None:
     base = repo.head()
-    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
-    repo.git("commit", "-q", "--no-verify", "-am", "a failing model")
-    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\nVERSION = 2\n')
-    repo.git("commit", "-q", "--no-verify", "-am", "an unrelated constant")
+    _commit_unchecked(repo, "src/app/config.py", FAILING_CONFIG, "a failing model")
+    _commit_unchecked(repo, "src/app/config.py", UNRELATED_EDIT, "an unrelated constant")
     ranged = ("run", "--hook-stage", "pre-commit", "--from-ref", base, "--to-ref", "HEAD")
     result = repo.pre_commit(*ranged)
     assert result.returncode != 0, result.stdout  # the range changed serve.py's model
@@ -103,9 +110,8 @@ def test_changed_caller_is_reported_at_the_caller_with_the_loader_as_via(repo: R
 
 
 def test_changed_loader_rechecks_its_callers(repo: Repo) -> None:
-    repo.write("src/app/main.py", f'from app.lib import load\n\nload("{FAILING}")\n')
-    repo.git("add", "src/app/main.py")
-    repo.git("commit", "-q", "--no-verify", "-m", "a caller, committed without the hook")
+    caller = f'from app.lib import load\n\nload("{FAILING}")\n'
+    _commit_unchecked(repo, "src/app/main.py", caller, "a caller")
     repo.write("src/app/lib.py", FILES["src/app/lib.py"] + "\n\nVERSION = 2\n")
     code, output = _commit(repo, "src/app/lib.py")
     assert code != 0, output
@@ -127,9 +133,7 @@ def test_policy_only_commit_rechecks_the_whole_repository(repo: Repo) -> None:
 def test_default_baseline_is_applied_by_the_hook_and_a_baseline_change_rechecks(
     repo: Repo,
 ) -> None:
-    repo.write("src/app/config.py", f'MODEL = "{FAILING}"\n')
-    repo.git("add", "src/app/config.py")
-    repo.git("commit", "-q", "--no-verify", "-m", "a failing model, accepted below")
+    _commit_unchecked(repo, "src/app/config.py", FAILING_CONFIG, "a failing model, accepted below")
     written = _cli(repo, "baseline")
     assert written.returncode == 0, written.stderr
     code, output = _commit(repo, ".model-license-guard-baseline.json")
