@@ -20,7 +20,6 @@ it counts as altered, as does every read when git cannot answer.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,6 +96,8 @@ class Before(Probe):
         self.change = change
         self.created = [p for p, data in change.before if data is None] + sorted(change.unknown)
         self._moved: dict[str, bool] = {}  # by read (``moved``)
+        self._searched: dict[tuple[str, str], frozenset[str]] = {}  # what matched before
+        self.modules_changed = sorted(p for p, _ in change.before if p.endswith(".py"))
 
     def _read(self, rel: str) -> str | None:
         return self.ctx.read_text(rel)
@@ -112,9 +113,26 @@ class Before(Probe):
             return True
         probed = [*deps.exists, *deps.dirs]
         return any(self._may_differ(rel) for rel, _ in probed) or any(
-            _search_differs(word, pattern, found, self.change)
-            for word, pattern, found in deps.searches
+            self._search_differs(word, pattern, found) for word, pattern, found in deps.searches
         )
+
+    def _search_differs(self, word: str, pattern: str, found: tuple[str, ...]) -> bool:
+        """True when a cross-module search (``repo.modules_matching``, as ``Probe`` asks it
+        again) matches a changed module differently before the change (only those can); each
+        search is asked once per scan, whatever number of importers recorded it."""
+        if any(rel.endswith(".py") for rel in self.change.unknown):
+            return True  # it may match a module whose version before is not known
+        if (word, pattern) not in self._searched:
+            matches = self._matcher(word, pattern)
+            self._searched[(word, pattern)] = frozenset(
+                rel for rel in self.modules_changed if matches(rel) and self.searchable(rel)
+            )
+        before = self._searched[(word, pattern)]
+        return any((rel in before) != (rel in found) for rel in self.modules_changed)
+
+    def searchable(self, rel: str) -> bool:
+        """True when module ``rel`` is one searches read before the change (not too large)."""
+        return 0 <= self._text(rel)[1] <= MAX_MODULE_CHARS
 
     def moved(self, key: str) -> bool:
         """True when the change only inserted into the module a read through some names
@@ -146,21 +164,6 @@ class _BeforeContext(RepoContext):
         if rel in self.change.paths:
             return self.change.text(rel)
         return RepoContext.read_text(self, rel)
-
-
-def _search_differs(word: str, pattern: str, found: tuple[str, ...], change: Change) -> bool:
-    """True when a cross-module search (``repo.modules_matching``) matches a changed module
-    differently before the change (only changed modules can)."""
-    for rel in change.paths:
-        if not rel.endswith(".py"):
-            continue
-        if rel in change.unknown:
-            return True
-        text = change.text(rel)
-        matched = text is not None and len(text) <= MAX_MODULE_CHARS and word in text
-        if (matched and re.search(pattern, text or "") is not None) != (rel in found):
-            return True
-    return False
 
 
 def narrowed(extraction: Extraction, paths: frozenset[str]) -> Extraction:
